@@ -1,0 +1,156 @@
+package io.neuroscope.jobs;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+
+import io.neuroscope.diagnostics.Diagnostics;
+import io.neuroscope.diagnostics.LayerInfo;
+import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.diagnostics.TensorKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * The diagnostics job: validate the telemetry, set bad rows aside, compute the ten diagnostics for
+ * every run and epoch in {@code epochs}, and upsert {@code OUTPUT/diagnostics} and
+ * {@code OUTPUT/quarantine}.
+ */
+public final class DiagnosticsJob {
+  private static final Logger LOG = LoggerFactory.getLogger(DiagnosticsJob.class);
+  /** About 4 M values per columnar batch: 64 rows of 65 k floats measured 1.3–1.7× faster than Spark's 4096. */
+  private static final long VALUES_PER_BATCH = 4L << 20;
+
+  /** What a run of the job did, for logs and tests. */
+  public record Result(long runs, long epochs, long tensors, long valuesRead, long diagnosticsRows, long quarantined) {}
+
+  private DiagnosticsJob() {}
+
+  public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings) {
+    long started = System.nanoTime();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setJobGroup("neuroscope-diagnostics", "NeuroScope diagnostics over " + telemetry.source(), false);
+    Validation v = new Validation(telemetry);
+
+    jsc.setJobDescription("validate telemetry keys");
+    Map<String, SortedMap<Integer, LayerInfo>> layers = new HashMap<>();
+    for (Row r : v.layers.select("run_id", "layer", "name", "activation", "fan_in", "fan_out").collectAsList()) {
+      layers.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getInt(1), new LayerInfo(r.getInt(1),
+          r.getString(2), r.getString(3), r.isNullAt(4) ? null : r.getInt(4), r.isNullAt(5) ? null : r.getInt(5)));
+    }
+    Map<String, String> experiments = new HashMap<>();
+    for (Row r : v.runs.select("run_id", "experiment").collectAsList()) experiments.put(r.getString(0), r.getString(1));
+    Set<TensorKey> rejected = v.rejectedTensors();
+    Row shape = v.tensorKeys.where(col("reason").isNull())
+        .agg(count("*"), avg(col("rows").cast("double").multiply(col("cols").cast("double")))).first();
+    long tensorRows = shape.getLong(0);
+    long epochCount = v.epochs.count();
+    LOG.info("Read telemetry from {}: {} runs, {} layers, {} epochs, {} tensor rows ({} tensors set aside by key checks)",
+        telemetry.source(), experiments.size(), layers.values().stream().mapToInt(Map::size).sum(), epochCount,
+        tensorRows, rejected.size());
+
+    String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
+    String previousBatch = spark.conf().get(batchKey);
+    double meanValues = shape.isNullAt(1) ? 0 : shape.getDouble(1);
+    int batch = (int) Math.max(1, Math.min(4096, VALUES_PER_BATCH / Math.max(1, (long) meanValues)));
+    spark.conf().set(batchKey, batch);
+
+    Diagnostics diagnostics = new Diagnostics(settings);
+    Broadcast<Map<String, SortedMap<Integer, LayerInfo>>> layersB = jsc.broadcast(layers);
+    Broadcast<Set<TensorKey>> rejectedB = jsc.broadcast(rejected);
+    Broadcast<Map<String, String>> experimentsB = jsc.broadcast(experiments);
+    LongAccumulator valuesRead = spark.sparkContext().longAccumulator("tensor values read");
+    int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+
+    jsc.setJobDescription("tensor statistics (one pass over the values)");
+    JavaPairRDD<TensorKey, TensorPartial> partials = TensorPass.run(telemetry.tensors(),
+        TelemetrySchema.valuesAreDouble(telemetry.tensors().schema()), layersB, rejectedB, settings, valuesRead, partitions)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long tensors = partials.count();
+    spark.conf().set(batchKey, previousBatch);
+    LOG.info("Tensor statistics: {} tensors, {} values in {} s (columnar batch {} rows)", tensors, valuesRead.value(),
+        seconds(started), batch);
+
+    JavaRDD<Row> passQuarantine = partials.flatMap(t -> quarantineRows(t._1, t._2).iterator());
+    JavaPairRDD<String, RunEvaluator.TensorEntry> stats = partials
+        .filter(t -> t._2.stats != null && t._2.problems().isEmpty())
+        .mapToPair(t -> new Tuple2<>(t._1.runId(), new RunEvaluator.TensorEntry(t._1.epoch(), t._1.layer(),
+            TensorKind.fromColumnValue(t._1.kind()).orElseThrow(), t._2.stats)));
+    JavaPairRDD<String, RunEvaluator.EpochRow> epochs = v.epochs.select("run_id", "epoch", "train_loss", "val_loss")
+        .javaRDD().mapToPair(r -> new Tuple2<>(r.getString(0),
+            new RunEvaluator.EpochRow(r.getInt(1), r.getDouble(2), r.isNullAt(3) ? null : r.getDouble(3))));
+    RunEvaluator evaluator = new RunEvaluator(diagnostics);
+    JavaRDD<Row> rows = epochs.cogroup(stats, partitions).flatMap(run -> {
+      String runId = run._1;
+      if (!run._2._1().iterator().hasNext()) return java.util.Collections.<Row>emptyIterator(); // tensors quarantined
+      return evaluator.evaluate(runId, experimentsB.value().get(runId), run._2._1(), run._2._2(),
+          layersB.value().get(runId)).iterator();
+    });
+
+    jsc.setJobDescription("write diagnostics");
+    Dataset<Row> diagnosticsRows = spark.createDataFrame(rows, DiagnosticsTable.SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+    long written = diagnosticsRows.count();
+    DiagnosticsTable.upsertDiagnostics(spark, diagnosticsRows, output + "/diagnostics");
+    LOG.info("Diagnostics: {} rows for {} run-epochs upserted into {}/diagnostics ({} s)", written, epochCount, output,
+        seconds(started));
+
+    jsc.setJobDescription("write quarantine");
+    Dataset<Row> quarantine = v.quarantine.unionByName(spark.createDataFrame(passQuarantine, Quarantine.SCHEMA))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long quarantined = quarantine.count();
+    DiagnosticsTable.upsertQuarantine(spark, quarantine, output + "/quarantine");
+    if (quarantined > 0) {
+      LOG.warn("Quarantined {} telemetry rows that break the contract; see {}/quarantine (table, run_id, reason, row)",
+          quarantined, output);
+    }
+    diagnosticsRows.unpersist();
+    quarantine.unpersist();
+    partials.unpersist();
+    jsc.clearJobGroup();
+    LOG.info("Done in {} s", seconds(started));
+    return new Result(experiments.size(), epochCount, tensors, valuesRead.value(), written, quarantined);
+  }
+
+  private static List<Row> quarantineRows(TensorKey key, TensorPartial p) {
+    List<Row> out = new ArrayList<>();
+    TreeMap<Integer, String> problems = p.problems();
+    if (problems.isEmpty()) return out;
+    Map.Entry<Integer, String> first = problems.firstEntry();
+    for (TensorPartial.Chunk c : p.chunks) {
+      String reason = problems.containsKey(c.chunk()) ? problems.get(c.chunk())
+          : "set aside with its tensor: chunk " + first.getKey() + " has " + first.getValue();
+      String json = String.format(java.util.Locale.ROOT,
+          "{\"run_id\":%s,\"epoch\":%d,\"layer\":%d,\"kind\":%s,\"chunk\":%d,\"rows\":%d,\"cols\":%d,\"values_length\":%s}",
+          jsonString(key.runId()), key.epoch(), key.layer(), jsonString(key.kind()), c.chunk(), c.rows(), c.cols(),
+          c.length() < 0 ? "null" : Long.toString(c.length()));
+      out.add(RowFactory.create(TelemetrySchema.TENSORS, key.runId(), reason, json));
+    }
+    return out;
+  }
+
+  private static String jsonString(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private static String seconds(long since) {
+    return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - since) / 1e9);
+  }
+}

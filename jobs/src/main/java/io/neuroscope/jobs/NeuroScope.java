@@ -1,0 +1,116 @@
+package io.neuroscope.jobs;
+
+import io.neuroscope.diagnostics.Settings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The command line, the same under bin/neuroscope and spark-submit:
+ *
+ * <pre>
+ * diagnostics (--telemetry PATH | --telemetry-db DATABASE) --output PATH [--conf FILE] [--set key=value]...
+ * </pre>
+ *
+ * Settings are taken from the built-in defaults (the spec), then {@code --conf FILE}, then Spark
+ * confs {@code spark.neuroscope.<key>}, then {@code --set}. Keys starting with {@code spark.} in the
+ * conf file configure the SparkSession.
+ */
+public final class NeuroScope {
+  static final String USAGE = String.join("\n",
+      "usage: neuroscope diagnostics (--telemetry PATH | --telemetry-db DATABASE) --output PATH [--conf FILE] [--set key=value]...",
+      "  --telemetry PATH      root folder with runs/, layers/, epochs/, tensors/ (each Delta or Parquet)",
+      "  --telemetry-db DB     read the four tables from catalog database DB instead",
+      "  --output PATH         folder for the output Delta tables (PATH/diagnostics, PATH/quarantine)",
+      "  --conf FILE           a properties file of settings (see conf/neuroscope.properties)",
+      "  --set key=value       override one setting, e.g. --set dead_neurons.warning_above=5");
+
+  private NeuroScope() {}
+
+  public static void main(String[] args) {
+    int status;
+    try {
+      status = run(args);
+    } catch (ContractException | IllegalArgumentException e) {
+      System.err.println("neuroscope: " + e.getMessage());
+      status = 2;
+    }
+    System.exit(status);
+  }
+
+  /** Runs a command; returns the exit status. Contract and usage errors throw with a one-line reason. */
+  static int run(String[] args) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.println(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    if (!args[0].equals("diagnostics")) throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
+    Map<String, String> opts = new LinkedHashMap<>();
+    List<String> sets = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("bad argument '" + a + "'\n" + USAGE);
+      String v = args[++i];
+      if (a.equals("--set")) sets.add(v);
+      else if (List.of("--telemetry", "--telemetry-db", "--output", "--conf").contains(a)) opts.put(a, v);
+      else throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
+    }
+    if (opts.containsKey("--telemetry") == opts.containsKey("--telemetry-db")) {
+      throw new IllegalArgumentException("give one of --telemetry PATH or --telemetry-db DATABASE\n" + USAGE);
+    }
+    if (!opts.containsKey("--output")) throw new IllegalArgumentException("--output PATH is required\n" + USAGE);
+
+    Map<String, String> fromFile = opts.containsKey("--conf") ? readProperties(Path.of(opts.get("--conf"))) : Map.of();
+    Map<String, String> sparkConf = new LinkedHashMap<>();
+    Map<String, String> settingsFromFile = new LinkedHashMap<>();
+    fromFile.forEach((k, v) -> (k.startsWith("spark.") ? sparkConf : settingsFromFile).put(k, v));
+
+    SparkSession spark = Sessions.getOrCreate("NeuroScope diagnostics", sparkConf);
+    try {
+      Settings settings = settings(settingsFromFile, spark, sets);
+      Telemetry telemetry = opts.containsKey("--telemetry")
+          ? Telemetry.fromFolder(spark, opts.get("--telemetry"))
+          : Telemetry.fromCatalog(spark, opts.get("--telemetry-db"));
+      DiagnosticsJob.Result r = DiagnosticsJob.run(spark, telemetry, opts.get("--output"), settings);
+      System.out.printf("neuroscope: %d runs, %d epochs, %d tensors (%d values): %d diagnostics rows, %d quarantined rows -> %s%n",
+          r.runs(), r.epochs(), r.tensors(), r.valuesRead(), r.diagnosticsRows(), r.quarantined(), opts.get("--output"));
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Defaults, then the conf file, then spark.neuroscope.* confs, then --set. */
+  static Settings settings(Map<String, String> fromFile, SparkSession spark, List<String> sets) {
+    Map<String, String> overrides = new LinkedHashMap<>(fromFile);
+    String prefix = "spark.neuroscope.";
+    for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
+      if (kv._1().startsWith(prefix)) overrides.put(kv._1().substring(prefix.length()), kv._2());
+    }
+    for (String s : sets) {
+      int eq = s.indexOf('=');
+      if (eq <= 0) throw new IllegalArgumentException("--set expects key=value, got '" + s + "'");
+      overrides.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+    }
+    return Settings.defaults().with(overrides);
+  }
+
+  private static Map<String, String> readProperties(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read --conf " + file + ": " + e.getMessage());
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String k : p.stringPropertyNames()) m.put(k, p.getProperty(k).trim());
+    return m;
+  }
+}

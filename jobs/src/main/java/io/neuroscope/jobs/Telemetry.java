@@ -1,0 +1,60 @@
+package io.neuroscope.jobs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The four telemetry tables, read from a root folder (each table a Delta table, told apart by its
+ * {@code _delta_log/}, or a folder of Parquet files) or from a catalog database, with their schemas
+ * checked against the contract before anything else happens.
+ */
+record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, Dataset<Row> epochs, Dataset<Row> tensors) {
+
+  static Telemetry fromFolder(SparkSession spark, String root) {
+    Dataset<Row>[] t = new Dataset[4];
+    for (int i = 0; i < 4; i++) {
+      String table = TelemetrySchema.TABLES.get(i);
+      String path = root.replaceAll("/+$", "") + "/" + table;
+      t[i] = readFolder(spark, table, path);
+      TelemetrySchema.check(table, t[i].schema(), path);
+    }
+    return new Telemetry(root, t[0], t[1], t[2], t[3]);
+  }
+
+  static Telemetry fromCatalog(SparkSession spark, String database) {
+    Dataset<Row>[] t = new Dataset[4];
+    for (int i = 0; i < 4; i++) {
+      String table = TelemetrySchema.TABLES.get(i);
+      String name = database + "." + table;
+      if (!spark.catalog().tableExists(name)) {
+        throw new ContractException("Telemetry table '" + table + "' not found: no table " + name + " in the catalog");
+      }
+      t[i] = spark.table(name);
+      TelemetrySchema.check(table, t[i].schema(), name);
+    }
+    return new Telemetry(database, t[0], t[1], t[2], t[3]);
+  }
+
+  private static Dataset<Row> readFolder(SparkSession spark, String table, String path) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) throw ContractException.missingTable(table, path);
+      if (fs.exists(new Path(p, "_delta_log"))) return spark.read().format("delta").load(path);
+      return spark.read().parquet(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read telemetry table '" + table + "' at " + path, e);
+    } catch (ContractException e) {
+      throw e;
+    } catch (Exception e) {
+      // Spark's AnalysisException (e.g. an empty folder: "Unable to infer schema")
+      throw new ContractException("Telemetry table '" + table + "' at " + path + " could not be read as Delta or Parquet: "
+          + e.getMessage());
+    }
+  }
+}
