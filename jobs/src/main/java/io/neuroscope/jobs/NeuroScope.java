@@ -30,7 +30,10 @@ public final class NeuroScope {
       "  --telemetry-db DB     read the four tables from catalog database DB instead",
       "  --output PATH         folder for the output Delta tables (PATH/diagnostics, PATH/quarantine)",
       "  --conf FILE           a properties file of settings (see conf/neuroscope.properties)",
-      "  --set key=value       override one setting, e.g. --set dead_neurons.warning_above=5");
+      "  --set key=value       override one setting, e.g. --set dead_neurons.warning_above=5",
+      "usage: neuroscope bench [--data PATH] [--runs 25] [--epochs 10] [--layers 3] [--width 256] [--files 8] [--repeat 3] [--regenerate]",
+      "  generates a synthetic archive (default 25 x 10 x 3 x 4 tensors of 256 x 256 = 196.6 M floats) if missing,",
+      "  then measures the tensor pass and the whole job against a parquet-hadoop read and an in-memory loop");
 
   private NeuroScope() {}
 
@@ -51,17 +54,10 @@ public final class NeuroScope {
       System.out.println(USAGE);
       return args.length == 0 ? 2 : 0;
     }
+    if (args[0].equals("bench")) return Benchmark.run(options(args, BENCH_OPTIONS, new ArrayList<>()));
     if (!args[0].equals("diagnostics")) throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
-    Map<String, String> opts = new LinkedHashMap<>();
     List<String> sets = new ArrayList<>();
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("bad argument '" + a + "'\n" + USAGE);
-      String v = args[++i];
-      if (a.equals("--set")) sets.add(v);
-      else if (List.of("--telemetry", "--telemetry-db", "--output", "--conf").contains(a)) opts.put(a, v);
-      else throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
-    }
+    Map<String, String> opts = options(args, List.of("--telemetry", "--telemetry-db", "--output", "--conf"), sets);
     if (opts.containsKey("--telemetry") == opts.containsKey("--telemetry-db")) {
       throw new IllegalArgumentException("give one of --telemetry PATH or --telemetry-db DATABASE\n" + USAGE);
     }
@@ -85,6 +81,27 @@ public final class NeuroScope {
     } finally {
       spark.stop();
     }
+  }
+
+  private static final List<String> BENCH_OPTIONS =
+      List.of("--data", "--runs", "--epochs", "--layers", "--width", "--files", "--repeat", "--regenerate");
+
+  /** "--name value" pairs after the command; --set may repeat; --regenerate takes no value. */
+  private static Map<String, String> options(String[] args, List<String> known, List<String> sets) {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--regenerate") && known.contains(a)) {
+        opts.put(a, "true");
+        continue;
+      }
+      if (!a.startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("bad argument '" + a + "'\n" + USAGE);
+      String v = args[++i];
+      if (a.equals("--set") && !known.contains("--data")) sets.add(v);
+      else if (known.contains(a)) opts.put(a, v);
+      else throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
+    }
+    return opts;
   }
 
   /** Defaults, then the conf file, then spark.neuroscope.* confs, then --set. */
