@@ -1,6 +1,7 @@
 package io.neuroscope.jobs;
 
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.diagnostics.spark.NeuroScopeFunctions;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -71,6 +72,7 @@ public final class NeuroScope {
     SparkSession spark = Sessions.getOrCreate("NeuroScope diagnostics", sparkConf);
     try {
       Settings settings = settings(settingsFromFile, spark, sets);
+      NeuroScopeFunctions.register(spark, settings);
       Telemetry telemetry = opts.containsKey("--telemetry")
           ? Telemetry.fromFolder(spark, opts.get("--telemetry"))
           : Telemetry.fromCatalog(spark, opts.get("--telemetry-db"));
