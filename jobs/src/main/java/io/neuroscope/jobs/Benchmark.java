@@ -57,7 +57,7 @@ final class Benchmark {
     int repeat = Integer.parseInt(opts.getOrDefault("--repeat", "3"));
     int threads = Runtime.getRuntime().availableProcessors();
     SparkSession spark = Sessions.getOrCreate("NeuroScope benchmark", Map.of());
-    try {
+    {
       if (!Files.isDirectory(Path.of(data, "tensors")) || opts.containsKey("--regenerate")) {
         long t0 = System.nanoTime();
         System.out.printf(Locale.ROOT, "generating %s: %d runs x %d epochs x %d layers x 4 kinds of %dx%d floats = %.1f M values%n",
@@ -95,8 +95,6 @@ final class Benchmark {
       row("job: tensor-statistics pass (Spark, end of pass)", pass, loopRate, readRate);
       row("job: whole diagnostics job, written to Delta", job, loopRate, readRate);
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 

@@ -108,9 +108,9 @@ public final class DiagnosticsJob {
     jsc.setJobDescription("write diagnostics");
     Dataset<Row> diagnosticsRows = spark.createDataFrame(rows, DiagnosticsTable.SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
     long written = diagnosticsRows.count();
-    DiagnosticsTable.upsertDiagnostics(spark, diagnosticsRows, output + "/diagnostics");
-    LOG.info("Diagnostics: {} rows for {} run-epochs upserted into {}/diagnostics ({} s)", written, epochCount, output,
-        seconds(started));
+    long changed = DiagnosticsTable.upsertDiagnostics(spark, diagnosticsRows, output + "/diagnostics");
+    LOG.info("Diagnostics: {} rows for {} run-epochs, {} written to {}/diagnostics ({} s)", written, epochCount,
+        changed < 0 ? "all" : changed + " new or changed", output, seconds(started));
 
     jsc.setJobDescription("write quarantine");
     Dataset<Row> quarantine = v.quarantine.unionByName(spark.createDataFrame(passQuarantine, Quarantine.SCHEMA))

@@ -4,6 +4,8 @@ import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -21,20 +23,37 @@ final class DiagnosticsTable {
       .add("status", DataTypes.StringType, false)
       .add("details", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
 
-  /** Upserts diagnostics rows by (run_id, epoch, layer, diagnostic); a row is rewritten only if it changed. */
-  static void upsertDiagnostics(SparkSession spark, Dataset<Row> rows, String path) {
+  private static final String KEY = "t.run_id = s.run_id AND t.epoch = s.epoch AND t.diagnostic = s.diagnostic "
+      + "AND t.layer <=> s.layer";
+
+  /**
+   * Upserts diagnostics rows by (run_id, epoch, layer, diagnostic). Rows already in the table as
+   * they are are left out first: a MERGE rewrites every file its join touches, whatever its
+   * clause conditions, so an unchanged rerun would otherwise rewrite the whole table.
+   *
+   * @return the rows inserted or updated
+   */
+  static long upsertDiagnostics(SparkSession spark, Dataset<Row> rows, String path) {
     if (!DeltaTable.isDeltaTable(spark, path)) {
       rows.write().format("delta").mode("errorifexists").save(path);
-      return;
+      return -1;
     }
-    DeltaTable.forPath(spark, path).as("t")
-        .merge(rows.as("s"), "t.run_id = s.run_id AND t.epoch = s.epoch AND t.diagnostic = s.diagnostic "
-            + "AND t.layer <=> s.layer")
-        .whenMatched("NOT (t.value <=> s.value AND t.status <=> s.status AND t.experiment <=> s.experiment "
-            + "AND to_json(t.details) <=> to_json(s.details))")
-        .updateAll()
-        .whenNotMatched().insertAll()
-        .execute();
+    Dataset<Row> target = spark.read().format("delta").load(path);
+    Dataset<Row> changed = rows.as("s").join(target.as("t"), functions.expr(KEY + " AND t.value <=> s.value "
+        + "AND t.status <=> s.status AND t.experiment <=> s.experiment AND to_json(t.details) <=> to_json(s.details)"),
+        "left_anti").persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long n = changed.count();
+      if (n > 0) {
+        DeltaTable.forPath(spark, path).as("t").merge(changed.as("s"), KEY)
+            .whenMatched().updateAll()
+            .whenNotMatched().insertAll()
+            .execute();
+      }
+      return n;
+    } finally {
+      changed.unpersist();
+    }
   }
 
   /** Appends quarantine rows not already there (same table, reason and row). */

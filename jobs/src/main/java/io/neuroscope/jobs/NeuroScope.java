@@ -45,11 +45,19 @@ public final class NeuroScope {
     } catch (ContractException | IllegalArgumentException e) {
       System.err.println("neuroscope: " + e.getMessage());
       status = 2;
+    } finally {
+      SparkSession.getActiveSession().foreach(s -> {
+        s.stop();
+        return null;
+      });
     }
     System.exit(status);
   }
 
-  /** Runs a command; returns the exit status. Contract and usage errors throw with a one-line reason. */
+  /**
+   * Runs a command in the active (or a new) SparkSession and leaves it running; returns the exit
+   * status. Contract and usage errors throw with a one-line reason.
+   */
   static int run(String[] args) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       System.out.println(USAGE);
@@ -70,7 +78,7 @@ public final class NeuroScope {
     fromFile.forEach((k, v) -> (k.startsWith("spark.") ? sparkConf : settingsFromFile).put(k, v));
 
     SparkSession spark = Sessions.getOrCreate("NeuroScope diagnostics", sparkConf);
-    try {
+    {
       Settings settings = settings(settingsFromFile, spark, sets);
       NeuroScopeFunctions.register(spark, settings);
       Telemetry telemetry = opts.containsKey("--telemetry")
@@ -80,8 +88,6 @@ public final class NeuroScope {
       System.out.printf("neuroscope: %d runs, %d epochs, %d tensors (%d values): %d diagnostics rows, %d quarantined rows -> %s%n",
           r.runs(), r.epochs(), r.tensors(), r.valuesRead(), r.diagnosticsRows(), r.quarantined(), opts.get("--output"));
       return 0;
-    } finally {
-      spark.stop();
     }
   }
 

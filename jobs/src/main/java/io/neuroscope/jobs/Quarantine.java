@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code quarantine} table: rows that break the contract, set aside with the reason. The row
- * is kept as JSON; a tensor row's {@code values} array (up to millions of floats) is replaced by
+ * is kept as JSON, nulls included (a null key is the reason, so it must show); a tensor row's {@code values} array (up to millions of floats) is replaced by
  * its length, {@code values_length}.
  */
 final class Quarantine {
@@ -30,6 +30,7 @@ final class Quarantine {
   static Dataset<Row> of(String table, Dataset<Row> withReason, String... rowColumns) {
     Column[] cols = Arrays.stream(rowColumns).map(c -> col(c)).toArray(Column[]::new);
     return withReason.where(col("reason").isNotNull())
-        .select(lit(table).as("table"), col("run_id"), col("reason"), to_json(struct(cols)).as("row"));
+        .select(lit(table).as("table"), col("run_id"), col("reason"),
+            to_json(struct(cols), java.util.Map.of("ignoreNullFields", "false")).as("row"));
   }
 }

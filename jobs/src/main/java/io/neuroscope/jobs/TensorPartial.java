@@ -37,6 +37,9 @@ final class TensorPartial implements Serializable {
   /** The reason each chunk is set aside, by chunk number; empty when the tensor is sound. */
   TreeMap<Integer, String> problems() {
     TreeMap<Integer, String> bad = new TreeMap<>();
+    // In chunk order, so the reasons do not depend on the order partitions merged in.
+    List<Chunk> chunks = new ArrayList<>(this.chunks);
+    chunks.sort(java.util.Comparator.comparingInt(Chunk::chunk).thenComparingInt(Chunk::cols));
     for (Chunk c : chunks) {
       if (c.length < 0) bad.put(c.chunk, "values is null");
       else if (!c.lengthMatches()) {

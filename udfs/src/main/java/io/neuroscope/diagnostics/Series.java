@@ -63,7 +63,7 @@ final class Series {
   }
 
   /** Linear-interpolation percentile of sorted values: position (n-1)·q/100. */
-  static double percentileOfSorted(float[] sorted, double q) {
+  static double percentileOfSorted(double[] sorted, double q) {
     int n = sorted.length;
     if (n == 0) return Double.NaN;
     double pos = (n - 1) * q / 100.0;

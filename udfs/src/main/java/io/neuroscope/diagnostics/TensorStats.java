@@ -29,7 +29,7 @@ public final class TensorStats implements Serializable {
   private long absBelowCount;
   private long[] columnZeros;
   private boolean columnsConsistent = true;
-  private float[] kept;
+  private double[] kept;
   private int keptLength;
 
   public TensorStats(TensorProbe probe) {
@@ -39,18 +39,18 @@ public final class TensorStats implements Serializable {
   /** Adds a chunk of {@code rows x cols} float values, row-major. */
   public TensorStats add(float[] values, int rows, int cols) {
     accumulate(i -> values[i], values.length, rows, cols);
-    if (probe.keepValues()) keep(values);
+    if (probe.keepValues()) {
+      double[] d = new double[values.length];
+      for (int i = 0; i < d.length; i++) d[i] = values[i];
+      keep(d);
+    }
     return this;
   }
 
   /** Adds a chunk of {@code rows x cols} double values (the contract also accepts ARRAY&lt;DOUBLE&gt;). */
   public TensorStats add(double[] values, int rows, int cols) {
     accumulate(i -> values[i], values.length, rows, cols);
-    if (probe.keepValues()) {
-      float[] f = new float[values.length];
-      for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
-      keep(f);
-    }
+    if (probe.keepValues()) keep(values);
     return this;
   }
 
@@ -140,8 +140,8 @@ public final class TensorStats implements Serializable {
     }
   }
 
-  private void keep(float[] values) {
-    if (kept == null) kept = new float[Math.max(16, values.length)];
+  private void keep(double[] values) {
+    if (kept == null) kept = new double[Math.max(16, values.length)];
     if (keptLength + values.length > kept.length) {
       kept = Arrays.copyOf(kept, Math.max(kept.length * 2, keptLength + values.length));
     }
@@ -282,7 +282,7 @@ public final class TensorStats implements Serializable {
   public double percentile(double q) {
     if (!probe.keepValues()) throw new IllegalStateException("percentiles need a probe that keeps values");
     if (nanCount > 0) return Double.NaN;
-    float[] sorted = Arrays.copyOf(kept == null ? new float[0] : kept, keptLength);
+    double[] sorted = Arrays.copyOf(kept == null ? new double[0] : kept, keptLength);
     Arrays.sort(sorted);
     return Series.percentileOfSorted(sorted, q);
   }

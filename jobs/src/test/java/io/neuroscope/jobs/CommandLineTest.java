@@ -1,0 +1,104 @@
+package io.neuroscope.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neuroscope.diagnostics.Settings;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The command line's usage errors, which throw before a SparkSession is created, and the settings'
+ * precedence. (A valid command line is not run here: NeuroScope.run stops the session in a finally
+ * block, which would stop the test JVM's shared session.)
+ */
+class CommandLineTest {
+
+  @Test
+  void unknownCommand() {
+    assertUsageError("unknown command 'analyze'", "analyze", "--telemetry", "/t", "--output", "/o");
+  }
+
+  @Test
+  void missingOutput() {
+    assertUsageError("--output PATH is required", "diagnostics", "--telemetry", "/t");
+  }
+
+  @Test
+  void neitherTelemetryOption() {
+    assertUsageError("give one of --telemetry PATH or --telemetry-db DATABASE", "diagnostics", "--output", "/o");
+  }
+
+  @Test
+  void bothTelemetryOptions() {
+    assertUsageError("give one of --telemetry PATH or --telemetry-db DATABASE",
+        "diagnostics", "--telemetry", "/t", "--telemetry-db", "db", "--output", "/o");
+  }
+
+  @Test
+  void unknownOption() {
+    assertUsageError("unknown option '--outptu'", "diagnostics", "--telemetry", "/t", "--outptu", "/o");
+  }
+
+  @Test
+  void optionWithoutValue() {
+    assertUsageError("bad argument '--output'", "diagnostics", "--telemetry", "/t", "--output");
+  }
+
+  @Test
+  void unreadableConfFile() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NeuroScope.run(new String[] {
+        "diagnostics", "--telemetry", "/t", "--output", "/o", "--conf", "/no/such/neuroscope.properties"}));
+    assertTrue(e.getMessage().startsWith("cannot read --conf /no/such/neuroscope.properties"), e.getMessage());
+  }
+
+  @Test
+  void helpAndNoArguments() {
+    assertEquals(0, NeuroScope.run(new String[] {"--help"}));
+    assertEquals(2, NeuroScope.run(new String[0]));
+  }
+
+  @Test
+  void setOverridesTheConfFileWhichOverridesTheDefaults() {
+    Settings s = NeuroScope.settings(
+        Map.of("dead_neurons.warning_above", "12", "history.length", "40"), SparkTest.spark(),
+        List.of("dead_neurons.warning_above=15", " plateau.healthy_below = 0.25 "));
+    assertEquals(15.0, s.get("dead_neurons.warning_above"), "--set over the conf file");
+    assertEquals(40, s.integer("history.length"), "the conf file over the default 50");
+    assertEquals(0.25, s.get("plateau.healthy_below"), "--set over the default, trimmed");
+    assertEquals(30.0, s.get("dead_neurons.critical_above"), "the default where nothing overrides it");
+  }
+
+  @Test
+  void noOverridesGiveTheDefaults() {
+    assertEquals(Settings.defaults().asMap(), NeuroScope.settings(Map.of(), SparkTest.spark(), List.of()).asMap());
+  }
+
+  @Test
+  void badSettingsAreUsageErrors() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> NeuroScope.settings(Map.of(), SparkTest.spark(), List.of("dead_neurons.warning_above")));
+    assertTrue(e.getMessage().contains("--set expects key=value"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> NeuroScope.settings(Map.of(), SparkTest.spark(), List.of("dead_neuron.warning_above=5")));
+    assertTrue(e.getMessage().contains("Unknown setting 'dead_neuron.warning_above'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> NeuroScope.settings(Map.of("history.length", "fifty"), SparkTest.spark(), List.of()));
+    assertTrue(e.getMessage().contains("'history.length'") && e.getMessage().contains("fifty"), e.getMessage());
+  }
+
+  @AfterAll
+  static void theSharedSessionIsStillRunning() {
+    assertFalse(SparkTest.spark().sparkContext().isStopped(), "no test may reach the part of run() that stops the session");
+  }
+
+  private static void assertUsageError(String message, String... args) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NeuroScope.run(args));
+    assertTrue(e.getMessage().startsWith(message), "message '" + e.getMessage() + "' should start with '" + message + "'");
+    assertTrue(e.getMessage().contains("usage: neuroscope diagnostics"), "the usage follows the reason");
+  }
+}
