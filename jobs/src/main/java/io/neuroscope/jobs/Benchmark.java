@@ -68,30 +68,42 @@ final class Benchmark {
       List<Path> files = parquetFiles(Path.of(data, "tensors"));
       Settings settings = Settings.defaults();
 
-      double[] read = measure(repeat, () -> parquetRead(files, threads));
-      List<float[]> arrays = loadArrays(files, threads);
-      long inMemory = arrays.stream().mapToLong(a -> a.length).sum();
-      double[] loop = measure(repeat, () -> inParallel(arrays, threads, Benchmark::plainLoop));
-      TensorProbe hiddenRelu = TensorProbe.of(TensorKind.ACTIVATIONS, new LayerInfo(0, "fc1", "relu", 256, 256), true, settings);
-      double[] stats = measure(repeat, () -> inParallel(arrays, threads,
-          a -> new TensorStats(hiddenRelu).add(a, 1, a.length).mean()));
-      arrays.clear();
+      Set<String> phases = Set.of(opts.getOrDefault("--phases", "loop,stats,parquet,spark,pass,job").split(","));
+      double[] none = {Double.NaN, 1};
+      double[] read = phases.contains("parquet") ? measure(repeat, () -> parquetRead(files, threads)) : none;
+      double[] loop = none, stats = none;
+      if (phases.contains("loop") || phases.contains("stats")) {
+        List<float[]> arrays = loadArrays(files, threads);
+        loop = measure(repeat, () -> inParallel(arrays, threads, Benchmark::plainLoop));
+        TensorProbe hiddenRelu = TensorProbe.of(TensorKind.ACTIVATIONS, new LayerInfo(0, "fc1", "relu", 256, 256), true, settings);
+        stats = measure(repeat, () -> inParallel(arrays, threads,
+            a -> new TensorStats(hiddenRelu).add(a, a.length / shape.width(), shape.width()).mean()));
+        arrays.clear();
+      }
 
       Telemetry telemetry = Telemetry.fromFolder(spark, data);
-      double[] pass = measure(repeat, () -> tensorPass(spark, telemetry, settings));
+      double[] sparkRead = phases.contains("spark") ? measure(repeat, () -> sparkRead(spark, telemetry)) : none;
+      double[] pass = phases.contains("pass") ? measure(repeat, () -> tensorPass(spark, telemetry, settings)) : none;
       Path out = Path.of(data).toAbsolutePath().getParent().resolve("bench-output");
-      double[] job = measure(repeat, () -> {
+      SparkJobTimes times = new SparkJobTimes();
+      double[] job = phases.contains("job") ? measure(repeat, () -> {
         deleteRecursively(out);
+        spark.sparkContext().removeSparkListener(times);
+        times.clear();
+        spark.sparkContext().addSparkListener(times);
         return DiagnosticsJob.run(spark, telemetry, out.toString(), settings).valuesRead();
-      });
+      }) : none;
+      spark.sparkContext().removeSparkListener(times);
+      if (phases.contains("job")) System.out.print(times.report());
 
       double readRate = rate(read), loopRate = rate(loop);
       System.out.printf(Locale.ROOT, "%nvalues: %.1f M in %d Parquet files; %d threads; median of %d runs%n",
-          inMemory / 1e6, files.size(), threads, repeat);
+          shape.values() / 1e6, files.size(), threads, repeat);
       System.out.printf(Locale.ROOT, "%-58s %10s %10s %10s%n", "", "M values/s", "/ loop", "/ parquet");
       row("plain-Java single-pass loop over the floats in memory", loop, loopRate, readRate);
       row("TensorStats (the job's per-element work) in memory", stats, loopRate, readRate);
       row("plain parquet-hadoop read of the values column", read, loopRate, readRate);
+      row("Spark read only: toRdd + toFloatArray, no statistics", sparkRead, loopRate, readRate);
       row("job: tensor-statistics pass (Spark, end of pass)", pass, loopRate, readRate);
       row("job: whole diagnostics job, written to Delta", job, loopRate, readRate);
       return 0;
@@ -134,6 +146,45 @@ final class Benchmark {
         Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"))).count();
     spark.conf().unset(batchKey);
     return values.value();
+  }
+
+  /** Spark jobs of the last whole-job run, with their descriptions and durations: where the time goes. */
+  private static final class SparkJobTimes extends org.apache.spark.scheduler.SparkListener {
+    private final Map<Integer, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, Long> starts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    void clear() {
+      lines.clear();
+    }
+
+    @Override
+    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+      String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+      names.put(e.jobId(), d == null ? "job " + e.jobId() : d);
+      starts.put(e.jobId(), e.time());
+    }
+
+    @Override
+    public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
+      lines.add(String.format(Locale.ROOT, "  %6d ms  %s", e.time() - starts.getOrDefault(e.jobId(), e.time()),
+          names.get(e.jobId())));
+    }
+
+    String report() {
+      return "\nSpark jobs of the last whole-job run:\n" + String.join("\n", lines) + "\n";
+    }
+  }
+
+  /** Spark's own floor for the pass: the same read path, each row's array copied out, nothing computed. */
+  private static long sparkRead(SparkSession spark, Telemetry t) {
+    String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
+    spark.conf().set(batchKey, 64);
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> values = t.tensors().select("values");
+    long n = ((org.apache.spark.sql.classic.Dataset<org.apache.spark.sql.Row>) values).queryExecution().toRdd()
+        .toJavaRDD().map(r -> (long) r.getArray(0).toFloatArray().length).reduce(Long::sum);
+    spark.conf().unset(batchKey);
+    return n;
   }
 
   /** A single pass computing count, sum, sum of squares, min, max, zero and non-finite counts. */

@@ -116,8 +116,10 @@ public final class DiagnosticsJob {
     Dataset<Row> quarantine = v.quarantine.unionByName(spark.createDataFrame(passQuarantine, Quarantine.SCHEMA))
         .persist(StorageLevel.MEMORY_AND_DISK());
     long quarantined = quarantine.count();
-    DiagnosticsTable.upsertQuarantine(spark, quarantine, output + "/quarantine");
-    if (quarantined > 0) {
+    if (quarantined == 0) {
+      LOG.info("No telemetry row breaks the contract; nothing quarantined");
+    } else {
+      DiagnosticsTable.upsertQuarantine(spark, quarantine, output + "/quarantine");
       LOG.warn("Quarantined {} telemetry rows that break the contract; see {}/quarantine (table, run_id, reason, row)",
           quarantined, output);
     }

@@ -56,7 +56,11 @@ final class DiagnosticsTable {
     }
   }
 
-  /** Appends quarantine rows not already there (same table, reason and row). */
+  /**
+   * Appends quarantine rows not already there (same table, reason and row). The table is created
+   * by the first run that sets a row aside: creating an empty Delta table cost about 1 s, a sixth of
+   * a clean 200 M-value run.
+   */
   static void upsertQuarantine(SparkSession spark, Dataset<Row> rows, String path) {
     if (!DeltaTable.isDeltaTable(spark, path)) {
       rows.write().format("delta").mode("errorifexists").save(path);

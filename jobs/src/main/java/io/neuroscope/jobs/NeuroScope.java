@@ -92,7 +92,7 @@ public final class NeuroScope {
   }
 
   private static final List<String> BENCH_OPTIONS =
-      List.of("--data", "--runs", "--epochs", "--layers", "--width", "--files", "--repeat", "--regenerate");
+      List.of("--data", "--runs", "--epochs", "--layers", "--width", "--files", "--repeat", "--regenerate", "--phases");
 
   /** "--name value" pairs after the command; --set may repeat; --regenerate takes no value. */
   private static Map<String, String> options(String[] args, List<String> known, List<String> sets) {

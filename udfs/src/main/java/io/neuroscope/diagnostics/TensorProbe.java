@@ -13,23 +13,31 @@ import java.io.Serializable;
  * @param absBelow       counts |x| < absBelow
  * @param columnZeroTolerance per column, counts |x| <= tolerance (NaN: no per-column counts)
  * @param keepValues     keep the values for exact percentiles
+ * @param absMoments     also the mean and variance of |x| (gradient SNR needs them)
  */
 public record TensorProbe(double above, double below, double outsideLow, double outsideHigh, double absBelow,
-                          double columnZeroTolerance, boolean keepValues) implements Serializable {
+                          double columnZeroTolerance, boolean keepValues, boolean absMoments) implements Serializable {
 
+  /** With |x| moments. */
+  public TensorProbe(double above, double below, double outsideLow, double outsideHigh, double absBelow,
+                     double columnZeroTolerance, boolean keepValues) {
+    this(above, below, outsideLow, outsideHigh, absBelow, columnZeroTolerance, keepValues, true);
+  }
+
+  /** Moments of x and |x|, no counts. */
   public static final TensorProbe MOMENTS_ONLY = new TensorProbe(
       Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0.0,
-      Double.NaN, false);
+      Double.NaN, false, true);
 
   /**
    * The probe for a tensor, or null when no diagnostic reads it (activations of the output layer).
    */
   public static TensorProbe of(TensorKind kind, LayerInfo layer, boolean hidden, Settings s) {
     return switch (kind) {
-      case ACTIVATIONS -> hidden ? activations(layer.activation(), s) : null;
+      case ACTIVATIONS -> hidden ? activations(layer.activation(), s).withoutAbsMoments() : null;
       case GRADIENTS -> MOMENTS_ONLY.withAbsBelow(s.get("gradient_snr.min_magnitude"));
-      case WEIGHTS -> MOMENTS_ONLY.withAbsBelow(s.get("weight_health.dead_abs_below"));
-      case WEIGHT_UPDATES, BIAS_GRADIENTS -> MOMENTS_ONLY;
+      case WEIGHTS -> MOMENTS_ONLY.withAbsBelow(s.get("weight_health.dead_abs_below")).withoutAbsMoments();
+      case WEIGHT_UPDATES, BIAS_GRADIENTS -> MOMENTS_ONLY.withoutAbsMoments();
     };
   }
 
@@ -59,6 +67,10 @@ public record TensorProbe(double above, double below, double outsideLow, double 
   }
 
   private TensorProbe withAbsBelow(double t) {
-    return new TensorProbe(above, below, outsideLow, outsideHigh, t, columnZeroTolerance, keepValues);
+    return new TensorProbe(above, below, outsideLow, outsideHigh, t, columnZeroTolerance, keepValues, absMoments);
+  }
+
+  private TensorProbe withoutAbsMoments() {
+    return new TensorProbe(above, below, outsideLow, outsideHigh, absBelow, columnZeroTolerance, keepValues, false);
   }
 }

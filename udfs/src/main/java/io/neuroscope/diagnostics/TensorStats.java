@@ -36,9 +36,20 @@ public final class TensorStats implements Serializable {
     this.probe = probe;
   }
 
+  /** Elements per block: a block's doubles stay in L1 while the counting and the moment loops read them. */
+  private static final int BLOCK = 2048;
+
   /** Adds a chunk of {@code rows x cols} float values, row-major. */
   public TensorStats add(float[] values, int rows, int cols) {
-    accumulate(i -> values[i], values.length, rows, cols);
+    noteShape(rows, cols);
+    double[] block = new double[Math.min(BLOCK, values.length)];
+    long[] zeros = columnZerosFor(cols);
+    for (int start = 0; start < values.length; start += BLOCK) {
+      int len = Math.min(BLOCK, values.length - start);
+      for (int i = 0; i < len; i++) block[i] = values[start + i];
+      addBlock(block, len, zeros, cols, start);
+    }
+    mergeColumnZeros(zeros);
     if (probe.keepValues()) {
       double[] d = new double[values.length];
       for (int i = 0; i < d.length; i++) d[i] = values[i];
@@ -49,78 +60,147 @@ public final class TensorStats implements Serializable {
 
   /** Adds a chunk of {@code rows x cols} double values (the contract also accepts ARRAY&lt;DOUBLE&gt;). */
   public TensorStats add(double[] values, int rows, int cols) {
-    accumulate(i -> values[i], values.length, rows, cols);
+    noteShape(rows, cols);
+    double[] block = new double[Math.min(BLOCK, values.length)];
+    long[] zeros = columnZerosFor(cols);
+    for (int start = 0; start < values.length; start += BLOCK) {
+      int len = Math.min(BLOCK, values.length - start);
+      System.arraycopy(values, start, block, 0, len);
+      addBlock(block, len, zeros, cols, start);
+    }
+    mergeColumnZeros(zeros);
     if (probe.keepValues()) keep(values);
     return this;
   }
 
-  @FunctionalInterface
-  private interface Elements {
-    double at(int i);
+  private long[] columnZerosFor(int cols) {
+    return !Double.isNaN(probe.columnZeroTolerance()) && cols > 0 ? new long[cols] : null;
   }
 
-  private void accumulate(Elements e, int n, int rows, int cols) {
-    long[] zeros = null;
-    if (!Double.isNaN(probe.columnZeroTolerance()) && cols > 0) {
-      zeros = new long[cols];
+  /**
+   * Counts and moments of one block. Comparisons need no special case for NaN or ±∞; the moments
+   * do, so a block whose sums come out non-finite is summed again element by element. A predicate
+   * that is off (threshold at ±∞) cannot hold, so its loop is skipped.
+   */
+  private void addBlock(double[] b, int n, long[] zeros, int cols, int offset) {
+    count += n;
+    if (probe.above() < Double.POSITIVE_INFINITY) aboveCount += countAbove(b, n, probe.above());
+    if (probe.below() > Double.NEGATIVE_INFINITY) belowCount += countBelow(b, n, probe.below());
+    if (probe.outsideLow() > Double.NEGATIVE_INFINITY || probe.outsideHigh() < Double.POSITIVE_INFINITY) {
+      outsideCount += countBelow(b, n, probe.outsideLow()) + countAbove(b, n, probe.outsideHigh());
     }
-    noteShape(rows, cols);
-    // Shifted sums (shift = a sample value) keep the single-pass variance accurate.
+    if (probe.absBelow() > 0) absBelowCount += countAbsBelow(b, n, probe.absBelow());
+    if (zeros != null) {
+      double tol = probe.columnZeroTolerance();
+      int col = offset % cols;
+      for (int i = 0; i < n; i++) {
+        zeros[col] += Math.abs(b[i]) <= tol ? 1 : 0;
+        if (++col == cols) col = 0;
+      }
+    }
+    // Shifted sums (shift = a sample value) keep the single-pass variance accurate. Two
+    // accumulators per sum halve the chain of dependent additions.
+    double shift = b[0];
+    double s1 = 0, s2 = 0, sq = 0, t1 = 0, t2 = 0, tq = 0;
+    int i = 0;
+    for (; i + 1 < n; i += 2) {
+      double v = b[i], w = b[i + 1];
+      double d = v - shift, e = w - shift;
+      s1 += d;
+      t1 += e;
+      s2 += d * d;
+      t2 += e * e;
+      sq += v * v;
+      tq += w * w;
+    }
+    if (i < n) {
+      double d = b[i] - shift;
+      s1 += d;
+      s2 += d * d;
+      sq += b[i] * b[i];
+    }
+    s1 += t1;
+    s2 += t2;
+    sq += tq;
+    double absShift = Math.abs(shift), a1 = 0, a2 = 0;
+    if (probe.absMoments()) {
+      double u1 = 0, u2 = 0;
+      for (i = 0; i + 1 < n; i += 2) {
+        double d = Math.abs(b[i]) - absShift, e = Math.abs(b[i + 1]) - absShift;
+        a1 += d;
+        u1 += e;
+        a2 += d * d;
+        u2 += e * e;
+      }
+      if (i < n) {
+        double d = Math.abs(b[i]) - absShift;
+        a1 += d;
+        a2 += d * d;
+      }
+      a1 += u1;
+      a2 += u2;
+    }
+    if (Double.isFinite(s2) && Double.isFinite(a2)) {
+      addMoments(n, shift, s1, s2, absShift, a1, a2, sq);
+    } else {
+      addMomentsOfFiniteElements(b, n);
+    }
+  }
+
+  private static int countAbove(double[] b, int n, double t) {
+    int c = 0;
+    for (int i = 0; i < n; i++) c += b[i] > t ? 1 : 0;
+    return c;
+  }
+
+  private static int countBelow(double[] b, int n, double t) {
+    int c = 0;
+    for (int i = 0; i < n; i++) c += b[i] < t ? 1 : 0;
+    return c;
+  }
+
+  private static int countAbsBelow(double[] b, int n, double t) {
+    int c = 0;
+    for (int i = 0; i < n; i++) c += Math.abs(b[i]) < t ? 1 : 0;
+    return c;
+  }
+
+  private void addMomentsOfFiniteElements(double[] b, int n) {
     double shift = 0;
     for (int i = 0; i < n; i++) {
-      double v = e.at(i);
-      if (v - v == 0) {
-        shift = v;
+      if (Double.isFinite(b[i])) {
+        shift = b[i];
         break;
       }
     }
     double absShift = Math.abs(shift);
-    final double above = probe.above(), below = probe.below();
-    final double outLow = probe.outsideLow(), outHigh = probe.outsideHigh();
-    final double absBelow = probe.absBelow(), zeroTol = probe.columnZeroTolerance();
-    long finite = 0, nan = 0, posInf = 0, negInf = 0, cAbove = 0, cBelow = 0, cOutside = 0, cAbsBelow = 0;
+    long finite = 0;
     double s1 = 0, s2 = 0, a1 = 0, a2 = 0, sq = 0;
-    int col = 0;
     for (int i = 0; i < n; i++) {
-      double v = e.at(i);
-      double a = Math.abs(v);
-      if (v > above) cAbove++;
-      if (v < below) cBelow++;
-      if (v < outLow || v > outHigh) cOutside++;
-      if (a < absBelow) cAbsBelow++;
-      if (zeros != null) {
-        if (a <= zeroTol) zeros[col]++;
-        if (++col == cols) col = 0;
-      }
-      if (v - v == 0) {
-        double d = v - shift;
+      double v = b[i];
+      if (Double.isFinite(v)) {
+        double d = v - shift, da = Math.abs(v) - absShift;
         s1 += d;
         s2 += d * d;
-        double da = a - absShift;
         a1 += da;
         a2 += da * da;
         sq += v * v;
         finite++;
-      } else if (v != v) {
-        nan++;
+      } else if (Double.isNaN(v)) {
+        nanCount++;
       } else if (v > 0) {
-        posInf++;
+        positiveInfinities++;
       } else {
-        negInf++;
+        negativeInfinities++;
       }
     }
-    count += n;
-    nanCount += nan;
-    positiveInfinities += posInf;
-    negativeInfinities += negInf;
-    x.merge(Moments.fromShiftedSums(finite, shift, s1, s2));
-    abs.merge(Moments.fromShiftedSums(finite, absShift, a1, a2));
+    addMoments(finite, shift, s1, s2, absShift, a1, a2, sq);
+  }
+
+  private void addMoments(long n, double shift, double s1, double s2, double absShift, double a1, double a2, double sq) {
     sumOfSquares += sq;
-    aboveCount += cAbove;
-    belowCount += cBelow;
-    outsideCount += cOutside;
-    absBelowCount += cAbsBelow;
-    mergeColumnZeros(zeros);
+    x.merge(Moments.fromShiftedSums(n, shift, s1, s2));
+    abs.merge(Moments.fromShiftedSums(n, absShift, a1, a2));
   }
 
   private void noteShape(int rows, int cols) {
@@ -222,13 +302,21 @@ public final class TensorStats implements Serializable {
   }
 
   public double meanAbs() {
+    requireAbsMoments();
     if (nanCount > 0 || count == 0) return Double.NaN;
     if (positiveInfinities + negativeInfinities > 0) return Double.POSITIVE_INFINITY;
     return abs.mean;
   }
 
   public double stdAbs() {
+    requireAbsMoments();
     return allFinite() && count > 0 ? Math.sqrt(abs.variance()) : Double.NaN;
+  }
+
+  private void requireAbsMoments() {
+    if (!probe.absMoments() && count > 0 && abs.n == 0) {
+      throw new IllegalStateException("|x| moments need a probe with absMoments");
+    }
   }
 
   /** Moments of |x| for merging magnitudes across tensors (gradient SNR over all layers). */
