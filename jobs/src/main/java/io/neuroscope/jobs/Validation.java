@@ -46,9 +46,13 @@ final class Validation {
         nullKey("run_id", "epoch")
             .when(count(lit(1)).over(Window.partitionBy("run_id", "epoch")).gt(1), lit("epoch repeats in epochs"))
             .when(col("train_loss").isNull(), lit("train_loss is null")));
-    runs = r.where(col("reason").isNull()).drop("reason").cache();
-    layers = l.where(col("reason").isNull()).drop("reason").cache();
-    epochs = e.where(col("reason").isNull()).drop("reason").cache();
+    // Cached with their reasons: the valid rows and the quarantine are both read from them.
+    r = r.cache();
+    l = l.cache();
+    e = e.cache();
+    runs = r.where(col("reason").isNull()).drop("reason");
+    layers = l.where(col("reason").isNull()).drop("reason");
+    epochs = e.where(col("reason").isNull()).drop("reason");
 
     Dataset<Row> knownLayers = layers.select(col("run_id").as("l_run"), col("layer").as("l_layer"), lit(true).as("has_layer"));
     Dataset<Row> knownEpochs = epochs.select(col("run_id").as("e_run"), col("epoch").as("e_epoch"), lit(true).as("has_epoch"));
