@@ -10,18 +10,12 @@ import java.util.Map;
  * input side. The element predicates (extremes, gradient-dead band) were counted in the tensor
  * pass by the probe {@link TensorProbe#of} chose for the layer's activation.
  */
-public final class ActivationSaturation implements TensorDiagnostic {
+public final class ActivationSaturation extends SpecDiagnostic implements TensorDiagnostic {
   public static final String NAME = "activation_saturation";
   private static final String K = "activation_saturation.";
-  private final Settings s;
 
   public ActivationSaturation(Settings s) {
-    this.s = s;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, s);
   }
 
   @Override
@@ -51,7 +45,7 @@ public final class ActivationSaturation implements TensorDiagnostic {
     }
     List<Finding> out = new ArrayList<>();
     if (h == 0) {
-      out.add(Finding.unknown(NAME, null, "no hidden layer with activations"));
+      out.add(Finding.unknown(NAME, null)); // no hidden layer with activations
     } else {
       double value = Math.min(1, (weightedSum / h) / s.get(K + "normalizer"));
       out.add(new Finding(NAME, null, value, status(value), Map.of("hidden_layers", (double) h)));

@@ -5,17 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Spec §1: the share of hidden neurons whose activations are (almost) always zero. */
-public final class DeadNeurons implements TensorDiagnostic {
+public final class DeadNeurons extends SpecDiagnostic implements TensorDiagnostic {
   public static final String NAME = "dead_neurons";
-  private final Settings s;
 
   public DeadNeurons(Settings s) {
-    this.s = s;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, s);
   }
 
   @Override
@@ -34,7 +28,7 @@ public final class DeadNeurons implements TensorDiagnostic {
     }
     List<Finding> out = new ArrayList<>();
     if (layers.isEmpty()) {
-      out.add(Finding.unknown(NAME, null, "no hidden layer with activations"));
+      out.add(Finding.unknown(NAME, null)); // no hidden layer with activations
     } else {
       double value = (100.0 * dead) / neurons;
       out.add(new Finding(NAME, null, value, status(value),

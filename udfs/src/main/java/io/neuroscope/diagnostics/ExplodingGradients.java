@@ -6,17 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Spec §3: the global gradient norm (weights and biases) and the largest layer norm. */
-public final class ExplodingGradients implements TensorDiagnostic {
+public final class ExplodingGradients extends SpecDiagnostic implements TensorDiagnostic {
   public static final String NAME = "exploding_gradients";
-  private final Settings s;
 
   public ExplodingGradients(Settings s) {
-    this.s = s;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, s);
   }
 
   @Override
@@ -24,7 +18,7 @@ public final class ExplodingGradients implements TensorDiagnostic {
     Map<Integer, TensorStats> grads = t.all(TensorKind.GRADIENTS);
     List<Finding> out = new ArrayList<>();
     if (grads.isEmpty()) {
-      out.add(Finding.unknown(NAME, null, "no gradients"));
+      out.add(Finding.unknown(NAME, null)); // no gradients
       return out;
     }
     double sumSquares = 0;

@@ -17,7 +17,7 @@ public record Finding(String diagnostic, Integer layer, double value, Status sta
   }
 
   /** The spec's rule: where UNKNOWN, value is 0. */
-  public static Finding unknown(String diagnostic, Integer layer, String reason) {
+  public static Finding unknown(String diagnostic, Integer layer) {
     return new Finding(diagnostic, layer, 0.0, Status.UNKNOWN, Map.of());
   }
 

@@ -6,17 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Spec §5: mean |g| over std |g|, over every weight-gradient element together and per layer. */
-public final class GradientSnr implements TensorDiagnostic {
+public final class GradientSnr extends SpecDiagnostic implements TensorDiagnostic {
   public static final String NAME = "gradient_snr";
-  private final Settings s;
 
   public GradientSnr(Settings s) {
-    this.s = s;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, s);
   }
 
   @Override
@@ -24,7 +18,7 @@ public final class GradientSnr implements TensorDiagnostic {
     Map<Integer, TensorStats> grads = t.all(TensorKind.GRADIENTS);
     List<Finding> out = new ArrayList<>();
     if (grads.isEmpty()) {
-      out.add(Finding.unknown(NAME, null, "no gradients"));
+      out.add(Finding.unknown(NAME, null)); // no gradients
       return out;
     }
     TensorStats all = new TensorStats(TensorProbe.MOMENTS_ONLY);
@@ -39,7 +33,7 @@ public final class GradientSnr implements TensorDiagnostic {
     double sd = g.stdAbs();
     double tiny = s.get("gradient_snr.min_magnitude");
     if (g.absBelowCount() == g.count() || m < tiny) {
-      return Finding.unknown(NAME, layer, "gradients all below " + tiny);
+      return Finding.unknown(NAME, layer); // every |g| tiny
     }
     double value = m / (sd + s.get("gradient_snr.epsilon"));
     Map<String, Double> details = new LinkedHashMap<>();

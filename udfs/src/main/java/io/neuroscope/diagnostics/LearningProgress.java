@@ -4,18 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Spec §10: log-loss decay, recent range, and generalisation; higher is healthier. */
-public final class LearningProgress implements HistoryDiagnostic {
+public final class LearningProgress extends SpecDiagnostic implements HistoryDiagnostic {
   public static final String NAME = "learning_progress";
   private static final String K = "learning_progress.";
-  private final Settings s;
 
   public LearningProgress(Settings s) {
-    this.s = s;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, s);
   }
 
   @Override

@@ -4,18 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Spec §8: generalisation gap, rising validation curve, and train/validation divergence. */
-public final class Overfitting implements HistoryDiagnostic {
+public final class Overfitting extends SpecDiagnostic implements HistoryDiagnostic {
   public static final String NAME = "overfitting";
   private static final String K = "overfitting.";
-  private final Settings s;
 
   public Overfitting(Settings s) {
-    this.s = s;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, s);
   }
 
   @Override
@@ -24,7 +18,7 @@ public final class Overfitting implements HistoryDiagnostic {
     double[] v = Series.last(h.validation(), m);
     double[] t = Series.last(h.train(), m);
     if (h.valAtE() == null || v.length < s.integer(K + "min_validation")) {
-      return Finding.unknown(NAME, null, "fewer than " + s.integer(K + "min_validation") + " validation losses");
+      return Finding.unknown(NAME, null); // too few validation losses
     }
     double eps = s.get(K + "epsilon");
     double train = h.trainAtE();

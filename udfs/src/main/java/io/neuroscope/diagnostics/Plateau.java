@@ -4,18 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Spec §7: stagnation of the train loss at several scales, of the gradient norm, and of validation. */
-public final class Plateau implements HistoryDiagnostic {
+public final class Plateau extends SpecDiagnostic implements HistoryDiagnostic {
   public static final String NAME = "plateau";
   private static final String K = "plateau.";
-  private final Settings s;
 
   public Plateau(Settings s) {
-    this.s = s;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, s);
   }
 
   @Override

@@ -9,17 +9,11 @@ import java.util.Map;
  * Spec §2: gradient variance growing from the input side to the output side across the hidden
  * layers (ratio output side over input side, see the spec's Departure), or gradients too small.
  */
-public final class VanishingGradients implements TensorDiagnostic {
+public final class VanishingGradients extends SpecDiagnostic implements TensorDiagnostic {
   public static final String NAME = "vanishing_gradients";
-  private final Settings s;
 
   public VanishingGradients(Settings s) {
-    this.s = s;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, s);
   }
 
   @Override
@@ -51,7 +45,7 @@ public final class VanishingGradients implements TensorDiagnostic {
 
     List<Finding> out = new ArrayList<>();
     if (grads.size() < 2) {
-      out.add(Finding.unknown(NAME, null, "fewer than two layers with gradients"));
+      out.add(Finding.unknown(NAME, null)); // fewer than two layers with gradients
     } else {
       Map<String, Double> details = new LinkedHashMap<>();
       if (!ratioOf.isEmpty()) details.put("mean_variance_ratio", meanRatio);

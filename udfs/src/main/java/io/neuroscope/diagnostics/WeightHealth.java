@@ -6,18 +6,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Spec §9: per layer, weight scale against its initialisation reference, dead weights, finiteness. */
-public final class WeightHealth implements TensorDiagnostic {
+public final class WeightHealth extends SpecDiagnostic implements TensorDiagnostic {
   public static final String NAME = "weight_health";
   private static final String K = "weight_health.";
-  private final Settings s;
 
   public WeightHealth(Settings s) {
-    this.s = s;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, s);
   }
 
   @Override
@@ -42,7 +36,7 @@ public final class WeightHealth implements TensorDiagnostic {
     }
     List<Finding> out = new ArrayList<>();
     if (layers.isEmpty()) {
-      out.add(Finding.unknown(NAME, null, "no weights"));
+      out.add(Finding.unknown(NAME, null)); // no weights
     } else {
       double value = sum / layers.size();
       out.add(new Finding(NAME, null, value, status(value), Map.of("layers", (double) layers.size())));

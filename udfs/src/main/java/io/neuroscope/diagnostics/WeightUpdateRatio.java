@@ -5,17 +5,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Spec §6: ‖ΔW‖ / ‖W‖ per layer, and its median over the layers. */
-public final class WeightUpdateRatio implements TensorDiagnostic {
+public final class WeightUpdateRatio extends SpecDiagnostic implements TensorDiagnostic {
   public static final String NAME = "weight_update_ratio";
-  private final Settings s;
 
   public WeightUpdateRatio(Settings s) {
-    this.s = s;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
+    super(NAME, s);
   }
 
   @Override
@@ -35,7 +29,7 @@ public final class WeightUpdateRatio implements TensorDiagnostic {
     }
     List<Finding> out = new ArrayList<>();
     if (ratios.isEmpty()) {
-      out.add(Finding.unknown(NAME, null, "no layer with weights, weight updates and a non-zero weight norm"));
+      out.add(Finding.unknown(NAME, null)); // no layer with weights, weight updates and a non-zero weight norm
     } else {
       double median = Series.median(ratios);
       out.add(new Finding(NAME, null, median, status(median), Map.of("layers", (double) ratios.size())));
