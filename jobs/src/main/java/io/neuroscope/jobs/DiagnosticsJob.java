@@ -3,6 +3,8 @@ package io.neuroscope.jobs;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.LayerInfo;
@@ -19,6 +21,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -52,24 +55,36 @@ public final class DiagnosticsJob {
 
     jsc.setJobDescription("validate telemetry keys");
     Map<String, SortedMap<Integer, LayerInfo>> layers = new HashMap<>();
-    for (Row r : v.layers.select("run_id", "layer", "name", "activation", "fan_in", "fan_out").collectAsList()) {
+    long setAside = 0; // rows the key rules set aside; the tensor pass adds its own
+    for (Row r : v.checkedLayers.select("run_id", "layer", "name", "activation", "fan_in", "fan_out", "reason")
+        .collectAsList()) {
+      if (!r.isNullAt(6)) {
+        setAside++;
+        continue;
+      }
       layers.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getInt(1), new LayerInfo(r.getInt(1),
           r.getString(2), r.getString(3), r.isNullAt(4) ? null : r.getInt(4), r.isNullAt(5) ? null : r.getInt(5)));
     }
     Map<String, String> experiments = new HashMap<>();
-    for (Row r : v.runs.select("run_id", "experiment").collectAsList()) experiments.put(r.getString(0), r.getString(1));
+    for (Row r : v.checkedRuns.select("run_id", "experiment", "reason").collectAsList()) {
+      if (r.isNullAt(2)) experiments.put(r.getString(0), r.getString(1));
+      else setAside++;
+    }
     Set<TensorKey> rejected = v.rejectedTensors();
-    Row shape = v.tensorKeys.where(col("reason").isNull())
-        .agg(count("*"), avg(col("rows").cast("double").multiply(col("cols").cast("double")))).first();
+    Column sound = col("reason").isNull();
+    Row shape = v.tensorKeys.agg(count(when(sound, lit(1))), count(col("reason")),
+        avg(when(sound, col("rows").cast("double").multiply(col("cols").cast("double"))))).first();
     long tensorRows = shape.getLong(0);
-    long epochCount = v.epochs.count();
+    Row epochCounts = v.checkedEpochs.agg(count(when(sound, lit(1))), count(col("reason"))).first();
+    long epochCount = epochCounts.getLong(0);
+    setAside += shape.getLong(1) + epochCounts.getLong(1);
     LOG.info("Read telemetry from {}: {} runs, {} layers, {} epochs, {} tensor rows ({} tensors set aside by key checks)",
         telemetry.source(), experiments.size(), layers.values().stream().mapToInt(Map::size).sum(), epochCount,
         tensorRows, rejected.size());
 
     String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
     String previousBatch = spark.conf().get(batchKey);
-    double meanValues = shape.isNullAt(1) ? 0 : shape.getDouble(1);
+    double meanValues = shape.isNullAt(2) ? 0 : shape.getDouble(2);
     int batch = (int) Math.max(1, Math.min(4096, VALUES_PER_BATCH / Math.max(1, (long) meanValues)));
     spark.conf().set(batchKey, batch);
 
@@ -98,7 +113,9 @@ public final class DiagnosticsJob {
         .javaRDD().mapToPair(r -> new Tuple2<>(r.getString(0),
             new RunEvaluator.EpochRow(r.getInt(1), r.getDouble(2), r.isNullAt(3) ? null : r.getDouble(3))));
     RunEvaluator evaluator = new RunEvaluator(diagnostics);
-    JavaRDD<Row> rows = epochs.cogroup(stats, partitions).flatMap(run -> {
+    // About 2,000 run-epochs (~60 k rows) per output partition: a small archive is not written as many tiny files.
+    int outputPartitions = (int) Math.max(1, Math.min(4L * partitions, (epochCount + 1999) / 2000));
+    JavaRDD<Row> rows = epochs.cogroup(stats, outputPartitions).flatMap(run -> {
       String runId = run._1;
       if (!run._2._1().iterator().hasNext()) return java.util.Collections.<Row>emptyIterator(); // tensors quarantined
       return evaluator.evaluate(runId, experimentsB.value().get(runId), run._2._1(), run._2._2(),
@@ -113,18 +130,16 @@ public final class DiagnosticsJob {
         changed < 0 ? "all" : changed + " new or changed", output, seconds(started));
 
     jsc.setJobDescription("write quarantine");
-    Dataset<Row> quarantine = v.quarantine.unionByName(spark.createDataFrame(passQuarantine, Quarantine.SCHEMA))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    long quarantined = quarantine.count();
+    long quarantined = setAside + passQuarantine.count();
     if (quarantined == 0) {
       LOG.info("No telemetry row breaks the contract; nothing quarantined");
     } else {
+      Dataset<Row> quarantine = v.quarantine.unionByName(spark.createDataFrame(passQuarantine, Quarantine.SCHEMA));
       DiagnosticsTable.upsertQuarantine(spark, quarantine, output + "/quarantine");
       LOG.warn("Quarantined {} telemetry rows that break the contract; see {}/quarantine (table, run_id, reason, row)",
           quarantined, output);
     }
     diagnosticsRows.unpersist();
-    quarantine.unpersist();
     partials.unpersist();
     jsc.clearJobGroup();
     LOG.info("Done in {} s", seconds(started));

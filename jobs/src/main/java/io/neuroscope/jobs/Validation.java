@@ -27,6 +27,11 @@ final class Validation {
   private static final List<String> KINDS = Arrays.stream(TensorKind.values()).map(TensorKind::columnValue).toList();
   private static final String[] TENSOR_ROW = {"run_id", "epoch", "layer", "kind", "chunk", "rows", "cols"};
 
+  /** Each table with a {@code reason} column, null where the row is sound (cached). */
+  final Dataset<Row> checkedRuns;
+  final Dataset<Row> checkedLayers;
+  final Dataset<Row> checkedEpochs;
+  /** The sound rows. */
   final Dataset<Row> runs;
   final Dataset<Row> layers;
   final Dataset<Row> epochs;
@@ -47,9 +52,9 @@ final class Validation {
             .when(count(lit(1)).over(Window.partitionBy("run_id", "epoch")).gt(1), lit("epoch repeats in epochs"))
             .when(col("train_loss").isNull(), lit("train_loss is null")));
     // Cached with their reasons: the valid rows and the quarantine are both read from them.
-    r = r.cache();
-    l = l.cache();
-    e = e.cache();
+    checkedRuns = r.cache();
+    checkedLayers = l.cache();
+    checkedEpochs = e.cache();
     runs = r.where(col("reason").isNull()).drop("reason");
     layers = l.where(col("reason").isNull()).drop("reason");
     epochs = e.where(col("reason").isNull()).drop("reason");
