@@ -91,8 +91,7 @@ final class Benchmark {
         spark.sparkContext().removeSparkListener(times);
         times.clear();
         spark.sparkContext().addSparkListener(times);
-        return DiagnosticsJob.run(spark, telemetry, out.toString(), settings).valuesRead();
-      }) : none;
+      }, () -> DiagnosticsJob.run(spark, telemetry, out.toString(), settings).valuesRead()) : none;
       spark.sparkContext().removeSparkListener(times);
       if (phases.contains("job")) System.out.print(times.report());
 
@@ -112,9 +111,16 @@ final class Benchmark {
 
   /** [values, seconds] of the median run, after one warm-up. */
   private static double[] measure(int repeat, java.util.function.LongSupplier work) {
+    return measure(repeat, () -> {}, work);
+  }
+
+  /** The same, with untimed setup before each run. */
+  private static double[] measure(int repeat, Runnable setup, java.util.function.LongSupplier work) {
+    setup.run();
     work.getAsLong();
     List<double[]> runs = new ArrayList<>();
     for (int i = 0; i < repeat; i++) {
+      setup.run();
       long t0 = System.nanoTime();
       long values = work.getAsLong();
       runs.add(new double[] {values, (System.nanoTime() - t0) / 1e9});
