@@ -99,7 +99,10 @@ public final class DiagnosticsJob {
     JavaPairRDD<TensorKey, TensorPartial> partials = TensorPass.run(telemetry.tensors(),
         TelemetrySchema.valuesAreDouble(telemetry.tensors().schema()), layersB, rejectedB, settings, valuesRead, partitions)
         .persist(StorageLevel.MEMORY_AND_DISK());
-    long tensors = partials.count();
+    long tensors;
+    try (ProgressLog progress = new ProgressLog(spark, LOG, "Tensor statistics", valuesRead)) {
+      tensors = partials.count();
+    }
     spark.conf().set(batchKey, previousBatch);
     LOG.info("Tensor statistics: {} tensors, {} values in {} s (columnar batch {} rows)", tensors, valuesRead.value(),
         seconds(started), batch);
