@@ -2,6 +2,9 @@ package io.neuroscope.jobs;
 
 import io.neuroscope.diagnostics.Settings;
 import io.neuroscope.diagnostics.spark.NeuroScopeFunctions;
+import io.neuroscope.jobs.sample.DemoReport;
+import io.neuroscope.jobs.sample.SqlViews;
+import io.neuroscope.jobs.sample.Sweep;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -11,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -34,7 +41,14 @@ public final class NeuroScope {
       "  --set key=value       override one setting, e.g. --set dead_neurons.warning_above=5",
       "usage: neuroscope bench [--data PATH] [--runs 25] [--epochs 10] [--layers 3] [--width 256] [--files 8] [--repeat 3] [--regenerate]",
       "  generates a synthetic archive (default 25 x 10 x 3 x 4 tensors of 256 x 256 = 196.6 M floats) if missing,",
-      "  then measures the tensor pass and the whole job against a parquet-hadoop read and an in-memory loop");
+      "  then measures the tensor pass and the whole job against a parquet-hadoop read and an in-memory loop",
+      "usage: neuroscope demo [--dir demo]",
+      "  trains the built-in sweep (13 small networks, real pathologies and healthy baselines) into DIR/telemetry,",
+      "  runs the diagnostics into DIR/output and prints a report",
+      "usage: neuroscope generate --runs N --epochs E --widths 64,64 --out PATH [--seed 0]",
+      "  trains N networks (hyperparameters varied cyclically) and writes their telemetry under PATH (deterministic)",
+      "usage: neuroscope sql \"SELECT ...\" [--output demo/output] [--telemetry demo/telemetry] [--rows 100]",
+      "  runs a query over the views diagnostics, quarantine, runs, layers, epochs, tensors and prints the result");
 
   private NeuroScope() {}
 
@@ -64,6 +78,11 @@ public final class NeuroScope {
       return args.length == 0 ? 2 : 0;
     }
     if (args[0].equals("bench")) return Benchmark.run(options(args, BENCH_OPTIONS, new ArrayList<>()));
+    if (args[0].equals("demo")) return demo(options(args, List.of("--dir"), new ArrayList<>()));
+    if (args[0].equals("generate")) {
+      return generate(options(args, List.of("--runs", "--epochs", "--widths", "--out", "--seed"), new ArrayList<>()));
+    }
+    if (args[0].equals("sql")) return sql(args);
     if (!args[0].equals("diagnostics")) throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
     List<String> sets = new ArrayList<>();
     Map<String, String> opts = options(args, List.of("--telemetry", "--telemetry-db", "--output", "--conf"), sets);
@@ -89,6 +108,111 @@ public final class NeuroScope {
           r.runs(), r.epochs(), r.tensors(), r.valuesRead(), r.diagnosticsRows(), r.quarantined(), opts.get("--output"));
       return 0;
     }
+  }
+
+  /** Trains the built-in sweep into DIR/telemetry, runs the job into DIR/output and prints the report. */
+  private static int demo(Map<String, String> opts) {
+    String dir = opts.getOrDefault("--dir", "demo").replaceAll("/+$", "");
+    String telemetryDir = dir + "/telemetry";
+    String output = dir + "/output";
+    SparkSession spark = Sessions.getOrCreate("NeuroScope demo", Map.of());
+    List<Sweep.Run> sweep = Sweep.builtIn(0);
+    long started = System.nanoTime();
+    Sweep.Summary g = Sweep.generate(spark, sweep, telemetryDir);
+    System.err.printf("neuroscope: trained %d runs (%d epochs), wrote %d tensor rows (%d values) to %s in %.1f s%n",
+        g.runs(), g.epochs(), g.tensorRows(), g.values(), telemetryDir, g.seconds());
+    deleteOutputTables(spark, output); // the demo's output holds this sweep only
+    Settings settings = settings(Map.of(), spark, List.of());
+    NeuroScopeFunctions.register(spark, settings);
+    DiagnosticsJob.Result r = DiagnosticsJob.run(spark, Telemetry.fromFolder(spark, telemetryDir), output, settings);
+    System.err.printf("neuroscope: %d runs, %d epochs, %d tensors: %d diagnostics rows -> %s%n",
+        r.runs(), r.epochs(), r.tensors(), r.diagnosticsRows(), output);
+    Map<String, String> notes = new LinkedHashMap<>();
+    for (Sweep.Run run : sweep) notes.put(run.runId(), run.note());
+    DemoReport.print(System.out,
+        DemoReport.verdicts(spark, telemetryDir, output), notes, telemetryDir, output);
+    System.err.printf("neuroscope: demo done in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    return 0;
+  }
+
+  private static void deleteOutputTables(SparkSession spark, String output) {
+    for (String t : List.of("diagnostics", "quarantine")) {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output + "/" + t);
+      try {
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (fs.exists(new org.apache.hadoop.fs.Path(p, "_delta_log"))) fs.delete(p, true);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot clear " + p, e);
+      }
+    }
+  }
+
+  /** Trains N runs with hyperparameters varied cyclically and writes their telemetry under --out. */
+  private static int generate(Map<String, String> opts) {
+    for (String o : List.of("--runs", "--epochs", "--out")) {
+      if (!opts.containsKey(o)) throw new IllegalArgumentException(o + " is required\n" + USAGE);
+    }
+    int runs = positive(opts, "--runs");
+    int epochs = positive(opts, "--epochs");
+    List<Integer> widths = new ArrayList<>();
+    for (String w : opts.getOrDefault("--widths", "64,64").split(",")) {
+      try {
+        widths.add(Integer.parseInt(w.trim()));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--widths expects positive integers separated by commas, got '"
+            + opts.get("--widths") + "'");
+      }
+      if (widths.get(widths.size() - 1) <= 0) throw new IllegalArgumentException("--widths must be positive");
+    }
+    long seed;
+    try {
+      seed = Long.parseLong(opts.getOrDefault("--seed", "0"));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--seed expects an integer, got '" + opts.get("--seed") + "'");
+    }
+    SparkSession spark = Sessions.getOrCreate("NeuroScope generate", Map.of());
+    Sweep.Summary g = Sweep.generate(spark,
+        Sweep.cyclic(runs, epochs, widths, seed), opts.get("--out"));
+    System.out.printf("neuroscope: %d runs, %d epochs, %d tensor rows, %d values (%.1f M) -> %s in %.1f s%n",
+        g.runs(), g.epochs(), g.tensorRows(), g.values(), g.values() / 1e6, opts.get("--out"), g.seconds());
+    return 0;
+  }
+
+  private static int positive(Map<String, String> opts, String key) {
+    try {
+      int v = Integer.parseInt(opts.get(key));
+      if (v > 0) return v;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(key + " expects a positive integer, got '" + opts.get(key) + "'");
+  }
+
+  /** sql "QUERY" [--output DIR] [--telemetry DIR] [--rows N]: runs a query over the tables as views. */
+  private static int sql(String[] args) {
+    if (args.length < 2 || args[1].startsWith("--")) throw new IllegalArgumentException("sql expects a query\n" + USAGE);
+    String[] rest = new String[args.length - 1];
+    rest[0] = "sql";
+    System.arraycopy(args, 2, rest, 1, args.length - 2);
+    Map<String, String> opts = options(rest, List.of("--output", "--telemetry", "--rows"), new ArrayList<>());
+    int rows = opts.containsKey("--rows") ? positive(opts, "--rows") : 100;
+    SparkSession spark = Sessions.getOrCreate("NeuroScope sql", Map.of());
+    NeuroScopeFunctions.register(spark, settings(Map.of(), spark, List.of()));
+    List<String> views = SqlViews.register(spark,
+        opts.getOrDefault("--output", "demo/output"), opts.getOrDefault("--telemetry", "demo/telemetry"));
+    if (views.isEmpty()) {
+      System.err.println("neuroscope: no tables found under " + opts.getOrDefault("--output", "demo/output") + " or "
+          + opts.getOrDefault("--telemetry", "demo/telemetry") + " (run bin/neuroscope demo first)");
+    }
+    Dataset<Row> result;
+    try {
+      result = spark.sql(args[1]);
+    } catch (RuntimeException e) {
+      if (!((Throwable) e instanceof AnalysisException)) throw e;
+      throw new IllegalArgumentException("query failed (views: " + String.join(", ", views) + "): " + e.getMessage());
+    }
+    result.show(rows, false);
+    return 0;
   }
 
   private static final List<String> BENCH_OPTIONS =

@@ -1,0 +1,47 @@
+package io.neuroscope.jobs.sample;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** Registers the job's output tables and the telemetry tables as temporary views by their names, for ad-hoc SQL. */
+public final class SqlViews {
+  public static final List<String> OUTPUT_TABLES = List.of("diagnostics", "quarantine");
+  public static final List<String> TELEMETRY_TABLES = List.of("runs", "layers", "epochs", "tensors");
+
+  private SqlViews() {}
+
+  /**
+   * Registers {@code diagnostics} and {@code quarantine} from {@code output} and {@code runs}, {@code layers},
+   * {@code epochs}, {@code tensors} from {@code telemetry}: each table that exists, read as Delta when it has a
+   * {@code _delta_log/}, else as Parquet. Returns the names registered.
+   */
+  public static List<String> register(SparkSession spark, String output, String telemetry) {
+    List<String> names = new ArrayList<>();
+    for (String t : OUTPUT_TABLES) {
+      if (registerOne(spark, t, output)) names.add(t);
+    }
+    for (String t : TELEMETRY_TABLES) {
+      if (registerOne(spark, t, telemetry)) names.add(t);
+    }
+    return names;
+  }
+
+  private static boolean registerOne(SparkSession spark, String table, String root) {
+    String path = root.replaceAll("/+$", "") + "/" + table;
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) return false;
+      boolean delta = fs.exists(new Path(p, "_delta_log"));
+      (delta ? spark.read().format("delta").load(path) : spark.read().parquet(path)).createOrReplaceTempView(table);
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read table '" + table + "' at " + path, e);
+    }
+  }
+}

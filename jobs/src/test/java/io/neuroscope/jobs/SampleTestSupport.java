@@ -1,0 +1,33 @@
+package io.neuroscope.jobs;
+
+import io.neuroscope.diagnostics.Settings;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Gives the tests of other packages (io.neuroscope.jobs.sample) the package-private test helpers: the one shared
+ * SparkSession, the contract schemas of {@link Fixtures}, and a way to run the diagnostics job on a telemetry folder.
+ */
+public final class SampleTestSupport {
+  public static final StructType RUNS = Fixtures.RUNS;
+  public static final StructType LAYERS = Fixtures.LAYERS;
+  public static final StructType EPOCHS = Fixtures.EPOCHS;
+  public static final StructType TENSORS = Fixtures.TENSORS;
+
+  private SampleTestSupport() {}
+
+  public static SparkSession spark() {
+    return SparkTest.spark();
+  }
+
+  public static Path tempDir(String prefix) {
+    return SparkTest.tempDir(prefix);
+  }
+
+  /** Runs the diagnostics job with the default settings on the telemetry under {@code telemetry}. */
+  public static DiagnosticsJob.Result runJob(String telemetry, String output) {
+    SparkSession spark = spark();
+    return DiagnosticsJob.run(spark, Telemetry.fromFolder(spark, telemetry), output, Settings.defaults());
+  }
+}
