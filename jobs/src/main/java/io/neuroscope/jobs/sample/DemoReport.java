@@ -194,9 +194,13 @@ public final class DemoReport {
         return String.format(Locale.ROOT, "plateau %s: the training loss has stopped moving (score %.2f)%s", from,
             v.worstValue(), at);
       case "overfitting":
-        return String.format(Locale.ROOT,
-            "overfitting %s: validation loss %.0f %% above the training loss and rising (score %.2f)%s", from,
-            100 * d.getOrDefault("relative_gap", Double.NaN), v.worstValue(), at);
+        double gap = 100 * d.getOrDefault("relative_gap", Double.NaN);
+        String gapText = gap >= 0 ? String.format(Locale.ROOT, "validation loss %.0f %% above the training loss", gap)
+            : String.format(Locale.ROOT, "validation loss %.0f %% below the training loss", -gap);
+        String trend = d.getOrDefault("curve", 0.0) > 0 || d.getOrDefault("divergence", 0.0) > 0
+            ? " and rising" : "";
+        return String.format(Locale.ROOT, "overfitting %s: %s%s (score %.2f)%s", from, gapText, trend,
+            v.worstValue(), at);
       case "weight_health":
         return String.format(Locale.ROOT, "weight health %s: score %.2f (weights far from a healthy scale)%s", from,
             v.worstValue(), at);
