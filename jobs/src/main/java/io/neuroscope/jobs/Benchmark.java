@@ -96,8 +96,10 @@ final class Benchmark {
       if (phases.contains("job")) System.out.print(times.report());
 
       double readRate = rate(read), loopRate = rate(loop);
+      double values = Arrays.stream(new double[][] {read, loop, sparkRead, pass, job}).mapToDouble(m -> m[0])
+          .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
       System.out.printf(Locale.ROOT, "%nvalues: %.1f M in %d Parquet files; %d threads; median of %d runs%n",
-          shape.values() / 1e6, files.size(), threads, repeat);
+          values / 1e6, files.size(), threads, repeat);
       System.out.printf(Locale.ROOT, "%-58s %10s %10s %10s%n", "", "M values/s", "/ loop", "/ parquet");
       row("plain-Java single-pass loop over the floats in memory", loop, loopRate, readRate);
       row("TensorStats (the job's per-element work) in memory", stats, loopRate, readRate);

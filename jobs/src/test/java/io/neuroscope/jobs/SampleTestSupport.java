@@ -25,6 +25,11 @@ public final class SampleTestSupport {
     return SparkTest.tempDir(prefix);
   }
 
+  /** Reads the four tables under {@code root} as the job does, which checks them against the contract (or throws). */
+  public static void checkContract(String root) {
+    Telemetry.fromFolder(spark(), root);
+  }
+
   /** Runs the diagnostics job with the default settings on the telemetry under {@code telemetry}. */
   public static DiagnosticsJob.Result runJob(String telemetry, String output) {
     SparkSession spark = spark();

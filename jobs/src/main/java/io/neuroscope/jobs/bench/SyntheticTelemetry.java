@@ -1,5 +1,6 @@
 package io.neuroscope.jobs.bench;
 
+import io.neuroscope.jobs.sample.TelemetryWriter;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * A deterministic synthetic archive for benchmarks: {@code runs × epochs × layers} square dense
@@ -75,16 +74,11 @@ public final class SyntheticTelemetry {
         epochs.add(RowFactory.create(run, e, train, train * 1.1));
       }
     }
-    spark.createDataFrame(runs, new StructType().add("run_id", DataTypes.StringType).add("experiment", DataTypes.StringType)
-            .add("started_at", DataTypes.TimestampType)
-            .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType)))
+    spark.createDataFrame(runs, TelemetryWriter.RUNS)
         .coalesce(1).write().mode("overwrite").parquet(root + "/runs");
-    spark.createDataFrame(layers, new StructType().add("run_id", DataTypes.StringType).add("layer", DataTypes.IntegerType)
-            .add("name", DataTypes.StringType).add("activation", DataTypes.StringType)
-            .add("fan_in", DataTypes.IntegerType).add("fan_out", DataTypes.IntegerType))
+    spark.createDataFrame(layers, TelemetryWriter.LAYERS)
         .coalesce(1).write().mode("overwrite").parquet(root + "/layers");
-    spark.createDataFrame(epochs, new StructType().add("run_id", DataTypes.StringType).add("epoch", DataTypes.IntegerType)
-            .add("train_loss", DataTypes.DoubleType).add("val_loss", DataTypes.DoubleType))
+    spark.createDataFrame(epochs, TelemetryWriter.EPOCHS)
         .coalesce(1).write().mode("overwrite").parquet(root + "/epochs");
 
     List<Long> ids = IntStream.range(0, (int) s.tensors()).mapToObj(i -> (long) i).toList();
