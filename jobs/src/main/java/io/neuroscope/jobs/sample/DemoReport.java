@@ -139,7 +139,14 @@ public final class DemoReport {
       String note = notes.get(r.runId());
       String prefix = "  " + r.runId() + (note == null ? "" : " (" + note + ")") + ":";
       if (findings.isEmpty()) {
-        out.println(prefix + " healthy on every diagnostic that could be computed.");
+        List<String> warnings = new ArrayList<>();
+        for (String d : DIAGNOSTICS) {
+          Verdict v = r.verdicts().get(d);
+          if (v != null && v.bad()) warnings.add(d.replace('_', ' '));
+        }
+        out.println(prefix + (warnings.isEmpty() ? " healthy on every diagnostic that could be computed."
+            : " no CRITICAL finding; HEALTHY on the planted pathologies' diagnostics; WARNING at times on "
+                + String.join(", ", warnings) + "."));
       } else {
         out.println(prefix);
         for (String f : findings) {
