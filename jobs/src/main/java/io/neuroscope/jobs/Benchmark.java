@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,6 +34,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
@@ -143,10 +143,8 @@ final class Benchmark {
   private static long tensorPass(SparkSession spark, Telemetry t, Settings settings) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Map<String, SortedMap<Integer, LayerInfo>> layers = new java.util.HashMap<>();
-    for (var r : t.layers().collectAsList()) {
-      layers.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getInt(1),
-          new LayerInfo(r.getInt(1), r.getString(2), r.getString(3), r.getInt(4), r.getInt(5)));
-    }
+    Column[] columns = java.util.Arrays.copyOf(DiagnosticsJob.LAYER_COLUMNS, DiagnosticsJob.LAYER_COLUMNS.length - 1);
+    for (var r : t.layers().select(columns).collectAsList()) DiagnosticsJob.addLayer(layers, r);
     LongAccumulator values = spark.sparkContext().longAccumulator();
     String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
     spark.conf().set(batchKey, 64);

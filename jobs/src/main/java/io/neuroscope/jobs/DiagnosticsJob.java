@@ -56,14 +56,9 @@ public final class DiagnosticsJob {
     jsc.setJobDescription("validate telemetry keys");
     Map<String, SortedMap<Integer, LayerInfo>> layers = new HashMap<>();
     long setAside = 0; // rows the key rules set aside; the tensor pass adds its own
-    for (Row r : v.checkedLayers.select("run_id", "layer", "name", "activation", "fan_in", "fan_out", "reason")
-        .collectAsList()) {
-      if (!r.isNullAt(6)) {
-        setAside++;
-        continue;
-      }
-      layers.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getInt(1), new LayerInfo(r.getInt(1),
-          r.getString(2), r.getString(3), r.isNullAt(4) ? null : r.getInt(4), r.isNullAt(5) ? null : r.getInt(5)));
+    for (Row r : v.checkedLayers.select(LAYER_COLUMNS).collectAsList()) {
+      if (r.isNullAt(LAYER_COLUMNS.length - 1)) addLayer(layers, r);
+      else setAside++;
     }
     Map<String, String> experiments = new HashMap<>();
     for (Row r : v.checkedRuns.select("run_id", "experiment", "reason").collectAsList()) {
@@ -147,6 +142,16 @@ public final class DiagnosticsJob {
     jsc.clearJobGroup();
     LOG.info("Done in {} s", seconds(started));
     return new Result(experiments.size(), epochCount, tensors, valuesRead.value(), written, quarantined);
+  }
+
+  /** The {@code layers} columns {@link #addLayer} reads, in order, then the validation's reason. */
+  static final Column[] LAYER_COLUMNS = {col("run_id"), col("layer"), col("name"), col("activation"), col("fan_in"),
+      col("fan_out"), col("reason")};
+
+  /** Adds a {@code layers} row selected as {@link #LAYER_COLUMNS} to the per-run layer map. */
+  static void addLayer(Map<String, SortedMap<Integer, LayerInfo>> layers, Row r) {
+    layers.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getInt(1), new LayerInfo(r.getInt(1),
+        r.getString(2), r.getString(3), r.isNullAt(4) ? null : r.getInt(4), r.isNullAt(5) ? null : r.getInt(5)));
   }
 
   private static List<Row> quarantineRows(TensorKey key, TensorPartial p) {

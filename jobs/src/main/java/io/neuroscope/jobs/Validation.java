@@ -31,9 +31,7 @@ final class Validation {
   final Dataset<Row> checkedRuns;
   final Dataset<Row> checkedLayers;
   final Dataset<Row> checkedEpochs;
-  /** The sound rows. */
-  final Dataset<Row> runs;
-  final Dataset<Row> layers;
+  /** The sound epochs. */
   final Dataset<Row> epochs;
   /** The tensors' key columns (no values), each with its reason or null. */
   final Dataset<Row> tensorKeys;
@@ -55,8 +53,7 @@ final class Validation {
     checkedRuns = r.cache();
     checkedLayers = l.cache();
     checkedEpochs = e.cache();
-    runs = r.where(col("reason").isNull()).drop("reason");
-    layers = l.where(col("reason").isNull()).drop("reason");
+    Dataset<Row> layers = l.where(col("reason").isNull());
     epochs = e.where(col("reason").isNull()).drop("reason");
 
     Dataset<Row> knownLayers = layers.select(col("run_id").as("l_run"), col("layer").as("l_layer"), lit(true).as("has_layer"));

@@ -7,16 +7,6 @@ public enum Status {
   CRITICAL,
   UNKNOWN;
 
-  /** Severity order for "worst of": UNKNOWN below HEALTHY, so known findings win. */
-  public int severity() {
-    return switch (this) {
-      case UNKNOWN -> 0;
-      case HEALTHY -> 1;
-      case WARNING -> 2;
-      case CRITICAL -> 3;
-    };
-  }
-
   /** "< healthyBelow HEALTHY; < warningBelow WARNING; else CRITICAL" — NaN passes neither test. */
   static Status lowerIsHealthier(double value, double healthyBelow, double warningBelow) {
     if (value < healthyBelow) return HEALTHY;

@@ -319,19 +319,6 @@ public final class TensorStats implements Serializable {
     }
   }
 
-  /** Moments of |x| for merging magnitudes across tensors (gradient SNR over all layers). */
-  Moments absMoments() {
-    return abs;
-  }
-
-  long nanCount() {
-    return nanCount;
-  }
-
-  long infiniteCount() {
-    return positiveInfinities + negativeInfinities;
-  }
-
   /** P(x > probe.above). */
   public double fractionAbove() {
     return (double) aboveCount / count;
