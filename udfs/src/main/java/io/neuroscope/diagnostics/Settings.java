@@ -12,18 +12,21 @@ import java.util.TreeMap;
 
 /**
  * Every threshold and constant of the diagnostics spec, by key (see {@code defaults.properties},
- * whose values equal the spec). Overrides may only name keys that exist, so a typo fails loudly.
+ * whose values equal the spec), and the few settings of the summaries and effects that follow them.
+ * Overrides may only name keys that exist, so a typo fails loudly.
  */
 public final class Settings implements Serializable {
   private static final String DEFAULTS = "defaults.properties";
   static final String REFERENCE_KEY = "weight_health.reference";
+  /** The settings whose values are text; every other value must be a number. */
+  static final java.util.Set<String> TEXT_KEYS = java.util.Set.of(REFERENCE_KEY, "summary.seed_params", "catalog.database");
   private final Map<String, String> values;
   private final Map<String, Double> numbers = new HashMap<>();
 
   private Settings(Map<String, String> values) {
     this.values = Collections.unmodifiableMap(values);
     values.forEach((k, v) -> {
-      if (!k.equals(REFERENCE_KEY)) numbers.put(k, Double.parseDouble(v));
+      if (!TEXT_KEYS.contains(k)) numbers.put(k, Double.parseDouble(v));
     });
   }
 
@@ -40,13 +43,13 @@ public final class Settings implements Serializable {
         throw new IllegalArgumentException("Unknown setting '" + key + "' (known settings are listed in conf/neuroscope.properties)");
       }
       String value = e.getValue().trim();
-      if (!key.equals(REFERENCE_KEY)) {
+      if (!TEXT_KEYS.contains(key)) {
         try {
           Double.parseDouble(value);
         } catch (NumberFormatException ex) {
           throw new IllegalArgumentException("Setting '" + key + "' must be a number, got '" + value + "'");
         }
-      } else if (!value.equals("he") && !value.equals("per_family")) {
+      } else if (key.equals(REFERENCE_KEY) && !value.equals("he") && !value.equals("per_family")) {
         throw new IllegalArgumentException("Setting 'weight_health.reference' must be 'he' or 'per_family', got '" + value + "'");
       }
       merged.put(key, value);
