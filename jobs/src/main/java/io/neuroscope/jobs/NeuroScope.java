@@ -24,7 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * The command line, the same under bin/neuroscope and spark-submit:
  *
  * <pre>
- * diagnostics (--telemetry PATH | --telemetry-db DATABASE) --output PATH [--conf FILE] [--set key=value]...
+ * (diagnostics | summaries | nightly) (--telemetry PATH | --telemetry-db DATABASE) --output PATH [--conf FILE] [--set key=value]...
  * </pre>
  *
  * Settings are taken from the built-in defaults (the spec), then {@code --conf FILE}, then Spark
@@ -33,7 +33,11 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class NeuroScope {
   static final String USAGE = String.join("\n",
-      "usage: neuroscope diagnostics (--telemetry PATH | --telemetry-db DATABASE) --output PATH [--conf FILE] [--set key=value]...",
+      "usage: neuroscope (diagnostics | summaries | nightly) (--telemetry PATH | --telemetry-db DATABASE) --output PATH [--conf FILE] [--set key=value]...",
+      "  diagnostics           the ten diagnostics -> PATH/diagnostics (and PATH/quarantine)",
+      "  summaries             from PATH/diagnostics: PATH/run_summary, PATH/experiment_summary, PATH/hyperparameter_effects",
+      "  nightly               diagnostics, then summaries and effects, then the tables and views in catalog database",
+      "                        'neuroscope' (setting catalog.database)",
       "  --telemetry PATH      root folder with runs/, layers/, epochs/, tensors/ (each Delta or Parquet)",
       "  --telemetry-db DB     read the four tables from catalog database DB instead",
       "  --output PATH         folder for the output Delta tables (PATH/diagnostics, PATH/quarantine)",
@@ -48,7 +52,11 @@ public final class NeuroScope {
       "usage: neuroscope generate --runs N --epochs E --widths 64,64 --out PATH [--seed 0]",
       "  trains N networks (hyperparameters varied cyclically) and writes their telemetry under PATH (deterministic)",
       "usage: neuroscope sql \"SELECT ...\" [--output demo/output] [--telemetry demo/telemetry] [--rows 100]",
-      "  runs a query over the views diagnostics, quarantine, runs, layers, epochs, tensors and prints the result");
+      "  runs a query over the output tables and views and runs, layers, epochs, tensors and prints the result",
+      "usage: neuroscope compare [--output demo/output] (--runs a,b[,c...] | --experiment NAME)",
+      "  prints the runs side by side: the hyperparameters that differ, losses, each diagnostic's status by epoch range",
+      "usage: neuroscope report [--output demo/output] [--telemetry PATH] --html FILE",
+      "  writes a self-contained HTML report (heatmaps, loss curves, hyperparameter effects)");
 
   private NeuroScope() {}
 
@@ -83,7 +91,8 @@ public final class NeuroScope {
       return generate(options(args, List.of("--runs", "--epochs", "--widths", "--out", "--seed"), new ArrayList<>()));
     }
     if (args[0].equals("sql")) return sql(args);
-    if (!args[0].equals("diagnostics")) throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
+    if (args[0].equals("compare")) return compare(options(args, List.of("--output", "--runs", "--experiment"), new ArrayList<>()));
+    if (!JOBS.contains(args[0])) throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
     List<String> sets = new ArrayList<>();
     Map<String, String> opts = options(args, List.of("--telemetry", "--telemetry-db", "--output", "--conf"), sets);
     if (opts.containsKey("--telemetry") == opts.containsKey("--telemetry-db")) {
@@ -96,18 +105,53 @@ public final class NeuroScope {
     Map<String, String> settingsFromFile = new LinkedHashMap<>();
     fromFile.forEach((k, v) -> (k.startsWith("spark.") ? sparkConf : settingsFromFile).put(k, v));
 
-    SparkSession spark = Sessions.getOrCreate("NeuroScope diagnostics", sparkConf);
-    {
-      Settings settings = settings(settingsFromFile, spark, sets);
-      NeuroScopeFunctions.register(spark, settings);
-      Telemetry telemetry = opts.containsKey("--telemetry")
-          ? Telemetry.fromFolder(spark, opts.get("--telemetry"))
-          : Telemetry.fromCatalog(spark, opts.get("--telemetry-db"));
-      DiagnosticsJob.Result r = DiagnosticsJob.run(spark, telemetry, opts.get("--output"), settings);
-      System.out.printf("neuroscope: %d runs, %d epochs, %d tensors (%d values): %d diagnostics rows, %d quarantined rows -> %s%n",
-          r.runs(), r.epochs(), r.tensors(), r.valuesRead(), r.diagnosticsRows(), r.quarantined(), opts.get("--output"));
-      return 0;
+    SparkSession spark = Sessions.getOrCreate("NeuroScope " + args[0], sparkConf);
+    Settings settings = settings(settingsFromFile, spark, sets);
+    NeuroScopeFunctions.register(spark, settings);
+    Telemetry telemetry = opts.containsKey("--telemetry")
+        ? Telemetry.fromFolder(spark, opts.get("--telemetry"))
+        : Telemetry.fromCatalog(spark, opts.get("--telemetry-db"));
+    String output = opts.get("--output");
+    switch (args[0]) {
+      case "diagnostics" -> printDiagnostics(DiagnosticsJob.run(spark, telemetry, output, settings), output);
+      case "summaries" -> printSummaries(SummariesJob.run(spark, telemetry, output, settings), output);
+      default -> {
+        Nightly.Result r = Nightly.run(spark, telemetry, output, settings);
+        printDiagnostics(r.diagnostics(), output);
+        printSummaries(r.summaries(), output);
+        System.out.printf(java.util.Locale.ROOT, "neuroscope: nightly done in %.1f s; registered %s in database %s%n",
+            r.seconds(), String.join(", ", r.registered()), settings.string("catalog.database"));
+      }
     }
+    return 0;
+  }
+
+  /** The commands that read telemetry and write the output tables. */
+  private static final List<String> JOBS = List.of("diagnostics", "summaries", "nightly");
+
+  private static void printDiagnostics(DiagnosticsJob.Result r, String output) {
+    System.out.printf("neuroscope: %d runs, %d epochs, %d tensors (%d values): %d diagnostics rows, %d quarantined rows -> %s%n",
+        r.runs(), r.epochs(), r.tensors(), r.valuesRead(), r.diagnosticsRows(), r.quarantined(), output);
+  }
+
+  private static void printSummaries(SummariesJob.Result r, String output) {
+    System.out.printf(java.util.Locale.ROOT,
+        "neuroscope: run_summary %d runs, experiment_summary %d rows (%.1f s); hyperparameter_effects %d rows (%.1f s) -> %s%n",
+        r.runs(), r.experimentRows(), r.summarySeconds(), r.effectRows(), r.effectSeconds(), output);
+  }
+
+  /** compare --output PATH (--runs a,b[,c...] | --experiment X): side-by-side tables. */
+  private static int compare(Map<String, String> opts) {
+    if (opts.containsKey("--runs") == opts.containsKey("--experiment")) {
+      throw new IllegalArgumentException("give one of --runs a,b[,c...] or --experiment NAME\n" + USAGE);
+    }
+    SparkSession spark = Sessions.getOrCreate("NeuroScope compare", Map.of());
+    String output = opts.getOrDefault("--output", "demo/output");
+    List<String> runs = opts.containsKey("--runs")
+        ? java.util.Arrays.stream(opts.get("--runs").split(",")).map(String::trim).filter(r -> !r.isEmpty()).toList()
+        : List.of();
+    Compare.print(spark, output, runs, opts.get("--experiment"), System.out);
+    return 0;
   }
 
   /** Trains the built-in sweep into DIR/telemetry, runs the job into DIR/output and prints the report. */

@@ -8,23 +8,19 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** Registers the job's output tables and the telemetry tables as temporary views by their names, for ad-hoc SQL. */
+/** Registers the job's output tables and views and the telemetry tables as temporary views by their names, for ad-hoc SQL. */
 public final class SqlViews {
-  public static final List<String> OUTPUT_TABLES = List.of("diagnostics", "quarantine");
   public static final List<String> TELEMETRY_TABLES = List.of("runs", "layers", "epochs", "tensors");
 
   private SqlViews() {}
 
   /**
-   * Registers {@code diagnostics} and {@code quarantine} from {@code output} and {@code runs}, {@code layers},
+   * Registers the output tables and views ({@link io.neuroscope.jobs.OutputViews}) from {@code output} and {@code runs}, {@code layers},
    * {@code epochs}, {@code tensors} from {@code telemetry}: each table that exists, read as Delta when it has a
    * {@code _delta_log/}, else as Parquet. Returns the names registered.
    */
   public static List<String> register(SparkSession spark, String output, String telemetry) {
-    List<String> names = new ArrayList<>();
-    for (String t : OUTPUT_TABLES) {
-      if (registerOne(spark, t, output)) names.add(t);
-    }
+    List<String> names = new ArrayList<>(io.neuroscope.jobs.OutputViews.registerTemporary(spark, output));
     for (String t : TELEMETRY_TABLES) {
       if (registerOne(spark, t, telemetry)) names.add(t);
     }

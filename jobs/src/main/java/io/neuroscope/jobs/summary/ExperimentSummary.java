@@ -1,0 +1,62 @@
+package io.neuroscope.jobs.summary;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * {@code experiment_summary}: per experiment and diagnostic, and per group of runs whose params are
+ * equal apart from seed-like params, the runs by worst status and the spread of final values.
+ */
+public final class ExperimentSummary {
+  private ExperimentSummary() {}
+
+  /**
+   * @param perDiagnostic {@link RunSummary#perDiagnostic} rows
+   * @param runSummary the run_summary rows (for params)
+   * @param seedParams params ignored when grouping repeated runs
+   */
+  public static Dataset<Row> build(Dataset<Row> perDiagnostic, Dataset<Row> runSummary, List<String> seedParams) {
+    String seeds = seedParams.stream().map(s -> "'" + s.replace("'", "\\'") + "'").collect(Collectors.joining(", "));
+    // map_entries sorted as structs orders by key; the seed keys are left out
+    Column config = expr("array_join(transform(array_sort(filter(map_entries(coalesce(params, map())), "
+        + "e -> NOT array_contains(array(" + seeds + "), e.key))), e -> concat(e.key, '=', e.value)), ', ')");
+    Dataset<Row> rows = perDiagnostic.select("run_id", "diagnostic", "status", "final")
+        .join(runSummary.select(col("run_id"), col("experiment"), config.as("config")), "run_id")
+        .withColumn("final", when(RunSummary.finite(col("final")), col("final")));
+    Dataset<Row> byExperiment = aggregate(rows.groupBy("experiment", "diagnostic"))
+        .withColumn("config", lit(null).cast("string"));
+    Dataset<Row> byConfig = aggregate(rows.groupBy("experiment", "config", "diagnostic"));
+    return byExperiment.unionByName(byConfig)
+        .select("experiment", "config", "diagnostic", "runs", "healthy_share", "warning_share", "critical_share",
+            "unknown_share", "final_runs", "final_p25", "final_median", "final_p75", "final_mean", "final_std");
+  }
+
+  private static Dataset<Row> aggregate(org.apache.spark.sql.RelationalGroupedDataset g) {
+    Column n = count(lit(1));
+    return g.agg(n.as("runs"),
+            share("HEALTHY", n).as("healthy_share"), share("WARNING", n).as("warning_share"),
+            share("CRITICAL", n).as("critical_share"), share("UNKNOWN", n).as("unknown_share"),
+            count("final").as("final_runs"),
+            expr("percentile(final, array(0.25, 0.5, 0.75))").as("q"),
+            avg("final").as("final_mean"), stddev_samp("final").as("final_std"))
+        .withColumn("final_p25", col("q").getItem(0))
+        .withColumn("final_median", col("q").getItem(1))
+        .withColumn("final_p75", col("q").getItem(2))
+        .drop("q");
+  }
+
+  private static Column share(String status, Column n) {
+    return count(when(col("status").equalTo(status), lit(1))).divide(n);
+  }
+}

@@ -1,0 +1,122 @@
+package io.neuroscope.jobs.summary;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+import io.neuroscope.diagnostics.Diagnostics;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * {@code run_summary}: one row per run of the diagnostics table, with its losses and, per
+ * diagnostic, worst status, first WARNING and CRITICAL epochs, final and largest value and share of
+ * CRITICAL epochs (README, "Summaries and hyperparameter effects"). Network-level rows only.
+ */
+public final class RunSummary {
+  /** The per-diagnostic measures, each a column {@code <diagnostic>_<measure>}. */
+  public static final List<String> MEASURES = List.of("status", "first_warning", "first_critical", "final", "max",
+      "critical_share");
+
+  private RunSummary() {}
+
+  /** Statuses ordered UNKNOWN < HEALTHY < WARNING < CRITICAL, as 0..3. */
+  static Column severity(Column status) {
+    return when(status.equalTo("CRITICAL"), 3).when(status.equalTo("WARNING"), 2).when(status.equalTo("HEALTHY"), 1)
+        .otherwise(0);
+  }
+
+  static Column statusOf(Column severity) {
+    return when(severity.equalTo(3), "CRITICAL").when(severity.equalTo(2), "WARNING").when(severity.equalTo(1), "HEALTHY")
+        .otherwise("UNKNOWN");
+  }
+
+  /**
+   * One row per (run, diagnostic): experiment, run_id, diagnostic, status, first_warning,
+   * first_critical, final, max, critical_share, epochs, first_epoch, last_epoch.
+   */
+  public static Dataset<Row> perDiagnostic(Dataset<Row> diagnostics) {
+    Column sev = severity(col("status"));
+    Column known = col("status").notEqual("UNKNOWN");
+    return diagnostics.where(col("layer").isNull())
+        .groupBy("run_id", "diagnostic")
+        .agg(first("experiment", true).as("experiment"),
+            statusOf(max(sev)).as("status"),
+            min(when(sev.geq(2), col("epoch"))).as("first_warning"),
+            min(when(sev.equalTo(3), col("epoch"))).as("first_critical"),
+            // max_by ignores rows whose ordering is null: the last epoch whose status is known
+            expr("max_by(value, CASE WHEN status <> 'UNKNOWN' THEN epoch END)").as("final"),
+            max(when(known.and(col("value").isNaN().equalTo(false)), col("value"))).as("max"),
+            count(when(sev.equalTo(3), lit(1))).divide(count(lit(1))).as("critical_share"),
+            count(lit(1)).cast("int").as("epochs"),
+            min("epoch").as("first_epoch"),
+            max("epoch").as("last_epoch"));
+  }
+
+  /**
+   * The run_summary table from {@link #perDiagnostic} rows and the sound {@code runs} and
+   * {@code epochs} rows of the telemetry.
+   */
+  public static Dataset<Row> build(Dataset<Row> perDiagnostic, Dataset<Row> runs, Dataset<Row> epochs) {
+    Dataset<Row> long_ = perDiagnostic;
+    List<String> names = Diagnostics.names();
+    List<Column> aggs = new ArrayList<>();
+    for (String m : MEASURES) aggs.add(first(col(m), true).as(m));
+    Dataset<Row> wide = long_.groupBy("run_id")
+        .pivot("diagnostic", new ArrayList<>(names))
+        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    Dataset<Row> span = long_.groupBy("run_id").agg(first("experiment", true).as("experiment"),
+        max("epochs").as("epochs"), min("first_epoch").as("first_epoch"), max("last_epoch").as("last_epoch"));
+
+    List<Column> out = new ArrayList<>(List.of(col("experiment"), col("run_id"), col("params"), col("epochs"),
+        col("first_epoch"), col("last_epoch"), col("final_train_loss"), col("best_train_loss"), col("best_train_epoch"),
+        col("final_val_loss"), col("best_val_loss"), col("best_val_epoch")));
+    List<Column> severities = new ArrayList<>();
+    List<Column> critical = new ArrayList<>();
+    List<Column> warning = new ArrayList<>();
+    for (String d : names) {
+      for (String m : MEASURES) out.add(col(d + "_" + m));
+      severities.add(severity(col(d + "_status")));
+      critical.add(when(col(d + "_status").equalTo("CRITICAL"), lit(d)));
+      warning.add(when(col(d + "_status").equalTo("WARNING"), lit(d)));
+    }
+    out.add(statusOf(org.apache.spark.sql.functions.greatest(severities.toArray(Column[]::new))).as("health"));
+    out.add(expr("filter(x, d -> d IS NOT NULL)").as("critical_diagnostics"));
+    out.add(expr("filter(y, d -> d IS NOT NULL)").as("warning_diagnostics"));
+
+    return span.join(wide, "run_id")
+        .join(losses(epochs), new String[] {"run_id"}, "left")
+        .join(runs.select("run_id", "params"), new String[] {"run_id"}, "left")
+        .withColumn("x", array(critical.toArray(Column[]::new)))
+        .withColumn("y", array(warning.toArray(Column[]::new)))
+        .select(out.toArray(Column[]::new));
+  }
+
+  /** Final and best train and val losses per run; "best" is the lowest finite value, earliest on ties. */
+  static Dataset<Row> losses(Dataset<Row> epochs) {
+    Column trainFinite = finite(col("train_loss"));
+    Column valFinite = finite(col("val_loss"));
+    return epochs.groupBy("run_id").agg(
+        expr("max_by(train_loss, epoch)").as("final_train_loss"),
+        min(when(trainFinite, org.apache.spark.sql.functions.struct(col("train_loss"), col("epoch")))).as("bt"),
+        expr("max_by(val_loss, CASE WHEN val_loss IS NOT NULL THEN epoch END)").as("final_val_loss"),
+        min(when(valFinite, org.apache.spark.sql.functions.struct(col("val_loss"), col("epoch")))).as("bv"))
+        .select(col("run_id"), col("final_train_loss"), col("bt.train_loss").as("best_train_loss"),
+            col("bt.epoch").as("best_train_epoch"), col("final_val_loss"), col("bv.val_loss").as("best_val_loss"),
+            col("bv.epoch").as("best_val_epoch"));
+  }
+
+  static Column finite(Column c) {
+    return c.isNotNull().and(c.isNaN().equalTo(false)).and(org.apache.spark.sql.functions.abs(c).notEqual(
+        Double.POSITIVE_INFINITY));
+  }
+}
