@@ -154,13 +154,13 @@ public final class NeuroScope {
     return 0;
   }
 
-  /** Trains the built-in sweep into DIR/telemetry, runs the job into DIR/output and prints the report. */
+  /** Trains the demo sweep into DIR/telemetry, runs the nightly job into DIR/output and prints the report. */
   private static int demo(Map<String, String> opts) {
     String dir = opts.getOrDefault("--dir", "demo").replaceAll("/+$", "");
     String telemetryDir = dir + "/telemetry";
     String output = dir + "/output";
     SparkSession spark = Sessions.getOrCreate("NeuroScope demo", Map.of());
-    List<Sweep.Run> sweep = Sweep.builtIn(0);
+    List<Sweep.Run> sweep = Sweep.demo(0);
     long started = System.nanoTime();
     Sweep.Summary g = Sweep.generate(spark, sweep, telemetryDir);
     System.err.printf("neuroscope: trained %d runs (%d epochs), wrote %d tensor rows (%d values) to %s in %.1f s%n",
@@ -168,19 +168,21 @@ public final class NeuroScope {
     deleteOutputTables(spark, output); // the demo's output holds this sweep only
     Settings settings = settings(Map.of(), spark, List.of());
     NeuroScopeFunctions.register(spark, settings);
-    DiagnosticsJob.Result r = DiagnosticsJob.run(spark, Telemetry.fromFolder(spark, telemetryDir), output, settings);
-    System.err.printf("neuroscope: %d runs, %d epochs, %d tensors: %d diagnostics rows -> %s%n",
-        r.runs(), r.epochs(), r.tensors(), r.diagnosticsRows(), output);
+    Nightly.Result r = Nightly.run(spark, Telemetry.fromFolder(spark, telemetryDir), output, settings);
+    System.err.printf("neuroscope: %d runs, %d epochs, %d tensors: %d diagnostics rows, %d hyperparameter effect rows -> %s%n",
+        r.diagnostics().runs(), r.diagnostics().epochs(), r.diagnostics().tensors(), r.diagnostics().diagnosticsRows(),
+        r.summaries().effectRows(), output);
     Map<String, String> notes = new LinkedHashMap<>();
     for (Sweep.Run run : sweep) notes.put(run.runId(), run.note());
     DemoReport.print(System.out,
         DemoReport.verdicts(spark, telemetryDir, output), notes, telemetryDir, output);
+    DemoReport.printEffects(System.out, spark, output);
     System.err.printf("neuroscope: demo done in %.1f s%n", (System.nanoTime() - started) / 1e9);
     return 0;
   }
 
   private static void deleteOutputTables(SparkSession spark, String output) {
-    for (String t : List.of("diagnostics", "quarantine")) {
+    for (String t : OutputViews.TABLES) {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output + "/" + t);
       try {
         FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * run_summary, experiment_summary and hyperparameter_effects on a hand-made diagnostics table of 11
  * runs in two experiments. The correlations, p-values, intervals and η² are scipy 1.17.1's
- * (pearsonr, spearmanr, norm, f_oneway) on the same numbers, computed apart from this code.
+ * (pearsonr, spearmanr, norm, f_oneway) on the same numbers, computed apart from this code; ω²
+ * is numpy's from its textbook formula.
  */
 class SummariesTest {
   private static final double EPS = 1e-9;
@@ -76,7 +77,8 @@ class SummariesTest {
     runSummary = RunSummary.build(perDiagnostic, spark.createDataFrame(runs, TelemetryWriter.RUNS),
         spark.createDataFrame(epochs, TelemetryWriter.EPOCHS)).cache();
     experimentSummary = ExperimentSummary.build(perDiagnostic, runSummary, List.of("seed")).cache();
-    Settings s = Settings.defaults().with(Map.of("effects.forest.trees", "5", "effects.forest.max_depth", "3"));
+    Settings s = Settings.defaults().with(Map.of("effects.forest.trees", "5", "effects.forest.max_depth", "3",
+        "effects.forest.min_runs", "5"));
     effects = HyperparameterEffects.build(spark, runSummary, s).cache();
   }
 
@@ -231,27 +233,40 @@ class SummariesTest {
 
   @Test
   void categoricalEffectsEqualScipy() {
+    // final: sigmoid has one run with a finite value (a5; a6 is NaN), so it leaves the pair
     Row r = effect("all", "act", null, "exploding_gradients", "final");
     assertNull(r.getAs("reason"));
     assertEquals("categorical", r.getAs("kind"));
-    assertEquals(10L, r.<Long>getAs("n"));
-    assertEquals(0.17363013698630134, r.<Double>getAs("eta_squared"), EPS);
-    assertEquals(0.5129920639928521, r.<Double>getAs("anova_p"), EPS);
-    assertEquals(Math.sqrt(0.17363013698630134), r.<Double>getAs("strength"), EPS);
+    assertEquals(9L, r.<Long>getAs("n"));
+    assertEquals(2L, r.<Long>getAs("excluded"));
+    assertEquals(0.13229696933822657, r.<Double>getAs("eta_squared"), EPS);
+    assertEquals(0.33592761335741367, r.<Double>getAs("anova_p"), EPS);
+    assertEquals(0.007419669308604112, r.<Double>getAs("omega_squared"), EPS);
+    assertEquals(Math.sqrt(0.007419669308604112), r.<Double>getAs("strength"), EPS);
     Map<String, Object> means = scala.jdk.javaapi.CollectionConverters.asJava(r.<scala.collection.Map<String, Object>>getAs("level_means"));
+    assertEquals(Map.of("relu", 1.88, "tanh", 3.375).keySet(), means.keySet());
     assertEquals(1.88, (Double) means.get("relu"), EPS);
-    assertEquals(1.1, (Double) means.get("sigmoid"), EPS);
     assertEquals(3.375, (Double) means.get("tanh"), EPS);
     Map<String, Object> counts = scala.jdk.javaapi.CollectionConverters.asJava(r.<scala.collection.Map<String, Object>>getAs("level_counts"));
-    assertEquals(Map.of("relu", 5L, "sigmoid", 1L, "tanh", 4L), counts);
+    assertEquals(Map.of("relu", 5L, "tanh", 4L), counts);
     assertNull(r.getAs("pearson"));
 
-    Row a = effect("A", "act", null, "exploding_gradients", "final");
-    assertEquals(0.5490806642941874, a.<Double>getAs("eta_squared"), EPS);
-    assertEquals(0.4509193357058127, a.<Double>getAs("anova_p"), EPS);
+    // max: a6's max is 0.1, so sigmoid has two runs
+    Row a = effect("A", "act", null, "exploding_gradients", "max");
+    assertEquals(6L, a.<Long>getAs("n"));
+    assertEquals(0.588101586746514, a.<Double>getAs("eta_squared"), EPS);
+    assertEquals(0.2643535691686544, a.<Double>getAs("anova_p"), EPS);
+    assertEquals(0.27565531555077255, a.<Double>getAs("omega_squared"), EPS);
+    assertEquals(Math.sqrt(0.27565531555077255), a.<Double>getAs("strength"), EPS);
     Row max = effect("all", "act", null, "exploding_gradients", "max");
+    assertEquals(11L, max.<Long>getAs("n"));
     assertEquals(0.2521777110910137, max.<Double>getAs("eta_squared"), EPS);
-    assertEquals(0.31274733725989273, max.<Double>getAs("anova_p"), EPS);
+    assertEquals(0.3127473372598928, max.<Double>getAs("anova_p"), EPS);
+    assertEquals(0.059646514718489155, max.<Double>getAs("omega_squared"), EPS);
+
+    // in A, final leaves relu (2) and tanh (2): 4 runs, fewer than 5
+    assertEquals("4 runs log act and have a finite exploding_gradients.final, fewer than effects.min_runs (5)",
+        effect("A", "act", null, "exploding_gradients", "final").getAs("reason"));
   }
 
   @Test

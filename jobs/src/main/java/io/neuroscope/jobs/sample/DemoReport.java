@@ -162,8 +162,44 @@ public final class DemoReport {
         + " AND layer IS NULL AND status <> 'HEALTHY' ORDER BY run_id, epoch\"");
     out.println("  bin/neuroscope sql \"SELECT r.run_id, r.params['learning_rate'] AS lr, d.epoch, d.value FROM runs r"
         + " JOIN diagnostics d USING (run_id) WHERE d.diagnostic = 'overfitting' AND d.layer IS NULL ORDER BY 1, 3\"");
-    out.println("(views: diagnostics, quarantine if any, runs, layers, epochs, tensors; add --output DIR / --telemetry DIR"
-        + " for other folders)");
+    out.println("(views: diagnostics, quarantine if any, run_summary, experiment_summary, hyperparameter_effects,"
+        + " diagnostics_wide, run_health, runs, layers, epochs, tensors; add --output DIR / --telemetry DIR for other folders)");
+    out.println("  bin/neuroscope compare --experiment depth-ladder");
+  }
+
+  /**
+   * The strongest hyperparameter effects of each experiment: per experiment, the rows with p < 0.05 on
+   * at least 5 runs, strongest first, one per (hyperparameter, diagnostic).
+   */
+  public static void printEffects(PrintStream out, SparkSession spark, String output) {
+    String path = output + "/hyperparameter_effects";
+    if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) return;
+    spark.read().format("delta").load(path).createOrReplaceTempView("demo_effects");
+    List<Row> rows = spark.sql("SELECT scope, hyperparameter, coalesce(scale, '') AS scale, target, measure, n, strength,"
+        + " pearson, spearman, eta_squared, least(pearson_p, spearman_p, anova_p) AS p FROM ("
+        + " SELECT *, row_number() OVER (PARTITION BY scope, hyperparameter, target ORDER BY strength DESC) AS k"
+        + " FROM demo_effects WHERE scope_type = 'experiment' AND reason IS NULL AND target <> 'val_loss'"
+        + "   AND least(pearson_p, spearman_p, anova_p) < 0.05)"
+        + " WHERE k = 1 ORDER BY scope, strength DESC").collectAsList();
+    out.println();
+    out.println("Strongest hyperparameter effects per experiment (p < 0.05; strength = max(|Pearson|, |Spearman|)"
+        + " or sqrt(omega^2)):");
+    String scope = null;
+    int shown = 0;
+    for (Row r : rows) {
+      if (!r.getString(0).equals(scope)) {
+        scope = r.getString(0);
+        shown = 0;
+        out.println("  " + scope);
+      }
+      if (shown++ >= 3) continue;
+      String stat = r.isNullAt(7) ? String.format(Locale.ROOT, "eta^2 %.2f", r.getDouble(9))
+          : String.format(Locale.ROOT, "r %+.2f, rho %+.2f", r.getDouble(7), r.getDouble(8));
+      out.printf(Locale.ROOT, "    %-18s %-6s -> %-32s strength %.2f (%s, p %.1g, n %d)%n", r.getString(1), r.getString(2),
+          r.getString(3) + "." + r.getString(4), r.getDouble(6), stat, r.getDouble(10), r.getLong(5));
+    }
+    out.println("  (all of them: bin/neuroscope sql \"SELECT * FROM hyperparameter_effects WHERE reason IS NULL"
+        + " ORDER BY strength DESC\")");
   }
 
   static String cell(Verdict v) {

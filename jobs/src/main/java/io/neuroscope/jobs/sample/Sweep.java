@@ -150,6 +150,49 @@ public final class Sweep {
   }
 
   /**
+   * Three controlled experiments for the hyperparameter effects: in each, one hyperparameter moves and
+   * the rest stay, so that its relation to a pathology can be measured across runs. {@code lr-ladder}:
+   * the SGD step of a 4 x 32 relu regression without clipping (exploding gradients rise with it);
+   * {@code depth-ladder}: 1 to 8 sigmoid layers (the gradient vanishes more with depth);
+   * {@code activation}: relu, tanh and sigmoid under the same large initialisation and step, two seeds
+   * each (relu units die, tanh and sigmoid units saturate).
+   */
+  public static List<Run> ladders(long seed) {
+    List<Run> runs = new ArrayList<>();
+    long data = seed + 101;
+    double[] rates = {0.005, 0.01, 0.02, 0.04, 0.06, 0.08};
+    for (int i = 0; i < rates.length; i++) {
+      runs.add(run("lr-ladder-" + rates[i], "lr-ladder", Data.REGRESSION, 256, 256, 0.1, data,
+          cfg(seed + 20).hiddenLayers(4, 32).loss(Loss.MSE).optimizer(Optimizer.sgd(rates[i])).batchSize(32).epochs(20),
+          null, false, "4 x 32 relu regression, SGD " + rates[i] + " without clipping"));
+    }
+    int[] depths = {1, 2, 3, 4, 6, 8};
+    for (int d : depths) {
+      runs.add(run("depth-ladder-d" + d, "depth-ladder", Data.SPIRALS, 256, 256, 0.05, data,
+          cfg(seed + 30).hiddenLayers(d, 32).hiddenActivation(Activation.SIGMOID).init(Init.xavier())
+              .optimizer(Optimizer.sgd(0.1)).batchSize(32).epochs(20),
+          null, false, d + " x 32 sigmoid, Xavier, SGD 0.1"));
+    }
+    Activation[] activations = {Activation.RELU, Activation.TANH, Activation.SIGMOID};
+    for (Activation a : activations) {
+      for (int s = 0; s < 2; s++) {
+        runs.add(run("activation-" + a.id() + "-s" + s, "activation", Data.MOONS, 256, 256, 0.3, data,
+            cfg(seed + 40 + s).hidden(32, 32).hiddenActivation(a).init(Init.normal(2.5))
+                .optimizer(Optimizer.sgd(0.5)).batchSize(32).epochs(20),
+            null, false, "2 x 32 " + a.id() + ", weights of std 2.5, SGD 0.5, seed " + s));
+      }
+    }
+    return runs;
+  }
+
+  /** The demo: the {@link #builtIn built-in sweep} and the {@link #ladders}. */
+  public static List<Run> demo(long seed) {
+    List<Run> runs = new ArrayList<>(builtIn(seed));
+    runs.addAll(ladders(seed));
+    return runs;
+  }
+
+  /**
    * {@code count} runs of {@code epochs} epochs with the given hidden widths, hyperparameters varying cyclically
    * (dataset, activation, optimizer and its learning rate, batch size, initialisation), in experiments of 10 runs.
    */

@@ -4,10 +4,13 @@ import java.util.List;
 import org.apache.commons.math3.special.Beta;
 
 /**
- * The correlation ratio η² of a target over the levels of a categorical hyperparameter, and the
+ * The correlation ratio η² of a target over the levels of a categorical hyperparameter, its
+ * small-sample correction ω² = (SS_between − (k−1)·MS_within) / (SS_total + MS_within), and the
  * p-value of the one-way ANOVA F test, from each level's count, mean and population variance.
+ * η² alone rises to 1 as levels approach runs (one run per level explains everything); ω² does not,
+ * and is 0 where there is no run to spare (n = k) or the levels explain less than chance.
  */
-record Anova(long n, double etaSquared, Double p) {
+record Anova(long n, double etaSquared, double omegaSquared, Double p) {
 
   /** One level's run count, target mean and population variance. */
   record Level(String name, long count, double mean, double variance) {}
@@ -29,6 +32,7 @@ record Anova(long n, double etaSquared, Double p) {
     }
     if (between + within == 0) return null;
     int k = levels.size();
+    double omega = n > k ? Math.max(0, (between - (k - 1) * within / (n - k)) / (between + within + within / (n - k))) : 0;
     Double p = null;
     if (k > 1 && n > k) {
       if (within == 0) {
@@ -41,6 +45,6 @@ record Anova(long n, double etaSquared, Double p) {
         p = Beta.regularizedBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
       }
     }
-    return new Anova(n, between / (between + within), p);
+    return new Anova(n, between / (between + within), omega, p);
   }
 }

@@ -68,6 +68,7 @@ public final class HyperparameterEffects {
       .add("spearman_ci_low", DataTypes.DoubleType, true)
       .add("spearman_ci_high", DataTypes.DoubleType, true)
       .add("eta_squared", DataTypes.DoubleType, true)
+      .add("omega_squared", DataTypes.DoubleType, true)
       .add("anova_p", DataTypes.DoubleType, true)
       .add("level_means", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), true)
       .add("level_counts", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), true)
@@ -240,50 +241,57 @@ public final class HyperparameterEffects {
     return out;
   }
 
-  private static Row row(Key key, Param p, Target t, long scopeRuns, Numeric num, List<Anova.Level> lv, int minRuns,
+  private static Row row(Key key, Param p, Target t, long scopeRuns, Numeric num, List<Anova.Level> allLevels, int minRuns,
       double confidence, Double importance, Double forestR2) {
+    // A level of a single run has no spread of its own: it would explain its run perfectly and lift
+    // η² toward 1 however unrelated the hyperparameter is. It is left out of the pair.
+    final List<Anova.Level> lv = allLevels == null ? null : allLevels.stream().filter(l -> l.count() >= 2).toList();
+    long singles = allLevels == null ? 0 : allLevels.size() - lv.size();
     long n = num != null ? num.n() : lv != null ? lv.stream().mapToLong(Anova.Level::count).sum() : 0;
     String reason = null;
     if (p.distinct() < 2) {
       reason = p.name() + " is constant in this scope (" + p.someValue() + ")";
+    } else if (lv != null && lv.size() < 2 && n >= minRuns) {
+      reason = "fewer than two levels of " + p.name() + " have two or more runs with a finite " + t.label()
+          + " (" + singles + " levels of one run left out)";
     } else if (n < minRuns) {
       reason = n + " runs log " + p.name() + " and have a finite " + t.label() + ", fewer than effects.min_runs ("
           + minRuns + ")";
     } else if (num != null ? num.yMin() == num.yMax() : lv.stream().allMatch(l -> l.variance() == 0
         && l.mean() == lv.get(0).mean())) {
       reason = t.label() + " is the same for all " + n + " runs (" + fmt(num != null ? num.yMin() : lv.get(0).mean()) + ")";
-    } else if (num != null ? num.xMin() == num.xMax() : lv.size() < 2) {
+    } else if (num != null && num.xMin() == num.xMax()) {
       reason = p.name() + " takes one value among the " + n + " runs with a finite " + t.label();
     }
     Object[] v = new Object[SCHEMA.size()];
-    v[0] = key.scope().type();
-    v[1] = key.scope().name();
-    v[2] = p.name();
-    v[3] = p.numeric() ? "numeric" : "categorical";
-    v[4] = key.scale();
-    v[5] = t.target();
-    v[6] = t.measure();
-    v[7] = n;
-    v[8] = scopeRuns - n;
+    set(v, "scope_type", key.scope().type());
+    set(v, "scope", key.scope().name());
+    set(v, "hyperparameter", p.name());
+    set(v, "kind", p.numeric() ? "numeric" : "categorical");
+    set(v, "scale", key.scale());
+    set(v, "target", t.target());
+    set(v, "measure", t.measure());
+    set(v, "n", n);
+    set(v, "excluded", scopeRuns - n);
     if (reason != null) {
-      v[24] = reason;
+      set(v, "reason", reason);
       return RowFactory.create(v);
     }
     Double strength;
     if (num != null) {
-      v[9] = num.pearson();
-      v[13] = num.spearman();
+      set(v, "pearson", num.pearson());
+      set(v, "spearman", num.spearman());
       FisherZ pz = FisherZ.of(num.pearson(), n, confidence);
       FisherZ sz = FisherZ.of(num.spearman(), n, confidence);
       if (pz != null) {
-        v[10] = pz.p();
-        v[11] = pz.low();
-        v[12] = pz.high();
+        set(v, "pearson_p", pz.p());
+        set(v, "pearson_ci_low", pz.low());
+        set(v, "pearson_ci_high", pz.high());
       }
       if (sz != null) {
-        v[14] = sz.p();
-        v[15] = sz.low();
-        v[16] = sz.high();
+        set(v, "spearman_p", sz.p());
+        set(v, "spearman_ci_low", sz.low());
+        set(v, "spearman_ci_high", sz.high());
       }
       strength = Math.max(Math.abs(num.pearson()), Math.abs(num.spearman()));
     } else {
@@ -294,27 +302,28 @@ public final class HyperparameterEffects {
         means.put(l.name(), l.mean());
         counts.put(l.name(), l.count());
       }
-      v[17] = a.etaSquared();
-      v[18] = a.p();
-      v[19] = scala.jdk.javaapi.CollectionConverters.asScala(means);
-      v[20] = scala.jdk.javaapi.CollectionConverters.asScala(counts);
-      strength = Math.sqrt(a.etaSquared());
+      set(v, "eta_squared", a.etaSquared());
+      set(v, "omega_squared", a.omegaSquared());
+      set(v, "anova_p", a.p());
+      set(v, "level_means", scala.jdk.javaapi.CollectionConverters.asScala(means));
+      set(v, "level_counts", scala.jdk.javaapi.CollectionConverters.asScala(counts));
+      strength = Math.sqrt(a.omegaSquared());
     }
-    v[21] = importance;
-    v[22] = forestR2;
-    v[23] = Double.isFinite(strength) ? strength : null;
+    set(v, "importance", importance);
+    set(v, "forest_r2", forestR2);
+    set(v, "strength", Double.isFinite(strength) ? strength : null);
     return RowFactory.create(v);
   }
 
   /**
-   * Fits one forest per scope and target with enough runs, on the scope's varying hyperparameters
-   * (where at least two vary), several at a time. Missing numeric values are imputed with the scope's mean; a missing
+   * Fits one forest per scope and target with enough runs ({@code effects.forest.min_runs}), on the
+   * scope's varying hyperparameters (where at least two vary), several at a time. Missing numeric values are imputed with the scope's mean; a missing
    * categorical value is a level of its own.
    */
   private static void forests(SparkSession spark, Dataset<Row> runSummary, Map<Scope, List<Param>> paramsByScope,
       List<Target> targets, Settings s, Map<String, Double> r2Out, Map<String, Double> importanceOut) {
     long started = System.nanoTime();
-    int minRuns = s.integer("effects.min_runs");
+    int minRuns = Math.max(s.integer("effects.min_runs"), s.integer("effects.forest.min_runs"));
     ForestImportance forest = new ForestImportance(s.integer("effects.forest.trees"),
         s.integer("effects.forest.max_depth"), s.integer("effects.forest.folds"), (long) s.get("effects.forest.seed"));
     List<Column> cols = new ArrayList<>(List.of(col("run_id"), col("experiment"), col("params")));
@@ -426,6 +435,10 @@ public final class HyperparameterEffects {
     Column[] c = new Column[names.length];
     for (int i = 0; i < names.length; i++) c[i] = col(names[i]);
     return c;
+  }
+
+  private static void set(Object[] row, String column, Object value) {
+    row[SCHEMA.fieldIndex(column)] = value;
   }
 
   private static double nan(Row r, int i) {
