@@ -46,6 +46,9 @@ public final class NeuroScope {
       "usage: neuroscope bench [--data PATH] [--runs 25] [--epochs 10] [--layers 3] [--width 256] [--files 8] [--repeat 3] [--regenerate]",
       "  generates a synthetic archive (default 25 x 10 x 3 x 4 tensors of 256 x 256 = 196.6 M floats) if missing,",
       "  then measures the tensor pass and the whole job against a parquet-hadoop read and an in-memory loop",
+      "usage: neuroscope bench-summaries [--data bench/loss] [--runs 10000] [--epochs 30] [--per-experiment 1000] [--repeat 2] [--regenerate]",
+      "  generates loss-level telemetry if missing, runs the diagnostics, then times summaries + effects against a plain",
+      "  Spark aggregate over the same diagnostics table",
       "usage: neuroscope demo [--dir demo]",
       "  trains the built-in sweep (13 small networks, real pathologies and healthy baselines) into DIR/telemetry,",
       "  runs the diagnostics into DIR/output and prints a report",
@@ -91,6 +94,10 @@ public final class NeuroScope {
       return generate(options(args, List.of("--runs", "--epochs", "--widths", "--out", "--seed"), new ArrayList<>()));
     }
     if (args[0].equals("sql")) return sql(args);
+    if (args[0].equals("bench-summaries")) {
+      return SummariesBenchmark.run(options(args, List.of("--data", "--runs", "--epochs", "--per-experiment", "--repeat",
+          "--regenerate"), new ArrayList<>()));
+    }
     if (args[0].equals("compare")) return compare(options(args, List.of("--output", "--runs", "--experiment"), new ArrayList<>()));
     if (!JOBS.contains(args[0])) throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
     List<String> sets = new ArrayList<>();

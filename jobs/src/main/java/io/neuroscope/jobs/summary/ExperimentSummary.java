@@ -36,7 +36,8 @@ public final class ExperimentSummary {
         .withColumn("final", when(RunSummary.finite(col("final")), col("final")));
     Dataset<Row> byExperiment = aggregate(rows.groupBy("experiment", "diagnostic"))
         .withColumn("config", lit(null).cast("string"));
-    Dataset<Row> byConfig = aggregate(rows.groupBy("experiment", "config", "diagnostic"));
+    // only repeated runs form a group: a config of one run would copy run_summary
+    Dataset<Row> byConfig = aggregate(rows.groupBy("experiment", "config", "diagnostic")).where(col("runs").geq(2));
     return byExperiment.unionByName(byConfig)
         .select("experiment", "config", "diagnostic", "runs", "healthy_share", "warning_share", "critical_share",
             "unknown_share", "final_runs", "final_p25", "final_median", "final_p75", "final_mean", "final_std");
