@@ -40,6 +40,27 @@ class CommandLineTest {
   }
 
   @Test
+  void nightlyAndSummariesTakeTheJobOptions() {
+    assertUsageError("--output PATH is required", "nightly", "--telemetry", "/t");
+    assertUsageError("give one of --telemetry PATH or --telemetry-db DATABASE", "summaries", "--output", "/o");
+  }
+
+  @Test
+  void compareNeedsRunsOrAnExperimentAndATable() {
+    assertUsageError("give one of --runs a,b[,c...] or --experiment NAME", "compare", "--output", "/o");
+    assertUsageError("give one of --runs a,b[,c...] or --experiment NAME", "compare", "--runs", "a", "--experiment", "x");
+    assertError("no run_summary table at /no/such/output/run_summary", "compare", "--output", "/no/such/output",
+        "--runs", "a,b");
+  }
+
+  @Test
+  void summariesWithoutADiagnosticsTable() {
+    String telemetry = SharedArchive.root().resolve("telemetry").toString();
+    assertError("no diagnostics table at /no/such/output/diagnostics", "summaries", "--telemetry", telemetry,
+        "--output", "/no/such/output");
+  }
+
+  @Test
   void unknownOption() {
     assertUsageError("unknown option '--outptu'", "diagnostics", "--telemetry", "/t", "--outptu", "/o");
   }
@@ -96,9 +117,15 @@ class CommandLineTest {
     assertFalse(SparkTest.spark().sparkContext().isStopped(), "no test may reach the part of run() that stops the session");
   }
 
+  private static void assertError(String message, String... args) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NeuroScope.run(args));
+    assertTrue(e.getMessage().startsWith(message), "message '" + e.getMessage() + "' should start with '" + message + "'");
+  }
+
   private static void assertUsageError(String message, String... args) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NeuroScope.run(args));
     assertTrue(e.getMessage().startsWith(message), "message '" + e.getMessage() + "' should start with '" + message + "'");
-    assertTrue(e.getMessage().contains("usage: neuroscope diagnostics"), "the usage follows the reason");
+    assertTrue(e.getMessage().contains("usage: neuroscope (diagnostics | summaries | nightly)"),
+        "the usage follows the reason");
   }
 }
