@@ -8,9 +8,17 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The output tables' schemas and their keyed upserts, so that a rerun on the same input changes nothing. */
+/**
+ * The output tables' schemas and their keyed upserts, so that a rerun on the same input changes nothing.
+ * Two jobs writing the same output at once are safe: Delta commits one of two conflicting writes, and
+ * the other is run again ({@link DeltaCommits#retry}) against the table as the first left it.
+ */
 final class DiagnosticsTable {
+  private static final Logger LOG = LoggerFactory.getLogger(DiagnosticsTable.class);
+
   private DiagnosticsTable() {}
 
   static final StructType SCHEMA = new StructType()
@@ -31,13 +39,14 @@ final class DiagnosticsTable {
    * they are are left out first: a MERGE rewrites every file its join touches, whatever its
    * clause conditions, so an unchanged rerun would otherwise rewrite the whole table.
    *
-   * @return the rows inserted or updated
+   * @return the rows inserted or updated, -1 when this call created the table
    */
   static long upsertDiagnostics(SparkSession spark, Dataset<Row> rows, String path) {
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      rows.write().format("delta").mode("errorifexists").save(path);
-      return -1;
-    }
+    return DeltaCommits.retry("upsert into " + path, () -> upsertDiagnosticsOnce(spark, rows, path));
+  }
+
+  private static long upsertDiagnosticsOnce(SparkSession spark, Dataset<Row> rows, String path) {
+    if (create(rows, path)) return -1;
     Dataset<Row> target = spark.read().format("delta").load(path);
     // details compared as sorted entries: a map's order is not part of its value (Map.of's differs from JVM to JVM,
     // so with to_json a rerun in another JVM found every row with a two-entry map changed)
@@ -65,13 +74,32 @@ final class DiagnosticsTable {
    * a clean 200 M-value run.
    */
   static void upsertQuarantine(SparkSession spark, Dataset<Row> rows, String path) {
-    if (!DeltaTable.isDeltaTable(spark, path)) {
+    DeltaCommits.retry("upsert into " + path, () -> {
+      if (create(rows, path)) return null;
+      DeltaTable.forPath(spark, path).as("t")
+          .merge(rows.as("s"), "t.table = s.table AND t.reason = s.reason AND t.row = s.row")
+          .whenNotMatched().insertAll()
+          .execute();
+      return null;
+    });
+  }
+
+  /**
+   * Writes {@code rows} as a new table at {@code path} if there is no table there; returns whether it did.
+   * False when a table exists, including one that a concurrent job created after this one looked
+   * (its write then fails, as "path exists" or a Delta commit conflict): the caller merges into it.
+   */
+  private static boolean create(Dataset<Row> rows, String path) {
+    SparkSession spark = rows.sparkSession();
+    if (DeltaTable.isDeltaTable(spark, path)) return false;
+    try {
       rows.write().format("delta").mode("errorifexists").save(path);
-      return;
+      return true;
+    } catch (Exception e) { // AnalysisException is checked, and Scala throws it undeclared
+      if (!DeltaTable.isDeltaTable(spark, path)) throw e;
+      LOG.warn("{} was created by a concurrent job while this one was writing it; merging into it instead ({})",
+          path, e.getClass().getSimpleName());
+      return false;
     }
-    DeltaTable.forPath(spark, path).as("t")
-        .merge(rows.as("s"), "t.table = s.table AND t.reason = s.reason AND t.row = s.row")
-        .whenNotMatched().insertAll()
-        .execute();
   }
 }
