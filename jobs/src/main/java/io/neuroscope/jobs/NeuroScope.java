@@ -76,7 +76,8 @@ public final class NeuroScope {
         return null;
       });
     }
-    System.exit(status);
+    // A clean return, not System.exit(0): Databricks JAR tasks and spark-submit expect main to return.
+    if (status != 0) System.exit(status);
   }
 
   /**
@@ -94,6 +95,7 @@ public final class NeuroScope {
       return generate(options(args, List.of("--runs", "--epochs", "--widths", "--out", "--seed"), new ArrayList<>()));
     }
     if (args[0].equals("sql")) return sql(args);
+    if (args[0].equals("report")) return report(options(args, List.of("--output", "--telemetry", "--html"), new ArrayList<>()));
     if (args[0].equals("bench-summaries")) {
       return SummariesBenchmark.run(options(args, List.of("--data", "--runs", "--epochs", "--per-experiment", "--repeat",
           "--regenerate"), new ArrayList<>()));
@@ -158,6 +160,16 @@ public final class NeuroScope {
         ? java.util.Arrays.stream(opts.get("--runs").split(",")).map(String::trim).filter(r -> !r.isEmpty()).toList()
         : List.of();
     Compare.print(spark, output, runs, opts.get("--experiment"), System.out);
+    return 0;
+  }
+
+  /** report --output PATH --html FILE [--telemetry PATH]: the self-contained HTML report. */
+  private static int report(Map<String, String> opts) {
+    if (!opts.containsKey("--html")) throw new IllegalArgumentException("--html FILE is required\n" + USAGE);
+    SparkSession spark = Sessions.getOrCreate("NeuroScope report", Map.of());
+    Path html = io.neuroscope.jobs.report.HtmlReport.write(spark, opts.getOrDefault("--output", "demo/output"),
+        opts.get("--telemetry"), Path.of(opts.get("--html")));
+    System.out.println("neuroscope: report written to " + html.toAbsolutePath());
     return 0;
   }
 

@@ -75,7 +75,11 @@ public final class SummariesJob {
     try {
       long n = cached.count();
       long computed = System.nanoTime();
-      cached.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
+      // replacing the content is safe to repeat: a commit conflict with a concurrent run is retried
+      DeltaCommits.retry(path, () -> {
+        cached.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
+        return null;
+      });
       LOG.info("{}: {} rows computed in {} s, written in {} s", path, n,
           String.format(Locale.ROOT, "%.1f", (computed - started) / 1e9),
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - computed) / 1e9));
