@@ -259,16 +259,7 @@ public final class HtmlReport {
       List<int[]> status = new ArrayList<>();
       List<double[]> value = new ArrayList<>();
       for (String diag : diagnostics) {
-        TreeMap<Integer, Cell> cells = s.diagnostics().getOrDefault(diag, new TreeMap<>());
-        int[] st = new int[x.size()];
-        double[] va = new double[x.size()];
-        for (int i = 0; i < x.size(); i++) {
-          Cell c = cells.get(x.get(i));
-          st[i] = c == null ? -1 : c.status();
-          va[i] = c == null ? Double.NaN : c.value();
-        }
-        status.add(st);
-        value.add(va);
+        addRow(s.diagnostics().getOrDefault(diag, new TreeMap<>()), x, status, value);
       }
       d.put("status", status);
       d.put("value", value);
@@ -294,16 +285,7 @@ public final class HtmlReport {
         List<int[]> status = new ArrayList<>();
         List<double[]> value = new ArrayList<>();
         for (Integer layer : y) {
-          TreeMap<Integer, Cell> cells = lm.layers().get(layer);
-          int[] st = new int[x.size()];
-          double[] va = new double[x.size()];
-          for (int i = 0; i < x.size(); i++) {
-            Cell c = cells.get(x.get(i));
-            st[i] = c == null ? -1 : c.status();
-            va[i] = c == null ? Double.NaN : c.value();
-          }
-          status.add(st);
-          value.add(va);
+          addRow(lm.layers().get(layer), x, status, value);
         }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("diagnostic", e.getKey());
@@ -431,5 +413,18 @@ public final class HtmlReport {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read resource " + path, e);
     }
+  }
+
+  /** One heatmap row: each epoch's status code (-1 where absent) and value (NaN where absent). */
+  private static void addRow(Map<Integer, Cell> cells, List<Integer> epochs, List<int[]> status, List<double[]> value) {
+    int[] st = new int[epochs.size()];
+    double[] va = new double[epochs.size()];
+    for (int i = 0; i < epochs.size(); i++) {
+      Cell c = cells.get(epochs.get(i));
+      st[i] = c == null ? -1 : c.status();
+      va[i] = c == null ? Double.NaN : c.value();
+    }
+    status.add(st);
+    value.add(va);
   }
 }

@@ -97,8 +97,8 @@ public final class HyperparameterEffects {
 
   private record Scope(String type, String name) {}
 
-  /** A hyperparameter in a scope: numeric or categorical, how many runs log it, its distinct values. */
-  private record Param(Scope scope, String name, boolean numeric, long logged, long distinct, String someValue,
+  /** A hyperparameter in a scope: numeric or categorical, its distinct values, one of them. */
+  private record Param(Scope scope, String name, boolean numeric, long distinct, String someValue,
       boolean logScale) {}
 
   private record Key(Scope scope, String hyperparameter, String scale, String target, String measure) {}
@@ -138,7 +138,7 @@ public final class HyperparameterEffects {
       boolean numeric = r.getInt(4) == 1;
       long distinct = numeric ? r.getLong(6) : r.getLong(5);
       boolean log = numeric && r.getDouble(7) > 0 && r.getDouble(8) / r.getDouble(7) >= span;
-      Param p = new Param(scope, r.getString(2), numeric, r.getLong(3), distinct, r.getString(9), log);
+      Param p = new Param(scope, r.getString(2), numeric, distinct, r.getString(9), log);
       paramsByScope.computeIfAbsent(scope, k -> new ArrayList<>()).add(p);
       metaRows.add(RowFactory.create(scope.type(), scope.name(), p.name(), numeric, log));
     }
