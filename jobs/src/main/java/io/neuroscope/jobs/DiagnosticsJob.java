@@ -1,6 +1,7 @@
 package io.neuroscope.jobs;
 
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -23,9 +24,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -34,20 +38,45 @@ import scala.Tuple2;
 
 /**
  * The diagnostics job: validate the telemetry, set bad rows aside, compute the ten diagnostics for
- * every run and epoch in {@code epochs}, and upsert {@code OUTPUT/diagnostics} and
- * {@code OUTPUT/quarantine}.
+ * every run and epoch in {@code epochs} (or, incrementally, for what is new or changed since the last
+ * run, as {@link NightlyState} tells), and upsert {@code OUTPUT/diagnostics} and {@code OUTPUT/quarantine}.
  */
 public final class DiagnosticsJob {
   private static final Logger LOG = LoggerFactory.getLogger(DiagnosticsJob.class);
   /** About 4 M values per columnar batch: 64 rows of 65 k floats measured 1.3–1.7× faster than Spark's 4096. */
   private static final long VALUES_PER_BATCH = 4L << 20;
+  /** Up to this many changed runs, the tensors are filtered by run_id at the scan (file and row-group skipping). */
+  private static final int PUSHED_RUNS = 2000;
 
-  /** What a run of the job did, for logs and tests. */
-  public record Result(long runs, long epochs, long tensors, long valuesRead, long diagnosticsRows, long quarantined) {}
+  /**
+   * What a run of the job did, for logs, the audit and tests.
+   *
+   * @param runs sound runs in the telemetry
+   * @param epochs sound epochs in the telemetry
+   * @param tensors tensors whose values were read
+   * @param diagnosticsRows rows computed
+   * @param diagnosticsChanged rows of those new or changed in the table (all of them when it was created)
+   * @param mode "full" or "incremental"
+   * @param reason why full, or what changed
+   * @param changedRuns the runs computed; null when all were
+   * @param epochsComputed epochs whose tensors were read and all of whose diagnostics were computed
+   */
+  public record Result(long runs, long epochs, long tensors, long valuesRead, long diagnosticsRows,
+      long diagnosticsChanged, long quarantined, String mode, String reason, Set<String> changedRuns, long epochsComputed) {}
 
   private DiagnosticsJob() {}
 
+  /** Computes everything (the {@code diagnostics} command). */
   public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings) {
+    return run(spark, telemetry, output, settings, false);
+  }
+
+  /**
+   * @param incremental compute only the runs and epochs that are new or changed since the last run
+   *     (everything, with a log line saying why, when that cannot be told)
+   */
+  public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings,
+      boolean incremental) {
     long started = System.nanoTime();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.setJobGroup("neuroscope-diagnostics", "NeuroScope diagnostics over " + telemetry.source(), false);
@@ -77,6 +106,24 @@ public final class DiagnosticsJob {
         telemetry.source(), experiments.size(), layers.values().stream().mapToInt(Map::size).sum(), epochCount,
         tensorRows, rejected.size());
 
+    String settingsPrint = Fingerprints.ofSettings(settings);
+    boolean fingerprinted = Fingerprints.available(telemetry.tensors());
+    Dataset<Row> fingerprints = fingerprinted
+        ? Fingerprints.of(telemetry, v).persist(StorageLevel.MEMORY_AND_DISK()) : null;
+    jsc.setJobDescription("compare with the state of the last run");
+    ChangeSet changes = !fingerprinted
+        ? ChangeSet.everything("the tensors carry no file metadata to tell changed chunks by (not a file source)")
+        : incremental ? NightlyState.changes(spark, output, fingerprints, settingsPrint)
+        : ChangeSet.everything("a full run was asked for");
+    LOG.info("{}: {}", changes.isEverything() ? "Computing every run" : "Computing incrementally", changes.reason());
+    if (changes.isEmpty()) {
+      long quarantined = writeQuarantine(spark, v, null, setAside, output);
+      if (fingerprints != null) fingerprints.unpersist();
+      jsc.clearJobGroup();
+      LOG.info("Done in {} s: the diagnostics table is up to date", seconds(started));
+      return new Result(experiments.size(), epochCount, 0, 0, 0, 0, quarantined, "incremental", changes.reason(), Set.of(), 0);
+    }
+
     String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
     String previousBatch = spark.conf().get(batchKey);
     double meanValues = shape.isNullAt(2) ? 0 : shape.getDouble(2);
@@ -91,7 +138,7 @@ public final class DiagnosticsJob {
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
 
     jsc.setJobDescription("tensor statistics (one pass over the values)");
-    JavaPairRDD<TensorKey, TensorPartial> partials = TensorPass.run(telemetry.tensors(),
+    JavaPairRDD<TensorKey, TensorPartial> partials = TensorPass.run(changedTensors(telemetry.tensors(), changes),
         TelemetrySchema.valuesAreDouble(telemetry.tensors().schema()), layersB, rejectedB, settings, valuesRead, partitions)
         .persist(StorageLevel.MEMORY_AND_DISK());
     long tensors;
@@ -107,41 +154,92 @@ public final class DiagnosticsJob {
         .filter(t -> t._2.stats != null && t._2.problems().isEmpty())
         .mapToPair(t -> new Tuple2<>(t._1.runId(), new RunEvaluator.TensorEntry(t._1.epoch(), t._1.layer(),
             TensorKind.fromColumnValue(t._1.kind()).orElseThrow(), t._2.stats)));
-    JavaPairRDD<String, RunEvaluator.EpochRow> epochs = v.epochs.select("run_id", "epoch", "train_loss", "val_loss")
-        .javaRDD().mapToPair(r -> new Tuple2<>(r.getString(0),
-            new RunEvaluator.EpochRow(r.getInt(1), r.getDouble(2), r.isNullAt(3) ? null : r.getDouble(3))));
+    JavaPairRDD<String, RunEvaluator.EpochRow> epochs = epochRows(spark, v, changes).javaRDD().mapToPair(r ->
+        new Tuple2<>(r.getString(0), new RunEvaluator.EpochRow(r.getInt(1), r.getDouble(2),
+            r.isNullAt(3) ? null : r.getDouble(3), !r.isNullAt(4), r.isNullAt(5) ? null : r.getDouble(5))));
     RunEvaluator evaluator = new RunEvaluator(diagnostics);
     // About 2,000 run-epochs (~60 k rows) per output partition: a small archive is not written as many tiny files.
     int outputPartitions = (int) Math.max(1, Math.min(4L * partitions, (epochCount + 1999) / 2000));
-    JavaRDD<Row> rows = epochs.cogroup(stats, outputPartitions).flatMap(run -> {
-      String runId = run._1;
-      if (!run._2._1().iterator().hasNext()) return java.util.Collections.<Row>emptyIterator(); // tensors quarantined
-      return evaluator.evaluate(runId, experimentsB.value().get(runId), run._2._1(), run._2._2(),
-          layersB.value().get(runId)).iterator();
-    });
+    JavaRDD<RunEvaluator.Evaluation> evaluated = epochs.cogroup(stats, outputPartitions)
+        .filter(run -> run._2._1().iterator().hasNext()) // a run without sound epochs has no rows
+        .map(run -> evaluator.evaluate(run._1, experimentsB.value().get(run._1), run._2._1(), run._2._2(),
+            layersB.value().get(run._1)))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Row> rows = evaluated.flatMap(e -> e.diagnostics().iterator());
 
     jsc.setJobDescription("write diagnostics");
     Dataset<Row> diagnosticsRows = spark.createDataFrame(rows, DiagnosticsTable.SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
     long written = diagnosticsRows.count();
-    long changed = DiagnosticsTable.upsertDiagnostics(spark, diagnosticsRows, output + "/diagnostics");
-    LOG.info("Diagnostics: {} rows for {} run-epochs, {} written to {}/diagnostics ({} s)", written, epochCount,
-        changed < 0 ? "all" : changed + " new or changed", output, seconds(started));
+    long changed = DiagnosticsTable.upsertDiagnostics(spark, diagnosticsRows, output + "/diagnostics", changes.runs());
+    LOG.info("Diagnostics: {} rows for {} run-epochs, {} written to {}/diagnostics ({} s)", written,
+        changes.isEverything() ? epochCount : changes.epochs(), changed < 0 ? "all" : changed + " new or changed",
+        output, seconds(started));
 
     jsc.setJobDescription("write quarantine");
-    long quarantined = setAside + passQuarantine.count();
-    if (quarantined == 0) {
-      LOG.info("No telemetry row breaks the contract; nothing quarantined");
+    long quarantined = writeQuarantine(spark, v, passQuarantine, setAside, output);
+
+    jsc.setJobDescription("record the state");
+    if (fingerprints != null) {
+      Dataset<Row> norms = spark.createDataFrame(evaluated.flatMap(e -> e.gradientNorms().iterator()), NORMS);
+      NightlyState.record(spark, output, fingerprints, norms, changes, settingsPrint);
+      fingerprints.unpersist();
     } else {
-      Dataset<Row> quarantine = v.quarantine.unionByName(spark.createDataFrame(passQuarantine, Quarantine.SCHEMA));
-      DiagnosticsTable.upsertQuarantine(spark, quarantine, output + "/quarantine");
-      LOG.warn("Quarantined {} telemetry rows that break the contract; see {}/quarantine (table, run_id, reason, row)",
-          quarantined, output);
+      NightlyState.clear(spark, output);
     }
     diagnosticsRows.unpersist();
+    evaluated.unpersist();
     partials.unpersist();
     jsc.clearJobGroup();
     LOG.info("Done in {} s", seconds(started));
-    return new Result(experiments.size(), epochCount, tensors, valuesRead.value(), written, quarantined);
+    return new Result(experiments.size(), epochCount, tensors, valuesRead.value(), written, changed < 0 ? written : changed,
+        quarantined,
+        changes.isEverything() ? "full" : "incremental", changes.reason(), changes.runs(),
+        changes.isEverything() ? epochCount : changes.epochs());
+  }
+
+  private static final StructType NORMS = new StructType().add("run_id", DataTypes.StringType, false)
+      .add("epoch", DataTypes.IntegerType, false).add("gradient_norm", DataTypes.DoubleType, true);
+
+  /** The tensors of the epochs to recompute: all of them, or the changed runs' changed epochs. */
+  private static Dataset<Row> changedTensors(Dataset<Row> tensors, ChangeSet changes) {
+    if (changes.isEverything()) return tensors;
+    // run_id IN (...) reaches the scan, where Delta and Parquet skip files and row groups by their statistics
+    Dataset<Row> ofRuns = changes.runs().size() <= PUSHED_RUNS
+        ? tensors.where(col("run_id").isin(changes.runs().toArray())) : tensors;
+    return ofRuns.join(broadcast(changes.recompute()),
+        scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("run_id", "epoch")).toSeq(), "left_semi");
+  }
+
+  /**
+   * (run_id, epoch, train_loss, val_loss, known, gradient_norm): every sound epoch, or every epoch of
+   * the changed runs, those not recomputed marked known with their stored gradient norm.
+   */
+  private static Dataset<Row> epochRows(SparkSession spark, Validation v, ChangeSet changes) {
+    Dataset<Row> epochs = v.epochs.select("run_id", "epoch", "train_loss", "val_loss");
+    if (changes.isEverything()) {
+      return epochs.withColumn("known", lit(null).cast("boolean")).withColumn("gradient_norm", lit(null).cast("double"));
+    }
+    Dataset<Row> runs = spark.createDataset(java.util.List.copyOf(changes.runs()), Encoders.STRING()).toDF("run_id");
+    return epochs.join(broadcast(runs), "run_id")
+        .join(changes.known().withColumn("known", lit(true)),
+            scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("run_id", "epoch")).toSeq(), "left")
+        .select("run_id", "epoch", "train_loss", "val_loss", "known", "gradient_norm");
+  }
+
+  /** Upserts the rows set aside (by the key rules, and by the tensor pass when given); returns how many. */
+  private static long writeQuarantine(SparkSession spark, Validation v, JavaRDD<Row> passQuarantine, long setAside,
+      String output) {
+    long quarantined = setAside + (passQuarantine == null ? 0 : passQuarantine.count());
+    if (quarantined == 0) {
+      LOG.info("No telemetry row breaks the contract; nothing quarantined");
+      return 0;
+    }
+    Dataset<Row> quarantine = passQuarantine == null ? v.quarantine
+        : v.quarantine.unionByName(spark.createDataFrame(passQuarantine, Quarantine.SCHEMA));
+    DiagnosticsTable.upsertQuarantine(spark, quarantine, output + "/quarantine");
+    LOG.warn("Quarantined {} telemetry rows that break the contract; see {}/quarantine (table, run_id, reason, row)",
+        quarantined, output);
+    return quarantined;
   }
 
   /** The {@code layers} columns {@link #addLayer} reads, in order, then the validation's reason. */

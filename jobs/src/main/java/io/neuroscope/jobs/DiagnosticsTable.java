@@ -1,7 +1,10 @@
 package io.neuroscope.jobs;
 
 import io.delta.tables.DeltaTable;
+import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -39,15 +42,18 @@ final class DiagnosticsTable {
    * they are are left out first: a MERGE rewrites every file its join touches, whatever its
    * clause conditions, so an unchanged rerun would otherwise rewrite the whole table.
    *
+   * @param runs the runs {@code rows} cover, or null for all: the comparison reads only theirs
    * @return the rows inserted or updated, -1 when this call created the table
    */
-  static long upsertDiagnostics(SparkSession spark, Dataset<Row> rows, String path) {
-    return DeltaCommits.retry("upsert into " + path, () -> upsertDiagnosticsOnce(spark, rows, path));
+  static long upsertDiagnostics(SparkSession spark, Dataset<Row> rows, String path, Set<String> runs) {
+    return DeltaCommits.retry("upsert into " + path, () -> upsertDiagnosticsOnce(spark, rows, path, runs));
   }
 
-  private static long upsertDiagnosticsOnce(SparkSession spark, Dataset<Row> rows, String path) {
+  private static long upsertDiagnosticsOnce(SparkSession spark, Dataset<Row> rows, String path, Set<String> runs) {
     if (create(rows, path)) return -1;
-    Dataset<Row> target = spark.read().format("delta").load(path);
+    Dataset<Row> all = spark.read().format("delta").load(path);
+    Dataset<Row> target = runs == null ? all : all.join(functions.broadcast(
+        spark.createDataset(List.copyOf(runs), Encoders.STRING()).toDF("run_id")), "run_id");
     // details compared as sorted entries: a map's order is not part of its value (Map.of's differs from JVM to JVM,
     // so with to_json a rerun in another JVM found every row with a two-entry map changed)
     Dataset<Row> changed = rows.as("s").join(target.as("t"), functions.expr(KEY + " AND t.value <=> s.value "

@@ -33,11 +33,12 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class NeuroScope {
   static final String USAGE = String.join("\n",
-      "usage: neuroscope (diagnostics | summaries | nightly) (--telemetry PATH | --telemetry-db DATABASE) --output PATH [--conf FILE] [--set key=value]...",
+      "usage: neuroscope (diagnostics | summaries | nightly [--full]) (--telemetry PATH | --telemetry-db DATABASE) --output PATH [--conf FILE] [--set key=value]...",
       "  diagnostics           the ten diagnostics -> PATH/diagnostics (and PATH/quarantine)",
       "  summaries             from PATH/diagnostics: PATH/run_summary, PATH/experiment_summary, PATH/hyperparameter_effects",
       "  nightly               diagnostics, then summaries and effects, then the tables and views in catalog database",
-      "                        'neuroscope' (setting catalog.database)",
+      "                        'neuroscope' (setting catalog.database); incremental: only runs and epochs new or changed",
+      "                        since the last run are computed (--full: all of them); each run is recorded in PATH/nightly_audit",
       "  --telemetry PATH      root folder with runs/, layers/, epochs/, tensors/ (each Delta or Parquet)",
       "  --telemetry-db DB     read the four tables from catalog database DB instead",
       "  --output PATH         folder for the output Delta tables (PATH/diagnostics, PATH/quarantine)",
@@ -103,7 +104,9 @@ public final class NeuroScope {
     if (args[0].equals("compare")) return compare(options(args, List.of("--output", "--runs", "--experiment"), new ArrayList<>()));
     if (!JOBS.contains(args[0])) throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
     List<String> sets = new ArrayList<>();
-    Map<String, String> opts = options(args, List.of("--telemetry", "--telemetry-db", "--output", "--conf"), sets);
+    Map<String, String> opts = options(args, args[0].equals("nightly")
+        ? List.of("--telemetry", "--telemetry-db", "--output", "--conf", "--full")
+        : List.of("--telemetry", "--telemetry-db", "--output", "--conf"), sets);
     if (opts.containsKey("--telemetry") == opts.containsKey("--telemetry-db")) {
       throw new IllegalArgumentException("give one of --telemetry PATH or --telemetry-db DATABASE\n" + USAGE);
     }
@@ -125,7 +128,7 @@ public final class NeuroScope {
       case "diagnostics" -> printDiagnostics(DiagnosticsJob.run(spark, telemetry, output, settings), output);
       case "summaries" -> printSummaries(SummariesJob.run(spark, telemetry, output, settings), output);
       default -> {
-        Nightly.Result r = Nightly.run(spark, telemetry, output, settings);
+        Nightly.Result r = Nightly.run(spark, telemetry, output, settings, !opts.containsKey("--full"));
         printDiagnostics(r.diagnostics(), output);
         printSummaries(r.summaries(), output);
         System.out.printf(java.util.Locale.ROOT, "neuroscope: nightly done in %.1f s; registered %s in database %s%n",
@@ -141,6 +144,8 @@ public final class NeuroScope {
   private static void printDiagnostics(DiagnosticsJob.Result r, String output) {
     System.out.printf("neuroscope: %d runs, %d epochs, %d tensors (%d values): %d diagnostics rows, %d quarantined rows -> %s%n",
         r.runs(), r.epochs(), r.tensors(), r.valuesRead(), r.diagnosticsRows(), r.quarantined(), output);
+    System.out.printf("neuroscope: %s run (%s): %d epochs computed, %d diagnostics rows new or changed%n", r.mode(),
+        r.reason(), r.epochsComputed(), r.diagnosticsChanged());
   }
 
   private static void printSummaries(SummariesJob.Result r, String output) {
@@ -288,7 +293,7 @@ public final class NeuroScope {
     Map<String, String> opts = new LinkedHashMap<>();
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--regenerate") && known.contains(a)) {
+      if ((a.equals("--regenerate") || a.equals("--full")) && known.contains(a)) {
         opts.put(a, "true");
         continue;
       }

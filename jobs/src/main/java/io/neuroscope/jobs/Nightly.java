@@ -1,48 +1,79 @@
 package io.neuroscope.jobs;
 
 import io.neuroscope.diagnostics.Settings;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The nightly job: the diagnostics, then the summaries, then the hyperparameter effects, then the
- * catalog registration, each stage logged with its counts and time.
+ * The nightly job: the diagnostics (incremental: only what is new or changed since the last run),
+ * then the summaries and the hyperparameter effects, refreshed for the runs that changed, then the
+ * catalog registration, each stage logged with its counts and time, and the whole run recorded in
+ * {@code OUTPUT/nightly_audit}, failed or not.
  */
 public final class Nightly {
   private static final Logger LOG = LoggerFactory.getLogger(Nightly.class);
 
-  public record Result(DiagnosticsJob.Result diagnostics, SummariesJob.Result summaries, List<String> registered,
-      double seconds) {}
+  public record Result(String jobId, DiagnosticsJob.Result diagnostics, SummariesJob.Result summaries,
+      List<String> registered, double seconds) {}
 
   private Nightly() {}
 
+  /** An incremental run. */
   public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings) {
+    return run(spark, telemetry, output, settings, true);
+  }
+
+  /** @param incremental false to compute every run again (the {@code --full} option) */
+  public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings,
+      boolean incremental) {
     long started = System.nanoTime();
-    LOG.info("Nightly stage 1/3: diagnostics over {}", telemetry.source());
-    DiagnosticsJob.Result d = DiagnosticsJob.run(spark, telemetry, output, settings);
-    LOG.info("Nightly stage 1/3 done: {} runs, {} epochs, {} tensors, {} diagnostics rows, {} quarantined ({} s)",
-        d.runs(), d.epochs(), d.tensors(), d.diagnosticsRows(), d.quarantined(), seconds(started));
-    long summariesStarted = System.nanoTime();
-    LOG.info("Nightly stage 2/3: run and experiment summaries, then hyperparameter effects");
-    SummariesJob.Result s = SummariesJob.run(spark, telemetry, output, settings);
-    LOG.info("Nightly stage 2/3 done: {} runs summarized, {} experiment rows, {} effect rows ({} s)",
-        s.runs(), s.experimentRows(), s.effectRows(), seconds(summariesStarted));
-    String database = settings.string("catalog.database");
-    List<String> registered = List.of();
-    if (!database.isEmpty()) {
-      long catalogStarted = System.nanoTime();
-      registered = OutputViews.registerInCatalog(spark, output, database);
-      LOG.info("Nightly stage 3/3 done: {} registered in database {} ({} s)", registered, database,
-          seconds(catalogStarted));
-    } else {
-      LOG.info("Nightly stage 3/3 skipped: catalog.database is empty");
+    Instant startedAt = Instant.now();
+    String jobId = UUID.randomUUID().toString();
+    Map<String, Long> inputVersions = telemetry.versions(spark);
+    LOG.info("Nightly {} over {} (table versions {}) into {}", jobId, telemetry.source(), inputVersions, output);
+    DiagnosticsJob.Result d = null;
+    SummariesJob.Result s = null;
+    try {
+      LOG.info("Nightly stage 1/3: diagnostics");
+      d = DiagnosticsJob.run(spark, telemetry, output, settings, incremental);
+      LOG.info("Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "
+              + "{} diagnostics rows computed, {} new or changed, {} quarantined ({} s)",
+          d.mode(), d.reason(), d.runs(), d.epochs(), d.epochsComputed(), d.tensors(), d.diagnosticsRows(),
+          d.diagnosticsChanged(), d.quarantined(), seconds(started));
+      long summariesStarted = System.nanoTime();
+      LOG.info("Nightly stage 2/3: run and experiment summaries, then hyperparameter effects");
+      s = SummariesJob.run(spark, telemetry, output, settings, d.changedRuns());
+      LOG.info("Nightly stage 2/3 done: {} runs summarized, {} experiment rows, {} effect rows ({} s)",
+          s.runs(), s.experimentRows(), s.effectRows(), seconds(summariesStarted));
+      String database = settings.string("catalog.database");
+      List<String> registered = List.of();
+      if (!database.isEmpty()) {
+        long catalogStarted = System.nanoTime();
+        registered = OutputViews.registerInCatalog(spark, output, database);
+        LOG.info("Nightly stage 3/3 done: {} registered in database {} ({} s)", registered, database,
+            seconds(catalogStarted));
+      } else {
+        LOG.info("Nightly stage 3/3 skipped: catalog.database is empty");
+      }
+      NightlyAudit.append(spark, output, jobId, startedAt, telemetry, inputVersions, d, s, null);
+      double total = (System.nanoTime() - started) / 1e9;
+      LOG.info("Nightly {} done in {} s; recorded in {}/{}", jobId, String.format(Locale.ROOT, "%.1f", total), output,
+          NightlyAudit.TABLE);
+      return new Result(jobId, d, s, registered, total);
+    } catch (Exception | Error e) { // Exception: Delta throws IOExceptions undeclared
+      try {
+        NightlyAudit.append(spark, output, jobId, startedAt, telemetry, inputVersions, d, s, e);
+      } catch (RuntimeException auditFailed) {
+        e.addSuppressed(auditFailed);
+      }
+      throw e;
     }
-    double total = (System.nanoTime() - started) / 1e9;
-    LOG.info("Nightly done in {} s", String.format(Locale.ROOT, "%.1f", total));
-    return new Result(d, s, registered, total);
   }
 
   private static String seconds(long since) {

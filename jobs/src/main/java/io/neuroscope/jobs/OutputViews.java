@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class OutputViews {
   private static final Logger LOG = LoggerFactory.getLogger(OutputViews.class);
   public static final List<String> TABLES = List.of("diagnostics", "quarantine", "run_summary", "experiment_summary",
-      "hyperparameter_effects");
+      "hyperparameter_effects", NightlyAudit.TABLE, NightlyState.TABLE);
   public static final List<String> VIEWS = List.of("diagnostics_wide", "run_health");
 
   private OutputViews() {}

@@ -19,10 +19,22 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
-/** One run's diagnostics rows: every epoch in {@code epochs}, its tensors' findings and its history's. */
+/**
+ * One run's diagnostics rows: every epoch in {@code epochs}, its tensors' findings and its history's.
+ * An epoch already computed by an earlier run ({@link EpochRow#known}) has its tensors' findings in
+ * the table already: it gets only its history's findings, which epochs before it can change, and
+ * brings its gradient norm from {@link NightlyState} instead of its tensors.
+ */
 final class RunEvaluator implements Serializable {
-  /** A row of {@code epochs}. */
-  record EpochRow(int epoch, double trainLoss, Double valLoss) implements Serializable {}
+  /** A row of {@code epochs}; {@code known} with the epoch's stored gradient norm where it is not recomputed. */
+  record EpochRow(int epoch, double trainLoss, Double valLoss, boolean known, Double knownNorm) implements Serializable {
+    EpochRow(int epoch, double trainLoss, Double valLoss) {
+      this(epoch, trainLoss, valLoss, false, null);
+    }
+  }
+
+  /** The run's diagnostics rows, and a (run_id, epoch, gradient_norm) row per epoch for the state. */
+  record Evaluation(List<Row> diagnostics, List<Row> gradientNorms) implements Serializable {}
 
   /** A tensor's statistics, keyed within its run. */
   record TensorEntry(int epoch, int layer, TensorKind kind, TensorStats stats) implements Serializable {}
@@ -33,7 +45,7 @@ final class RunEvaluator implements Serializable {
     this.diagnostics = diagnostics;
   }
 
-  List<Row> evaluate(String runId, String experiment, Iterable<EpochRow> epochRows, Iterable<TensorEntry> tensors,
+  Evaluation evaluate(String runId, String experiment, Iterable<EpochRow> epochRows, Iterable<TensorEntry> tensors,
       SortedMap<Integer, LayerInfo> layers) {
     List<EpochRow> epochs = new ArrayList<>();
     epochRows.forEach(epochs::add);
@@ -55,19 +67,23 @@ final class RunEvaluator implements Serializable {
       train[i] = e.trainLoss();
       val[i] = e.valLoss();
       EpochTensors t = byEpoch.get(e.epoch());
-      gradNorms[i] = t == null ? null : t.globalGradientNorm();
+      gradNorms[i] = e.known() ? e.knownNorm() : t == null ? null : t.globalGradientNorm();
     }
     List<LossHistory> histories = LossHistory.ofRun(train, val, gradNorms, diagnostics.settings().integer("history.length"));
 
     List<Row> out = new ArrayList<>();
+    List<Row> norms = new ArrayList<>();
     EpochTensors none = new EpochTensors(runLayers);
     for (int i = 0; i < n; i++) {
-      int epoch = epochs.get(i).epoch();
-      for (Finding f : diagnostics.evaluate(byEpoch.getOrDefault(epoch, none), histories.get(i))) {
-        out.add(RowFactory.create(experiment, runId, epoch, f.layer(), f.diagnostic(), f.value(), f.status().name(),
+      EpochRow e = epochs.get(i);
+      List<Finding> findings = e.known() ? diagnostics.evaluateHistory(histories.get(i))
+          : diagnostics.evaluate(byEpoch.getOrDefault(e.epoch(), none), histories.get(i));
+      for (Finding f : findings) {
+        out.add(RowFactory.create(experiment, runId, e.epoch(), f.layer(), f.diagnostic(), f.value(), f.status().name(),
             CollectionConverters.asScala(f.details())));
       }
+      norms.add(RowFactory.create(runId, e.epoch(), gradNorms[i]));
     }
-    return out;
+    return new Evaluation(out, norms);
   }
 }

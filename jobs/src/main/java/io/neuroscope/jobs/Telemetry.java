@@ -1,7 +1,12 @@
 package io.neuroscope.jobs;
 
+import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -13,31 +18,54 @@ import org.apache.spark.sql.SparkSession;
  * {@code _delta_log/}, or a folder of Parquet files) or from a catalog database, with their schemas
  * checked against the contract before anything else happens.
  */
-record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, Dataset<Row> epochs, Dataset<Row> tensors) {
+record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, Dataset<Row> epochs, Dataset<Row> tensors,
+    boolean inCatalog, List<String> locations) {
 
   static Telemetry fromFolder(SparkSession spark, String root) {
     Dataset<Row>[] t = new Dataset[4];
+    List<String> paths = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       String table = TelemetrySchema.TABLES.get(i);
       String path = root.replaceAll("/+$", "") + "/" + table;
       t[i] = readFolder(spark, table, path);
       TelemetrySchema.check(table, t[i].schema(), path);
+      paths.add(path);
     }
-    return new Telemetry(root, t[0], t[1], t[2], t[3]);
+    return new Telemetry(root, t[0], t[1], t[2], t[3], false, List.copyOf(paths));
   }
 
   static Telemetry fromCatalog(SparkSession spark, String database) {
     Dataset<Row>[] t = new Dataset[4];
+    List<String> names = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       String table = TelemetrySchema.TABLES.get(i);
       String name = database + "." + table;
+      names.add(name);
       if (!spark.catalog().tableExists(name)) {
         throw new ContractException("Telemetry table '" + table + "' not found: no table " + name + " in the catalog");
       }
       t[i] = spark.table(name);
       TelemetrySchema.check(table, t[i].schema(), name);
     }
-    return new Telemetry(database, t[0], t[1], t[2], t[3]);
+    return new Telemetry(database, t[0], t[1], t[2], t[3], true, List.copyOf(names));
+  }
+
+  /** Each table's Delta version now (null for a Parquet folder or a non-Delta table), for the audit. */
+  Map<String, Long> versions(SparkSession spark) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (int i = 0; i < 4; i++) {
+      String where = locations.get(i);
+      Long version = null;
+      try {
+        DeltaTable d = inCatalog ? DeltaTable.forName(spark, where) : DeltaTable.isDeltaTable(spark, where)
+            ? DeltaTable.forPath(spark, where) : null;
+        if (d != null) version = d.history(1).select("version").first().getLong(0);
+      } catch (Exception e) { // not a Delta table (forName throws AnalysisException, undeclared by Scala)
+        version = null;
+      }
+      out.put(TelemetrySchema.TABLES.get(i), version);
+    }
+    return out;
   }
 
   private static Dataset<Row> readFolder(SparkSession spark, String table, String path) {

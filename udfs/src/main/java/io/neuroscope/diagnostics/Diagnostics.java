@@ -32,6 +32,13 @@ public final class Diagnostics implements Serializable {
   public List<Finding> evaluate(EpochTensors tensors, LossHistory history) {
     List<Finding> out = new ArrayList<>();
     for (TensorDiagnostic d : tensorDiagnostics) out.addAll(d.evaluate(tensors));
+    out.addAll(evaluateHistory(history));
+    return out;
+  }
+
+  /** The loss-history findings alone (plateau, overfitting, learning_progress): they need no tensors. */
+  public List<Finding> evaluateHistory(LossHistory history) {
+    List<Finding> out = new ArrayList<>();
     for (HistoryDiagnostic d : historyDiagnostics) out.add(d.evaluate(history));
     return out;
   }

@@ -106,7 +106,7 @@ class SweepTest {
   void theSqlViewsCoverOutputAndTelemetry() {
     List<String> views = SqlViews.register(SampleTestSupport.spark(), output, telemetry);
     // the sweep's output has diagnostics only (no summaries yet): the table, its two views, the telemetry
-    assertEquals(List.of("diagnostics", "diagnostics_wide", "run_health", "runs", "layers", "epochs", "tensors"), views);
+    assertEquals(List.of("diagnostics", "nightly_state", "diagnostics_wide", "run_health", "runs", "layers", "epochs", "tensors"), views);
     long n = SampleTestSupport.spark().sql("SELECT count(*) FROM diagnostics d JOIN runs r USING (run_id)"
         + " WHERE r.params['optimizer'] = 'sgd'").first().getLong(0);
     assertTrue(n > 0);
