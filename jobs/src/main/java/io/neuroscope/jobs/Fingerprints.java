@@ -46,6 +46,8 @@ final class Fingerprints {
   private static final String VERSION = "diagnostics-v1";
   /** Setting prefixes that do not change the diagnostics table (summaries, effects, catalog). */
   private static final List<String> NOT_DIAGNOSTICS = List.of("summary.", "effects.", "catalog.");
+  /** Setting prefixes that change no output table. */
+  private static final List<String> NOT_OUTPUT = List.of("catalog.");
 
   private Fingerprints() {}
 
@@ -103,9 +105,18 @@ final class Fingerprints {
 
   /** The settings that change diagnostics values, and the code's version, as one string to compare. */
   static String ofSettings(Settings settings) {
+    return ofSettings(settings, NOT_DIAGNOSTICS);
+  }
+
+  /** The settings that change any output table (the summaries' and effects' too). */
+  static String ofAllSettings(Settings settings) {
+    return ofSettings(settings, NOT_OUTPUT);
+  }
+
+  private static String ofSettings(Settings settings, List<String> ignored) {
     Map<String, String> relevant = new TreeMap<>();
     settings.asMap().forEach((k, v) -> {
-      if (NOT_DIAGNOSTICS.stream().noneMatch(k::startsWith)) relevant.put(k, v);
+      if (ignored.stream().noneMatch(k::startsWith)) relevant.put(k, v);
     });
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(relevant.toString().getBytes(StandardCharsets.UTF_8));

@@ -50,6 +50,9 @@ public final class NeuroScope {
       "usage: neuroscope bench-summaries [--data bench/loss] [--runs 10000] [--epochs 30] [--per-experiment 1000] [--repeat 2] [--regenerate]",
       "  generates loss-level telemetry if missing, runs the diagnostics, then times summaries + effects against a plain",
       "  Spark aggregate over the same diagnostics table",
+      "usage: neuroscope bench-nightly [--archive loss|tensors] [--data bench/nightly-ARCHIVE] [--runs N] [--epochs E]",
+      "  generates a fresh archive (loss: 10,000 runs x 30 epochs; tensors: 196.6 M floats), then times nightly on it,",
+      "  again on it unchanged, and again after it grew; with each run's peak heap and peak resident memory",
       "usage: neuroscope demo [--dir demo]",
       "  trains the built-in sweep (13 small networks, real pathologies and healthy baselines) into DIR/telemetry,",
       "  runs the diagnostics into DIR/output and prints a report",
@@ -100,6 +103,9 @@ public final class NeuroScope {
     if (args[0].equals("bench-summaries")) {
       return SummariesBenchmark.run(options(args, List.of("--data", "--runs", "--epochs", "--per-experiment", "--repeat",
           "--regenerate"), new ArrayList<>()));
+    }
+    if (args[0].equals("bench-nightly")) {
+      return NightlyBenchmark.run(options(args, List.of("--archive", "--data", "--runs", "--epochs"), new ArrayList<>()));
     }
     if (args[0].equals("compare")) return compare(options(args, List.of("--output", "--runs", "--experiment"), new ArrayList<>()));
     if (!JOBS.contains(args[0])) throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);

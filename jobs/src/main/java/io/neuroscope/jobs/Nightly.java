@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,21 +39,38 @@ public final class Nightly {
     Instant startedAt = Instant.now();
     String jobId = UUID.randomUUID().toString();
     Map<String, Long> inputVersions = telemetry.versions(spark);
-    LOG.info("Nightly {} over {} (table versions {}) into {}", jobId, telemetry.source(), inputVersions, output);
+    String inputFingerprint = telemetry.fingerprint(spark, inputVersions);
+    String allSettings = Fingerprints.ofAllSettings(settings);
+    LOG.info("Nightly {} over {} ({}) into {}", jobId, telemetry.source(), inputFingerprint, output);
     DiagnosticsJob.Result d = null;
     SummariesJob.Result s = null;
     try {
-      LOG.info("Nightly stage 1/3: diagnostics");
-      d = DiagnosticsJob.run(spark, telemetry, output, settings, incremental);
-      LOG.info("Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "
-              + "{} diagnostics rows computed, {} new or changed, {} quarantined ({} s)",
-          d.mode(), d.reason(), d.runs(), d.epochs(), d.epochsComputed(), d.tensors(), d.diagnosticsRows(),
-          d.diagnosticsChanged(), d.quarantined(), seconds(started));
-      long summariesStarted = System.nanoTime();
-      LOG.info("Nightly stage 2/3: run and experiment summaries, then hyperparameter effects");
-      s = SummariesJob.run(spark, telemetry, output, settings, d.changedRuns());
-      LOG.info("Nightly stage 2/3 done: {} runs summarized, {} experiment rows, {} effect rows ({} s)",
-          s.runs(), s.experimentRows(), s.effectRows(), seconds(summariesStarted));
+      Optional<Row> last = incremental
+          ? NightlyAudit.unchangedSince(spark, output, allSettings, inputFingerprint) : Optional.empty();
+      if (last.isPresent()) {
+        // the cheapest check first: same table versions (or Parquet file listings), same settings, output untouched
+        String reason = "the telemetry and the output are as the last successful run (" + last.get().getAs("job_id")
+            + ") left them";
+        LOG.info("Nightly stages 1-2/3 skipped: {}", reason);
+        d = new DiagnosticsJob.Result(last.get().getAs("runs_read"), last.get().getAs("epochs_read"), 0, 0, 0, 0, 0,
+            "incremental", reason, Set.of(), 0);
+        s = new SummariesJob.Result(0, 0, 0, 0, 0);
+      } else {
+        LOG.info("Nightly stage 1/3: diagnostics");
+        d = DiagnosticsJob.run(spark, telemetry, output, settings, incremental);
+        LOG.info("Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "
+                + "{} diagnostics rows computed, {} new or changed, {} quarantined ({} s)",
+            d.mode(), d.reason(), d.runs(), d.epochs(), d.epochsComputed(), d.tensors(), d.diagnosticsRows(),
+            d.diagnosticsChanged(), d.quarantined(), seconds(started));
+        long summariesStarted = System.nanoTime();
+        // other summary or effects settings than the last run's: every run's summary is computed again
+        boolean sameSettings = NightlyAudit.sameSettingsAsLast(spark, output, allSettings);
+        LOG.info("Nightly stage 2/3: run and experiment summaries, then hyperparameter effects{}",
+            sameSettings ? "" : " (for every run: the settings differ from the last successful run's, or there is none)");
+        s = SummariesJob.run(spark, telemetry, output, settings, sameSettings ? d.changedRuns() : null);
+        LOG.info("Nightly stage 2/3 done: {} runs summarized, {} experiment rows, {} effect rows ({} s)",
+            s.runs(), s.experimentRows(), s.effectRows(), seconds(summariesStarted));
+      }
       String database = settings.string("catalog.database");
       List<String> registered = List.of();
       if (!database.isEmpty()) {
@@ -61,14 +81,16 @@ public final class Nightly {
       } else {
         LOG.info("Nightly stage 3/3 skipped: catalog.database is empty");
       }
-      NightlyAudit.append(spark, output, jobId, startedAt, telemetry, inputVersions, d, s, null);
+      NightlyAudit.append(spark, output, jobId, startedAt, telemetry, inputVersions, inputFingerprint, allSettings, d, s,
+          null);
       double total = (System.nanoTime() - started) / 1e9;
       LOG.info("Nightly {} done in {} s; recorded in {}/{}", jobId, String.format(Locale.ROOT, "%.1f", total), output,
           NightlyAudit.TABLE);
       return new Result(jobId, d, s, registered, total);
     } catch (Exception | Error e) { // Exception: Delta throws IOExceptions undeclared
       try {
-        NightlyAudit.append(spark, output, jobId, startedAt, telemetry, inputVersions, d, s, e);
+        NightlyAudit.append(spark, output, jobId, startedAt, telemetry, inputVersions, inputFingerprint, allSettings, d,
+            s, e);
       } catch (RuntimeException auditFailed) {
         e.addSuppressed(auditFailed);
       }

@@ -1,11 +1,14 @@
 package io.neuroscope.jobs;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -46,7 +49,9 @@ final class NightlyAudit {
       .add("effect_rows", DataTypes.LongType, true)
       .add("input_versions", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true), false)
       .add("output_versions", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true), false)
-      .add("error", DataTypes.StringType, true);
+      .add("error", DataTypes.StringType, true)
+      .add("settings", DataTypes.StringType, false)
+      .add("input_fingerprint", DataTypes.StringType, true);
 
   private NightlyAudit() {}
 
@@ -55,7 +60,8 @@ final class NightlyAudit {
    * before it); {@code error} is null on success.
    */
   static void append(SparkSession spark, String output, String jobId, Instant started, Telemetry telemetry,
-      Map<String, Long> inputVersions, DiagnosticsJob.Result d, SummariesJob.Result s, Throwable error) {
+      Map<String, Long> inputVersions, String inputFingerprint, String settings, DiagnosticsJob.Result d,
+      SummariesJob.Result s, Throwable error) {
     String path = output + "/" + TABLE;
     Row row = RowFactory.create(jobId, Timestamp.from(started), Timestamp.from(Instant.now()),
         error == null ? "SUCCEEDED" : "FAILED",
@@ -67,11 +73,37 @@ final class NightlyAudit {
         d == null ? null : d.quarantined(),
         s == null ? null : s.runs(), s == null ? null : s.experimentRows(), s == null ? null : s.effectRows(),
         CollectionConverters.asScala(inputVersions), CollectionConverters.asScala(outputVersions(spark, output)),
-        error == null ? null : error.getClass().getSimpleName() + ": " + error.getMessage());
+        error == null ? null : error.getClass().getSimpleName() + ": " + error.getMessage(), settings, inputFingerprint);
     DeltaCommits.retry("append to " + path, () -> {
-      spark.createDataFrame(List.of(row), SCHEMA).write().format("delta").mode("append").save(path);
+      spark.createDataFrame(List.of(row), SCHEMA).write().format("delta").mode("append")
+          .option("mergeSchema", "true").save(path);
       return null;
     });
+  }
+
+  /**
+   * The last successful run's row, if its settings and telemetry fingerprint are these and the
+   * output tables are still at the versions it left: then there is nothing to do.
+   */
+  static Optional<Row> unchangedSince(SparkSession spark, String output, String settings, String inputFingerprint) {
+    String path = output + "/" + TABLE;
+    if (inputFingerprint == null || !DeltaTable.isDeltaTable(spark, path)) return Optional.empty();
+    List<Row> last = spark.read().format("delta").load(path).where(col("status").equalTo("SUCCEEDED"))
+        .orderBy(col("ended_at").desc()).limit(1).collectAsList();
+    if (last.isEmpty()) return Optional.empty();
+    Row r = last.get(0);
+    boolean same = settings.equals(r.getAs("settings")) && inputFingerprint.equals(r.getAs("input_fingerprint"))
+        && outputVersions(spark, output).equals(r.getJavaMap(r.fieldIndex("output_versions")));
+    return same ? Optional.of(r) : Optional.empty();
+  }
+
+  /** Whether the last successful run wrote the summaries with these settings (false: none yet). */
+  static boolean sameSettingsAsLast(SparkSession spark, String output, String settings) {
+    String path = output + "/" + TABLE;
+    if (!DeltaTable.isDeltaTable(spark, path)) return false;
+    List<Row> last = spark.read().format("delta").load(path).where(col("status").equalTo("SUCCEEDED"))
+        .orderBy(col("ended_at").desc()).limit(1).select("settings").collectAsList();
+    return !last.isEmpty() && settings.equals(last.get(0).getString(0));
   }
 
   /** The current Delta version of each output table there is. */

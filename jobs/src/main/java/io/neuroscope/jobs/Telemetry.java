@@ -50,6 +50,46 @@ record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, Dataset<
     return new Telemetry(database, t[0], t[1], t[2], t[3], true, List.copyOf(names));
   }
 
+  /**
+   * What the four tables hold, told cheaply: a Delta table's version, or a Parquet folder's file
+   * listing (paths, sizes, modification times) hashed; null when neither can be told (a catalog
+   * table that is not Delta). Equal fingerprints mean unchanged tables.
+   */
+  String fingerprint(SparkSession spark, Map<String, Long> versions) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      String table = TelemetrySchema.TABLES.get(i);
+      Long version = versions.get(table);
+      if (version != null) {
+        out.append(table).append("@v").append(version).append(' ');
+      } else if (inCatalog) {
+        return null;
+      } else {
+        out.append(table).append("@files:").append(Long.toHexString(listing(spark, locations.get(i)))).append(' ');
+      }
+    }
+    return out.toString().trim();
+  }
+
+  private static long listing(SparkSession spark, String folder) {
+    try {
+      Path p = new Path(folder);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      long sum = 0; // of each file's hash: the listing's order does not matter
+      var files = fs.listFiles(p, true);
+      while (files.hasNext()) {
+        var f = files.next();
+        long h = f.getPath().toString().hashCode();
+        h = h * 0x9E3779B97F4A7C15L + f.getLen();
+        h = h * 0x9E3779B97F4A7C15L + f.getModificationTime();
+        sum += h ^ (h >>> 31);
+      }
+      return sum;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not list telemetry folder " + folder, e);
+    }
+  }
+
   /** Each table's Delta version now (null for a Parquet folder or a non-Delta table), for the audit. */
   Map<String, Long> versions(SparkSession spark) {
     Map<String, Long> out = new LinkedHashMap<>();

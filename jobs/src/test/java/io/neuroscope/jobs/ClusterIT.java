@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * their own JVMs; {@link SparkCluster}), submitted through {@code SparkSubmit} with the spark-submit
  * jar, against the same job run in local mode in this JVM: the same telemetry gives the same tables,
  * row for row, also when an executor is killed mid-job, after the driver is killed mid-write, and when
- * two runs write the same output at once.
+ * two nightly runs write the same output at once.
  *
  * <p>Telemetry A is a synthetic archive (real Parquet of 128 × 128 tensors, about {@value #SYNTHETIC_VALUES_M} M
  * values in {@value #SYNTHETIC_FILES} files, so the tensor pass is a stage of many tasks on the
@@ -269,8 +269,11 @@ class ClusterIT {
     // one core each, so both run at once (a run takes every core it can get)
     List<String> oneCore = options("--conf", "spark.cores.max=1");
     long t = System.nanoTime();
-    SparkCluster.Driver first = cluster.submit("concurrent-1", oneCore, jar, args(telemetryB, out));
-    SparkCluster.Driver second = cluster.submit("concurrent-2", oneCore, jar, args(telemetryB, out));
+    // two incremental nightly runs: both find the late runs new, and all their writes meet
+    List<String> nightly = new ArrayList<>(args("nightly", telemetryB, out));
+    nightly.addAll(List.of("--set", "catalog.database=")); // no metastore folder in the driver's working directory
+    SparkCluster.Driver first = cluster.submit("concurrent-1", oneCore, jar, nightly);
+    SparkCluster.Driver second = cluster.submit("concurrent-2", oneCore, jar, nightly);
     int c1 = SparkCluster.exitCode(first, JOB_TIMEOUT), c2 = SparkCluster.exitCode(second, JOB_TIMEOUT);
     assertEquals(0, c1, () -> SparkCluster.tail(first.log(), 40));
     assertEquals(0, c2, () -> SparkCluster.tail(second.log(), 40));
@@ -279,6 +282,13 @@ class ClusterIT {
     Dataset<Row> rows = delta(out, "diagnostics");
     assertEquals(0, rows.groupBy("run_id", "epoch", "layer", "diagnostic").count().where("count > 1").count(),
         "no key twice");
+    assertEquals(0, delta(out, "run_summary").groupBy("run_id").count().where("count > 1").count(), "no run twice");
+    assertEquals(delta(out, "run_summary").count(), rows.select("run_id").distinct().count(), "every run summarized");
+    assertEquals(0, delta(out, NightlyState.TABLE).groupBy("run_id", "epoch").count().where("count > 1").count(),
+        "no state row twice");
+    List<Row> audit = delta(out, NightlyAudit.TABLE).collectAsList();
+    assertEquals(2, audit.size(), "both runs audited");
+    for (Row a : audit) assertEquals("SUCCEEDED", a.getAs("status"), () -> a.toString());
     List<String> retries = new ArrayList<>();
     for (SparkCluster.Driver d : List.of(first, second)) {
       for (String l : lines(d.logText(), "a concurrent writer committed first|created by a concurrent job")) {

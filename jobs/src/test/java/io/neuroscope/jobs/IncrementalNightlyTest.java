@@ -153,6 +153,7 @@ class IncrementalNightlyTest {
     assertEquals(0, d.diagnosticsRows());
     assertEquals(diagnosticsVersionAfterFirst, diagnosticsVersionAfterUnchanged, "no commit to diagnostics");
     assertEquals(0, unchanged.summaries().runs(), "summaries left as they were");
+    assertTrue(d.reason().contains("as the last successful run"), d.reason()); // told by versions alone
   }
 
   @Test
@@ -231,6 +232,11 @@ class IncrementalNightlyTest {
       Nightly.Result changed = nightly(other, true);
       assertEquals("full", changed.diagnostics().mode());
       assertTrue(changed.diagnostics().reason().contains("settings"), changed.diagnostics().reason());
+      // another effects setting: the diagnostics stay, the summaries and effects are computed again
+      settings = settings.with(Map.of("effects.min_runs", "6"));
+      Nightly.Result effectsChanged = nightly(other, true);
+      assertEquals(0, effectsChanged.diagnostics().epochsComputed());
+      assertEquals(RUNS, effectsChanged.summaries().runs());
       // run_summary's folder turned into a file: the summaries stage fails after an unchanged diagnostics stage
       Path runSummary = other.resolve("run_summary");
       deleteTree(runSummary);
@@ -246,7 +252,7 @@ class IncrementalNightlyTest {
     assertEquals("incremental", failed.getAs("mode"));
     assertEquals(0L, (long) failed.getAs("epochs_computed"));
     assertNotNull(failed.getAs("error"));
-    assertEquals(3, table(other, NightlyAudit.TABLE).count());
+    assertEquals(4, table(other, NightlyAudit.TABLE).count());
   }
 
   private static void deleteTree(Path p) throws java.io.IOException {
