@@ -1,8 +1,10 @@
 package io.neuroscope.jobs.summary;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.stddev_samp;
@@ -31,14 +33,15 @@ public final class ExperimentSummary {
     // map_entries sorted as structs orders by key; the seed keys are left out
     Column config = expr("array_join(transform(array_sort(filter(map_entries(coalesce(params, map())), "
         + "e -> NOT array_contains(array(" + seeds + "), e.key))), e -> concat(e.key, '=', e.value)), ', ')");
+    // Each row counts twice, once for its experiment (config null: a config is never null, at least
+    // '') and once for its group, so one aggregation over one join makes both kinds of rows.
     Dataset<Row> rows = perDiagnostic.select("run_id", "diagnostic", "status", "final")
-        .join(runSummary.select(col("run_id"), col("experiment"), config.as("config")), "run_id")
+        .join(runSummary.select(col("run_id"), col("experiment"),
+            explode(array(lit(null).cast("string"), config)).as("config")), "run_id")
         .withColumn("final", when(RunSummary.finite(col("final")), col("final")));
-    Dataset<Row> byExperiment = aggregate(rows.groupBy("experiment", "diagnostic"))
-        .withColumn("config", lit(null).cast("string"));
     // only repeated runs form a group: a config of one run would copy run_summary
-    Dataset<Row> byConfig = aggregate(rows.groupBy("experiment", "config", "diagnostic")).where(col("runs").geq(2));
-    return byExperiment.unionByName(byConfig)
+    return aggregate(rows.groupBy("experiment", "config", "diagnostic"))
+        .where(col("config").isNull().or(col("runs").geq(2)))
         .select("experiment", "config", "diagnostic", "runs", "healthy_share", "warning_share", "critical_share",
             "unknown_share", "final_runs", "final_p25", "final_median", "final_p75", "final_mean", "final_std");
   }

@@ -47,10 +47,11 @@ public final class RunSummary {
   public static Dataset<Row> perDiagnostic(Dataset<Row> diagnostics) {
     Column sev = severity(col("status"));
     Column known = col("status").notEqual("UNKNOWN");
+    // A run has one experiment (the runs table's), so grouping by it changes no group; it keeps every
+    // buffer fixed-width, so Spark hashes the 3M rows instead of sorting them (first(string) forces a sort).
     return diagnostics.where(col("layer").isNull())
-        .groupBy("run_id", "diagnostic")
-        .agg(first("experiment", true).as("experiment"),
-            statusOf(max(sev)).as("status"),
+        .groupBy("run_id", "diagnostic", "experiment")
+        .agg(statusOf(max(sev)).as("status"),
             min(when(sev.geq(2), col("epoch"))).as("first_warning"),
             min(when(sev.equalTo(3), col("epoch"))).as("first_critical"),
             // max_by ignores rows whose ordering is null: the last epoch whose status is known
@@ -67,15 +68,20 @@ public final class RunSummary {
    * {@code epochs} rows of the telemetry.
    */
   public static Dataset<Row> build(Dataset<Row> perDiagnostic, Dataset<Row> runs, Dataset<Row> epochs) {
-    Dataset<Row> long_ = perDiagnostic;
     List<String> names = Diagnostics.names();
-    List<Column> aggs = new ArrayList<>();
-    for (String m : MEASURES) aggs.add(first(col(m), true).as(m));
-    Dataset<Row> wide = long_.groupBy("run_id")
-        .pivot("diagnostic", new ArrayList<>(names))
+    // One hash aggregate per run, each (diagnostic, measure) the value of the run's one row for that
+    // diagnostic; the status as its severity, so that no buffer is a string (which would sort the rows).
+    List<Column> aggs = new ArrayList<>(List.of(max("epochs").as("epochs"), min("first_epoch").as("first_epoch"),
+        max("last_epoch").as("last_epoch")));
+    for (String d : names) {
+      Column mine = col("diagnostic").equalTo(d);
+      for (String m : MEASURES) {
+        Column value = m.equals("status") ? severity(col("status")) : col(m);
+        aggs.add(first(when(mine, value), true).as(d + "_" + m));
+      }
+    }
+    Dataset<Row> wide = perDiagnostic.groupBy("run_id", "experiment")
         .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-    Dataset<Row> span = long_.groupBy("run_id").agg(first("experiment", true).as("experiment"),
-        max("epochs").as("epochs"), min("first_epoch").as("first_epoch"), max("last_epoch").as("last_epoch"));
 
     List<Column> out = new ArrayList<>(List.of(col("experiment"), col("run_id"), col("params"), col("epochs"),
         col("first_epoch"), col("last_epoch"), col("final_train_loss"), col("best_train_loss"), col("best_train_epoch"),
@@ -84,16 +90,19 @@ public final class RunSummary {
     List<Column> critical = new ArrayList<>();
     List<Column> warning = new ArrayList<>();
     for (String d : names) {
-      for (String m : MEASURES) out.add(col(d + "_" + m));
-      severities.add(severity(col(d + "_status")));
-      critical.add(when(col(d + "_status").equalTo("CRITICAL"), lit(d)));
-      warning.add(when(col(d + "_status").equalTo("WARNING"), lit(d)));
+      Column sev = col(d + "_status");
+      for (String m : MEASURES) {
+        out.add(m.equals("status") ? when(sev.isNotNull(), statusOf(sev)).as(d + "_status") : col(d + "_" + m));
+      }
+      severities.add(sev);
+      critical.add(when(sev.equalTo(3), lit(d)));
+      warning.add(when(sev.equalTo(2), lit(d)));
     }
     out.add(statusOf(org.apache.spark.sql.functions.greatest(severities.toArray(Column[]::new))).as("health"));
     out.add(expr("filter(x, d -> d IS NOT NULL)").as("critical_diagnostics"));
     out.add(expr("filter(y, d -> d IS NOT NULL)").as("warning_diagnostics"));
 
-    return span.join(wide, "run_id")
+    return wide
         .join(losses(epochs), new String[] {"run_id"}, "left")
         .join(runs.select("run_id", "params"), new String[] {"run_id"}, "left")
         .withColumn("x", array(critical.toArray(Column[]::new)))
