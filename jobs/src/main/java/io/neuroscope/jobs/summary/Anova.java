@@ -13,7 +13,15 @@ import org.apache.commons.math3.special.Beta;
 record Anova(long n, double etaSquared, double omegaSquared, Double p) {
 
   /** One level's run count, target mean and population variance. */
-  record Level(String name, long count, double mean, double variance) {}
+  record Level(String name, long count, double mean, double variance) {
+    /** Over the level's target values (at least one), in two passes. */
+    static Level of(String name, double[] y) {
+      double mean = java.util.Arrays.stream(y).sum() / y.length;
+      double squares = 0;
+      for (double v : y) squares += (v - mean) * (v - mean);
+      return new Level(name, y.length, mean, squares / y.length);
+    }
+  }
 
   /** Null when the levels hold no spread at all (η² undefined). */
   static Anova of(List<Level> levels) {

@@ -19,8 +19,10 @@ import org.apache.spark.sql.types.StructType;
  * MLlib random forests of one target on a scope's hyperparameters, by k-fold cross-validation: the
  * R² of the out-of-fold predictions (1 − SS_res/SS_tot over all runs), which tells whether the
  * importances describe signal or noise, and each hyperparameter's impurity importance averaged
- * over the k forests. No forest is refitted on all rows: on a few hundred runs a fit costs a
- * dozen Spark jobs, whatever the data.
+ * over the k forests. No forest is refitted on all rows: a fit costs about seven Spark jobs
+ * (metadata, split candidates, one per tree level), whatever the data, so the cost is in their
+ * number. The training rows are one partition: a few thousand rows need no more, and each job then
+ * runs one task per stage instead of one per core.
  */
 final class ForestImportance {
   /** A feature: numeric, or categorical with {@code levels} values coded 0..levels−1. */
@@ -79,7 +81,7 @@ final class ForestImportance {
       }
       RandomForestRegressionModel model = new RandomForestRegressor()
           .setNumTrees(trees).setMaxDepth(maxDepth).setSeed(seed).setMaxBins(Math.max(32, maxLevels))
-          .fit(spark.createDataFrame(train, schema));
+          .fit(spark.createDataFrame(train, schema).coalesce(1));
       for (int i = 0; i < n; i++) {
         if (fold[i] == k) predicted[i] = model.predict(Vectors.dense(x.get(i)));
       }

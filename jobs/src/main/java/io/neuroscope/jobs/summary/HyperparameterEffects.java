@@ -1,18 +1,6 @@
 package io.neuroscope.jobs.summary;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.rank;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Settings;
@@ -32,8 +20,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -41,10 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code hyperparameter_effects}: how each hyperparameter goes with each target, per scope (all
- * runs, and each experiment). The pairwise statistics are Spark aggregates over (scope,
- * hyperparameter, target) groups, each over its own complete pairs: runs that do not log a
- * hyperparameter, or whose target is not finite, leave that pair only. The p-values, intervals and
- * η² follow on the driver from those few aggregates; the importances come from MLlib forests.
+ * runs, and each experiment). run_summary is one row per run, so it is collected once and the
+ * pairwise statistics are computed from it on the driver, each over its own complete pairs: runs
+ * that do not log a hyperparameter, or whose target is not finite, leave that pair only. (As Spark
+ * aggregates they cost two window sorts of some four million pair rows; here, under a second.) The
+ * importances come from MLlib forests, fitted from the same collected rows.
  */
 public final class HyperparameterEffects {
   private static final Logger LOG = LoggerFactory.getLogger(HyperparameterEffects.class);
@@ -95,15 +82,20 @@ public final class HyperparameterEffects {
     return out;
   }
 
-  private record Scope(String type, String name) {}
+  private record Scope(String type, String name) {
+    boolean holds(Run r) {
+      return type.equals("all") || name.equals(r.experiment());
+    }
+  }
+
+  /** A run as the effects read it: its experiment, logged params and each target (NaN where null or not finite). */
+  private record Run(String experiment, Map<String, String> params, double[] y) {}
 
   /** A hyperparameter in a scope: numeric or categorical, its distinct values, one of them. */
   private record Param(Scope scope, String name, boolean numeric, long distinct, String someValue,
       boolean logScale) {}
 
   private record Key(Scope scope, String hyperparameter, String scale, String target, String measure) {}
-
-  private record Numeric(long n, double pearson, double spearman, double xMin, double xMax, double yMin, double yMax) {}
 
   private HyperparameterEffects() {}
 
@@ -112,72 +104,46 @@ public final class HyperparameterEffects {
     int minRuns = s.integer("effects.min_runs");
     double confidence = s.get("effects.confidence");
     List<Target> targets = targets();
-
-    Column scopes = array(struct(lit("all").as("type"), lit("all").as("name")),
-        when(col("experiment").isNotNull(), struct(lit("experiment").as("type"), col("experiment").as("name"))));
-    Dataset<Row> scoped = runSummary.select(col("run_id"), col("params"), explode(scopes).as("s"))
-        .where(col("s").isNotNull())
-        .select(col("s.type").as("scope_type"), col("s.name").as("scope"), col("run_id"), col("params"))
-        .cache();
-    Map<Scope, Long> scopeRuns = new TreeMap<>(java.util.Comparator.comparing(Scope::type).thenComparing(Scope::name));
-    for (Row r : scoped.groupBy("scope_type", "scope").count().collectAsList()) {
-      scopeRuns.put(new Scope(r.getString(0), r.getString(1)), r.getLong(2));
+    // run_summary has one row per run: one collect, and every statistic below reads it on the driver
+    List<Run> runs = collect(runSummary, targets);
+    Map<Scope, List<Run>> scopes = new TreeMap<>(SCOPE_ORDER);
+    for (Run r : runs) {
+      scopes.computeIfAbsent(new Scope("all", "all"), k -> new ArrayList<>()).add(r);
+      if (r.experiment() != null) scopes.computeIfAbsent(new Scope("experiment", r.experiment()), k -> new ArrayList<>()).add(r);
     }
-
-    Dataset<Row> params = scoped.select(col("scope_type"), col("scope"), col("run_id"), explode(col("params")).as(
-        new String[] {"hp", "raw"})).where(col("raw").isNotNull())
-        .withColumn("x", expr("try_cast(raw AS DOUBLE)"));
-    Column isNumber = RunSummary.finite(col("x"));
     double span = s.get("effects.log_scale_min_span");
-    Map<Scope, List<Param>> paramsByScope = new TreeMap<>(
-        java.util.Comparator.comparing(Scope::type).thenComparing(Scope::name));
-    List<Row> metaRows = new ArrayList<>();
-    for (Row r : params.groupBy("scope_type", "scope", "hp").agg(count(lit(1)), min(when(isNumber, 1).otherwise(0)),
-        countDistinct("raw"), countDistinct("x"), min("x"), max("x"), first("raw")).collectAsList()) {
-      Scope scope = new Scope(r.getString(0), r.getString(1));
-      boolean numeric = r.getInt(4) == 1;
-      long distinct = numeric ? r.getLong(6) : r.getLong(5);
-      boolean log = numeric && r.getDouble(7) > 0 && r.getDouble(8) / r.getDouble(7) >= span;
-      Param p = new Param(scope, r.getString(2), numeric, distinct, r.getString(9), log);
-      paramsByScope.computeIfAbsent(scope, k -> new ArrayList<>()).add(p);
-      metaRows.add(RowFactory.create(scope.type(), scope.name(), p.name(), numeric, log));
-    }
-    paramsByScope.values().forEach(l -> l.sort(java.util.Comparator.comparing(Param::name)));
-    Dataset<Row> meta = spark.createDataFrame(metaRows, new StructType()
-        .add("scope_type", DataTypes.StringType).add("scope", DataTypes.StringType).add("hp", DataTypes.StringType)
-        .add("numeric", DataTypes.BooleanType).add("log", DataTypes.BooleanType));
+    Map<Scope, List<Param>> paramsByScope = new TreeMap<>(SCOPE_ORDER);
+    scopes.forEach((scope, in) -> paramsByScope.put(scope, params(scope, in, span)));
 
-    List<Column> targetStructs = new ArrayList<>();
-    for (Target t : targets) {
-      targetStructs.add(struct(lit(t.target()).as("target"), lit(t.measure()).as("measure"),
-          when(RunSummary.finite(col(t.column())), col(t.column())).as("y")));
+    Map<Key, Correlation> numeric = new HashMap<>();
+    Map<Key, List<Anova.Level>> levels = new HashMap<>();
+    for (Map.Entry<Scope, List<Param>> e : paramsByScope.entrySet()) {
+      List<Run> in = scopes.get(e.getKey());
+      for (Param p : e.getValue()) {
+        for (int ti = 0; ti < targets.size(); ti++) {
+          if (p.numeric()) numericPairs(p, in, ti, targets.get(ti), numeric);
+          else categoricalPair(p, in, ti, targets.get(ti), levels);
+        }
+      }
     }
-    Dataset<Row> ys = runSummary.select(col("run_id"), explode(array(targetStructs.toArray(Column[]::new))).as("t"))
-        .select(col("run_id"), col("t.target"), col("t.measure"), col("t.y")).where(col("y").isNotNull());
-    Dataset<Row> pairs = params.join(org.apache.spark.sql.functions.broadcast(meta), new String[] {"scope_type", "scope", "hp"})
-        .join(ys, "run_id");
-
-    Map<Key, Numeric> numeric = numericStatistics(pairs);
-    Map<Key, List<Anova.Level>> levels = categoricalLevels(pairs);
-    LOG.info("Hyperparameter effects: {} scopes, {} numeric and {} categorical pairs aggregated ({} s)",
-        scopeRuns.size(), numeric.size(), levels.size(), seconds(started));
+    LOG.info("Hyperparameter effects: {} scopes, {} numeric and {} categorical pairs computed ({} s)",
+        scopes.size(), numeric.size(), levels.size(), seconds(started));
 
     Map<String, Double> forestR2 = new HashMap<>();
     Map<String, Double> importance = new HashMap<>();
-    forests(spark, runSummary, paramsByScope, targets, s, forestR2, importance);
-    scoped.unpersist();
+    forests(spark, scopes, paramsByScope, targets, s, forestR2, importance);
 
     List<Row> rows = new ArrayList<>();
-    for (Map.Entry<Scope, Long> e : scopeRuns.entrySet()) {
+    for (Map.Entry<Scope, List<Run>> e : scopes.entrySet()) {
       Scope scope = e.getKey();
-      for (Param p : paramsByScope.getOrDefault(scope, List.of())) {
+      for (Param p : paramsByScope.get(scope)) {
         List<String> scales = p.numeric() ? (p.logScale() ? List.of("linear", "log10") : List.of("linear"))
             : java.util.Collections.singletonList(null);
         for (Target t : targets) {
           for (String scale : scales) {
             Key key = new Key(scope, p.name(), scale, t.target(), t.measure());
             String forestKey = forestKey(scope, t);
-            rows.add(row(key, p, t, e.getValue(), numeric.get(key), levels.get(key), minRuns, confidence,
+            rows.add(row(key, p, t, e.getValue().size(), numeric.get(key), levels.get(key), minRuns, confidence,
                 importance.get(forestKey + "\u0000" + p.name()), forestR2.get(forestKey)));
           }
         }
@@ -187,61 +153,86 @@ public final class HyperparameterEffects {
     return spark.createDataFrame(rows, SCHEMA);
   }
 
-  /** Pearson and Spearman (average ranks for ties) per numeric pair group, with the ranges that tell a constant. */
-  private static Map<Key, Numeric> numericStatistics(Dataset<Row> pairs) {
-    Column scales = array(struct(lit("linear").as("scale"), col("x").as("v")),
-        when(col("log"), struct(lit("log10").as("scale"), org.apache.spark.sql.functions.log10(col("x")).as("v"))));
-    Dataset<Row> num = pairs.where(col("numeric"))
-        .select(col("scope_type"), col("scope"), col("hp"), col("target"), col("measure"), col("y"),
-            explode(scales).as("sv"))
-        .where(col("sv").isNotNull())
-        .select(col("scope_type"), col("scope"), col("hp"), col("sv.scale").as("scale"), col("target"), col("measure"),
-            col("sv.v").as("v"), col("y"));
-    String[] g = {"scope_type", "scope", "hp", "scale", "target", "measure"};
-    // With the default RANGE frame, count(*) up to the current row includes its ties: the largest
-    // rank of the tie group. Its mean with rank() is the average rank.
-    WindowSpec byV = Window.partitionBy(cols(g)).orderBy("v");
-    WindowSpec byY = Window.partitionBy(cols(g)).orderBy("y");
-    Dataset<Row> ranked = num
-        .withColumn("rv", rank().over(byV).plus(count(lit(1)).over(byV)).divide(2.0))
-        .withColumn("ry", rank().over(byY).plus(count(lit(1)).over(byY)).divide(2.0));
-    Map<Key, Numeric> out = new HashMap<>();
-    for (Row r : ranked.groupBy(cols(g)).agg(count(lit(1)), pearson("v", "y"), pearson("rv", "ry"), min("v"), max("v"),
-        min("y"), max("y")).collectAsList()) {
-      out.put(new Key(new Scope(r.getString(0), r.getString(1)), r.getString(2), r.getString(3), r.getString(4),
-          r.getString(5)), new Numeric(r.getLong(6), nan(r, 7), nan(r, 8), r.getDouble(9), r.getDouble(10),
-          r.getDouble(11), r.getDouble(12)));
+  private static final java.util.Comparator<Scope> SCOPE_ORDER =
+      java.util.Comparator.comparing(Scope::type).thenComparing(Scope::name);
+
+  private static List<Run> collect(Dataset<Row> runSummary, List<Target> targets) {
+    List<Column> cols = new ArrayList<>(List.of(col("experiment"), col("params")));
+    for (Target t : targets) cols.add(col(t.column()).cast("double"));
+    List<Run> out = new ArrayList<>();
+    for (Row r : runSummary.select(cols.toArray(Column[]::new)).collectAsList()) {
+      double[] y = new double[targets.size()];
+      for (int t = 0; t < y.length; t++) {
+        y[t] = r.isNullAt(2 + t) || !Double.isFinite(r.getDouble(2 + t)) ? Double.NaN : r.getDouble(2 + t);
+      }
+      Map<String, String> params = r.isNullAt(1) ? Map.of()
+          : scala.jdk.javaapi.CollectionConverters.asJava(r.<scala.collection.Map<String, String>>getAs(1));
+      out.add(new Run(r.getString(0), params, y));
     }
     return out;
   }
 
   /**
-   * Pearson's r as Spark's {@code corr} computes it (the same central moments), but null instead of
-   * a division by zero (an ANSI error) when either side is constant.
+   * The scope's logged hyperparameters, by name. Numeric when every logged value parses as a finite
+   * number (as Spark's cast does: Java's parser, which trims); distinct values counted as numbers then
+   * (0.1 and 0.10 are one), as strings otherwise.
    */
-  private static Column pearson(String x, String y) {
-    Column vx = org.apache.spark.sql.functions.var_pop(x);
-    Column vy = org.apache.spark.sql.functions.var_pop(y);
-    return when(vx.gt(0).and(vy.gt(0)),
-        org.apache.spark.sql.functions.covar_pop(x, y).divide(org.apache.spark.sql.functions.sqrt(vx.multiply(vy))));
-  }
-
-  /** Per categorical pair group, each level's run count, mean and population variance of the target. */
-  private static Map<Key, List<Anova.Level>> categoricalLevels(Dataset<Row> pairs) {
-    Map<Key, List<Anova.Level>> out = new HashMap<>();
-    for (Row r : pairs.where(col("numeric").equalTo(false))
-        .groupBy("scope_type", "scope", "hp", "target", "measure", "raw")
-        .agg(count(lit(1)), org.apache.spark.sql.functions.avg("y"), org.apache.spark.sql.functions.var_pop("y"))
-        .collectAsList()) {
-      Key key = new Key(new Scope(r.getString(0), r.getString(1)), r.getString(2), null, r.getString(3), r.getString(4));
-      out.computeIfAbsent(key, k -> new ArrayList<>())
-          .add(new Anova.Level(r.getString(5), r.getLong(6), r.getDouble(7), r.getDouble(8)));
+  private static List<Param> params(Scope scope, List<Run> runs, double logSpan) {
+    Map<String, List<String>> values = new TreeMap<>();
+    for (Run r : runs) {
+      r.params().forEach((k, v) -> {
+        if (v != null) values.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+      });
     }
-    out.values().forEach(l -> l.sort(java.util.Comparator.comparing(Anova.Level::name)));
+    List<Param> out = new ArrayList<>();
+    values.forEach((name, raw) -> {
+      double[] x = raw.stream().mapToDouble(HyperparameterEffects::number).toArray();
+      boolean numeric = java.util.Arrays.stream(x).allMatch(Double::isFinite);
+      long distinct = numeric ? java.util.Arrays.stream(x).map(v -> v + 0.0).distinct().count()
+          : raw.stream().distinct().count();
+      double min = numeric ? java.util.Arrays.stream(x).min().orElseThrow() : Double.NaN;
+      double max = numeric ? java.util.Arrays.stream(x).max().orElseThrow() : Double.NaN;
+      out.add(new Param(scope, name, numeric, distinct, raw.get(0), numeric && min > 0 && max / min >= logSpan));
+    });
     return out;
   }
 
-  private static Row row(Key key, Param p, Target t, long scopeRuns, Numeric num, List<Anova.Level> allLevels, int minRuns,
+  /** The value as a number, NaN where it is not one. */
+  private static double number(String raw) {
+    try {
+      return Double.parseDouble(raw);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** The pair's runs that log the hyperparameter and have a finite target; its statistics per scale. */
+  private static void numericPairs(Param p, List<Run> runs, int ti, Target t, Map<Key, Correlation> out) {
+    List<Run> complete = runs.stream().filter(r -> r.params().get(p.name()) != null && !Double.isNaN(r.y()[ti])).toList();
+    if (complete.isEmpty()) return;
+    double[] x = complete.stream().mapToDouble(r -> Double.parseDouble(r.params().get(p.name()))).toArray();
+    double[] y = complete.stream().mapToDouble(r -> r.y()[ti]).toArray();
+    out.put(new Key(p.scope(), p.name(), "linear", t.target(), t.measure()), Correlation.of(x, y));
+    if (p.logScale()) {
+      out.put(new Key(p.scope(), p.name(), "log10", t.target(), t.measure()),
+          Correlation.of(java.util.Arrays.stream(x).map(Math::log10).toArray(), y));
+    }
+  }
+
+  /** Per level (by name) of a categorical pair, its run count, mean and population variance of the target. */
+  private static void categoricalPair(Param p, List<Run> runs, int ti, Target t, Map<Key, List<Anova.Level>> out) {
+    Map<String, List<Double>> byLevel = new TreeMap<>();
+    for (Run r : runs) {
+      String level = r.params().get(p.name());
+      if (level != null && !Double.isNaN(r.y()[ti])) byLevel.computeIfAbsent(level, k -> new ArrayList<>()).add(r.y()[ti]);
+    }
+    if (byLevel.isEmpty()) return;
+    List<Anova.Level> levels = new ArrayList<>();
+    byLevel.forEach((name, ys) -> levels.add(Anova.Level.of(name, ys.stream().mapToDouble(Double::doubleValue).toArray())));
+    out.put(new Key(p.scope(), p.name(), null, t.target(), t.measure()), levels);
+  }
+
+  private static Row row(Key key, Param p, Target t, long scopeRuns, Correlation num, List<Anova.Level> allLevels, int minRuns,
       double confidence, Double importance, Double forestR2) {
     // A level of a single run has no spread of its own: it would explain its run perfectly and lift
     // η² toward 1 however unrelated the hyperparameter is. It is left out of the pair.
@@ -320,33 +311,29 @@ public final class HyperparameterEffects {
    * scope's varying hyperparameters (where at least two vary), several at a time. Missing numeric values are imputed with the scope's mean; a missing
    * categorical value is a level of its own.
    */
-  private static void forests(SparkSession spark, Dataset<Row> runSummary, Map<Scope, List<Param>> paramsByScope,
+  private static void forests(SparkSession spark, Map<Scope, List<Run>> scopes, Map<Scope, List<Param>> paramsByScope,
       List<Target> targets, Settings s, Map<String, Double> r2Out, Map<String, Double> importanceOut) {
     long started = System.nanoTime();
     int minRuns = Math.max(s.integer("effects.min_runs"), s.integer("effects.forest.min_runs"));
     ForestImportance forest = new ForestImportance(s.integer("effects.forest.trees"),
         s.integer("effects.forest.max_depth"), s.integer("effects.forest.folds"), (long) s.get("effects.forest.seed"));
-    List<Column> cols = new ArrayList<>(List.of(col("run_id"), col("experiment"), col("params")));
-    for (Target t : targets) cols.add(col(t.column()).cast("double"));
-    List<Row> runs = runSummary.select(cols.toArray(Column[]::new)).collectAsList();
 
     List<java.util.concurrent.Callable<Void>> fits = new ArrayList<>();
     for (Map.Entry<Scope, List<Param>> e : paramsByScope.entrySet()) {
       Scope scope = e.getKey();
       List<Param> varying = e.getValue().stream().filter(p -> p.distinct() >= 2).toList();
       if (varying.size() < 2) continue; // one feature takes all the importance: nothing to rank
-      List<Row> inScope = runs.stream()
-          .filter(r -> scope.type().equals("all") || scope.name().equals(r.getString(1))).toList();
+      List<Run> inScope = scopes.get(scope);
       Encoded enc = Encoded.of(varying, inScope);
       for (int ti = 0; ti < targets.size(); ti++) {
         Target t = targets.get(ti);
         List<double[]> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
         for (int i = 0; i < inScope.size(); i++) {
-          Row r = inScope.get(i);
-          if (r.isNullAt(3 + ti) || !Double.isFinite(r.getDouble(3 + ti))) continue;
+          double v = inScope.get(i).y()[ti];
+          if (Double.isNaN(v)) continue;
           x.add(enc.rows.get(i));
-          y.add(r.getDouble(3 + ti));
+          y.add(v);
         }
         if (y.size() < Math.max(minRuns, forest.folds()) || y.stream().distinct().count() < 2) continue;
         String key = forestKey(scope, t);
@@ -381,7 +368,7 @@ public final class HyperparameterEffects {
 
   /** A scope's varying hyperparameters as forest features, and each run's feature vector. */
   private record Encoded(List<ForestImportance.Feature> features, List<double[]> rows) {
-    static Encoded of(List<Param> varying, List<Row> runs) {
+    static Encoded of(List<Param> varying, List<Run> runs) {
       List<ForestImportance.Feature> features = new ArrayList<>();
       List<Map<String, Integer>> codes = new ArrayList<>();
       double[] means = new double[varying.size()];
@@ -390,8 +377,8 @@ public final class HyperparameterEffects {
         Map<String, Integer> code = new TreeMap<>();
         double sum = 0;
         int n = 0;
-        for (Row r : runs) {
-          String raw = value(r, p.name());
+        for (Run r : runs) {
+          String raw = r.params().get(p.name());
           if (p.numeric()) {
             if (raw != null) {
               sum += Double.parseDouble(raw.trim());
@@ -408,10 +395,10 @@ public final class HyperparameterEffects {
         features.add(new ForestImportance.Feature(p.name(), p.numeric() ? 0 : code.size()));
       }
       List<double[]> rows = new ArrayList<>();
-      for (Row r : runs) {
+      for (Run r : runs) {
         double[] x = new double[varying.size()];
         for (int f = 0; f < varying.size(); f++) {
-          String raw = value(r, varying.get(f).name());
+          String raw = r.params().get(varying.get(f).name());
           x[f] = varying.get(f).numeric() ? (raw == null ? means[f] : Double.parseDouble(raw.trim()))
               : codes.get(f).get(raw == null ? "(not logged)" : raw);
         }
@@ -419,31 +406,17 @@ public final class HyperparameterEffects {
       }
       return new Encoded(features, rows);
     }
-
-    private static String value(Row r, String key) {
-      if (r.isNullAt(2)) return null;
-      scala.collection.Map<String, String> m = r.getMap(2);
-      return m.get(key).isDefined() ? m.get(key).get() : null;
-    }
   }
 
   private static String forestKey(Scope scope, Target t) {
     return scope.type() + "\u0000" + scope.name() + "\u0000" + t.label();
   }
 
-  private static Column[] cols(String... names) {
-    Column[] c = new Column[names.length];
-    for (int i = 0; i < names.length; i++) c[i] = col(names[i]);
-    return c;
-  }
 
   private static void set(Object[] row, String column, Object value) {
     row[SCHEMA.fieldIndex(column)] = value;
   }
 
-  private static double nan(Row r, int i) {
-    return r.isNullAt(i) ? Double.NaN : r.getDouble(i);
-  }
 
   private static String fmt(double v) {
     return String.format(Locale.ROOT, "%.6g", v);
