@@ -42,6 +42,8 @@ class CommandLineTest {
   @Test
   void nightlyAndSummariesTakeTheJobOptions() {
     assertUsageError("--output PATH is required", "nightly", "--telemetry", "/t");
+    assertUsageError("--output PATH is required", "nightly", "--full", "--telemetry", "/t"); // a flag, no value
+    assertUsageError("unknown option '--full'", "diagnostics", "--full", "--telemetry", "/t"); // diagnostics is always full
     assertUsageError("give one of --telemetry PATH or --telemetry-db DATABASE", "summaries", "--output", "/o");
   }
 
@@ -125,7 +127,7 @@ class CommandLineTest {
   private static void assertUsageError(String message, String... args) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NeuroScope.run(args));
     assertTrue(e.getMessage().startsWith(message), "message '" + e.getMessage() + "' should start with '" + message + "'");
-    assertTrue(e.getMessage().contains("usage: neuroscope (diagnostics | summaries | nightly)"),
+    assertTrue(e.getMessage().contains("usage: neuroscope (diagnostics | summaries | nightly [--full])"),
         "the usage follows the reason");
   }
 }
