@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.diagnostics.Diagnostics;
+import io.neuroscope.diagnostics.EpochTensors;
 import io.neuroscope.diagnostics.LayerInfo;
 import io.neuroscope.diagnostics.Settings;
 import io.neuroscope.diagnostics.TensorKind;
@@ -161,12 +162,12 @@ public final class DiagnosticsJob {
     RunEvaluator evaluator = new RunEvaluator(diagnostics);
     // About 2,000 run-epochs (~60 k rows) per output partition: a small archive is not written as many tiny files.
     int outputPartitions = (int) Math.max(1, Math.min(4L * partitions, (epochCount + 1999) / 2000));
-    JavaRDD<RunEvaluator.Evaluation> evaluated = epochs.cogroup(stats, outputPartitions)
-        .filter(run -> run._2._1().iterator().hasNext()) // a run without sound epochs has no rows
-        .map(run -> evaluator.evaluate(run._1, experimentsB.value().get(run._1), run._2._1(), run._2._2(),
-            layersB.value().get(run._1)))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<Row> rows = evaluated.flatMap(e -> e.diagnostics().iterator());
+    JavaRDD<Row> rows = epochs.cogroup(stats, outputPartitions).flatMap(run -> {
+      String runId = run._1;
+      if (!run._2._1().iterator().hasNext()) return java.util.Collections.<Row>emptyIterator(); // tensors quarantined
+      return evaluator.evaluate(runId, experimentsB.value().get(runId), run._2._1(), run._2._2(),
+          layersB.value().get(runId)).iterator();
+    });
 
     jsc.setJobDescription("write diagnostics");
     Dataset<Row> diagnosticsRows = spark.createDataFrame(rows, DiagnosticsTable.SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
@@ -181,14 +182,14 @@ public final class DiagnosticsJob {
 
     jsc.setJobDescription("record the state");
     if (fingerprints != null) {
-      Dataset<Row> norms = spark.createDataFrame(evaluated.flatMap(e -> e.gradientNorms().iterator()), NORMS);
+      Dataset<Row> norms = gradientNorms(spark, stats, layersB, changes);
       NightlyState.record(spark, output, fingerprints, norms, changes, settingsPrint);
       fingerprints.unpersist();
     } else {
       NightlyState.clear(spark, output);
     }
     diagnosticsRows.unpersist();
-    evaluated.unpersist();
+    if (!changes.isEverything()) changes.recompute().unpersist();
     partials.unpersist();
     jsc.clearJobGroup();
     LOG.info("Done in {} s", seconds(started));
@@ -196,6 +197,25 @@ public final class DiagnosticsJob {
         quarantined,
         changes.isEverything() ? "full" : "incremental", changes.reason(), changes.runs(),
         changes.isEverything() ? epochCount : changes.epochs());
+  }
+
+  /**
+   * (run_id, epoch, gradient_norm) of the epochs computed: from the tensors' statistics where they
+   * were read, from the state where not (an epoch without gradients has none).
+   */
+  private static Dataset<Row> gradientNorms(SparkSession spark, JavaPairRDD<String, RunEvaluator.TensorEntry> stats,
+      Broadcast<Map<String, SortedMap<Integer, LayerInfo>>> layers, ChangeSet changes) {
+    JavaRDD<Row> computed = stats.filter(t -> t._2.kind() == TensorKind.GRADIENTS)
+        .mapToPair(t -> new Tuple2<>(new Tuple2<>(t._1, t._2.epoch()), t._2))
+        .groupByKey()
+        .map(g -> {
+          SortedMap<Integer, LayerInfo> runLayers = layers.value().get(g._1._1);
+          EpochTensors epoch = new EpochTensors(runLayers == null ? new TreeMap<>() : runLayers);
+          for (RunEvaluator.TensorEntry e : g._2) epoch.put(e.kind(), e.layer(), e.stats());
+          return RowFactory.create(g._1._1, g._1._2, epoch.globalGradientNorm());
+        });
+    Dataset<Row> norms = spark.createDataFrame(computed, NORMS);
+    return changes.isEverything() ? norms : norms.unionByName(changes.known());
   }
 
   private static final StructType NORMS = new StructType().add("run_id", DataTypes.StringType, false)

@@ -33,9 +33,6 @@ final class RunEvaluator implements Serializable {
     }
   }
 
-  /** The run's diagnostics rows, and a (run_id, epoch, gradient_norm) row per epoch for the state. */
-  record Evaluation(List<Row> diagnostics, List<Row> gradientNorms) implements Serializable {}
-
   /** A tensor's statistics, keyed within its run. */
   record TensorEntry(int epoch, int layer, TensorKind kind, TensorStats stats) implements Serializable {}
 
@@ -45,7 +42,7 @@ final class RunEvaluator implements Serializable {
     this.diagnostics = diagnostics;
   }
 
-  Evaluation evaluate(String runId, String experiment, Iterable<EpochRow> epochRows, Iterable<TensorEntry> tensors,
+  List<Row> evaluate(String runId, String experiment, Iterable<EpochRow> epochRows, Iterable<TensorEntry> tensors,
       SortedMap<Integer, LayerInfo> layers) {
     List<EpochRow> epochs = new ArrayList<>();
     epochRows.forEach(epochs::add);
@@ -72,7 +69,6 @@ final class RunEvaluator implements Serializable {
     List<LossHistory> histories = LossHistory.ofRun(train, val, gradNorms, diagnostics.settings().integer("history.length"));
 
     List<Row> out = new ArrayList<>();
-    List<Row> norms = new ArrayList<>();
     EpochTensors none = new EpochTensors(runLayers);
     for (int i = 0; i < n; i++) {
       EpochRow e = epochs.get(i);
@@ -82,8 +78,7 @@ final class RunEvaluator implements Serializable {
         out.add(RowFactory.create(experiment, runId, e.epoch(), f.layer(), f.diagnostic(), f.value(), f.status().name(),
             CollectionConverters.asScala(f.details())));
       }
-      norms.add(RowFactory.create(runId, e.epoch(), gradNorms[i]));
     }
-    return new Evaluation(out, norms);
+    return out;
   }
 }
