@@ -82,11 +82,7 @@ public final class HyperparameterEffects {
     return out;
   }
 
-  private record Scope(String type, String name) {
-    boolean holds(Run r) {
-      return type.equals("all") || name.equals(r.experiment());
-    }
-  }
+  private record Scope(String type, String name) {}
 
   /** A run as the effects read it: its experiment, logged params and each target (NaN where null or not finite). */
   private record Run(String experiment, Map<String, String> params, double[] y) {}
