@@ -116,7 +116,7 @@ public final class DiagnosticsJob {
     ChangeSet changes = !fingerprinted
         ? ChangeSet.everything("the tensors carry no file metadata to tell changed chunks by (not a file source)")
         : incremental ? NightlyState.changes(spark, output, fingerprints, settingsPrint)
-        : ChangeSet.everything("a full run was asked for");
+        : ChangeSet.everything("every run asked for (the diagnostics command, or nightly --full)");
     LOG.info("{}: {}", changes.isEverything() ? "Computing every run" : "Computing incrementally", changes.reason());
     if (changes.isEmpty()) {
       long quarantined = writeQuarantine(spark, v, null, setAside, output);

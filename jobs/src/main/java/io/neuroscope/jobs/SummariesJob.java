@@ -132,7 +132,9 @@ public final class SummariesJob {
   /** Replaces the table's content (one file: these tables are small) and returns its row count. */
   private static long write(Dataset<Row> rows, String path) {
     long started = System.nanoTime();
-    Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    // a caller's cache (run_summary's, read again by the effects) is left to the caller
+    boolean ours = rows.storageLevel().equals(StorageLevel.NONE());
+    Dataset<Row> cached = ours ? rows.persist(StorageLevel.MEMORY_AND_DISK()) : rows;
     try {
       long n = cached.count();
       long computed = System.nanoTime();
@@ -146,7 +148,7 @@ public final class SummariesJob {
           String.format(Locale.ROOT, "%.1f", (System.nanoTime() - computed) / 1e9));
       return n;
     } finally {
-      cached.unpersist();
+      if (ours) cached.unpersist();
     }
   }
 }
