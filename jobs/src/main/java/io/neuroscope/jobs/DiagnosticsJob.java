@@ -122,7 +122,7 @@ public final class DiagnosticsJob {
       long quarantined = writeQuarantine(spark, v, null, setAside, output);
       if (fingerprints != null) fingerprints.unpersist();
       jsc.clearJobGroup();
-      LOG.info("Done in {} s: the diagnostics table is up to date", seconds(started));
+      LOG.info("Done in {} s: the diagnostics table is up to date", Elapsed.since(started));
       return new Result(experiments.size(), epochCount, 0, 0, 0, 0, quarantined, "incremental", changes.reason(), Set.of(), 0);
     }
 
@@ -149,7 +149,7 @@ public final class DiagnosticsJob {
     }
     spark.conf().set(batchKey, previousBatch);
     LOG.info("Tensor statistics: {} tensors, {} values in {} s (columnar batch {} rows)", tensors, valuesRead.value(),
-        seconds(started), batch);
+        Elapsed.since(started), batch);
 
     JavaRDD<Row> passQuarantine = partials.flatMap(t -> quarantineRows(t._1, t._2).iterator());
     JavaPairRDD<String, RunEvaluator.TensorEntry> stats = partials
@@ -175,7 +175,7 @@ public final class DiagnosticsJob {
     long changed = DiagnosticsTable.upsertDiagnostics(spark, diagnosticsRows, output + "/diagnostics", changes.runs());
     LOG.info("Diagnostics: {} rows for {} run-epochs, {} written to {}/diagnostics ({} s)", written,
         changes.isEverything() ? epochCount : changes.epochs(), changed < 0 ? "all" : changed + " new or changed",
-        output, seconds(started));
+        output, Elapsed.since(started));
 
     jsc.setJobDescription("write quarantine");
     long quarantined = writeQuarantine(spark, v, passQuarantine, setAside, output);
@@ -192,7 +192,7 @@ public final class DiagnosticsJob {
     if (!changes.isEverything()) changes.recompute().unpersist();
     partials.unpersist();
     jsc.clearJobGroup();
-    LOG.info("Done in {} s", seconds(started));
+    LOG.info("Done in {} s", Elapsed.since(started));
     return new Result(experiments.size(), epochCount, tensors, valuesRead.value(), written, changed < 0 ? written : changed,
         quarantined,
         changes.isEverything() ? "full" : "incremental", changes.reason(), changes.runs(),
@@ -303,7 +303,4 @@ public final class DiagnosticsJob {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  private static String seconds(long since) {
-    return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - since) / 1e9);
-  }
 }

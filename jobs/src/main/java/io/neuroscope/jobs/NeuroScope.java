@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -213,12 +213,11 @@ public final class NeuroScope {
 
   private static void deleteOutputTables(SparkSession spark, String output) {
     for (String t : OutputViews.TABLES) {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output + "/" + t);
+      Optional<org.apache.hadoop.fs.Path> p = TableFolders.delta(spark, output + "/" + t);
       try {
-        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        if (fs.exists(new org.apache.hadoop.fs.Path(p, "_delta_log"))) fs.delete(p, true);
+        if (p.isPresent()) p.get().getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p.get(), true);
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException("cannot clear " + p, e);
+        throw new java.io.UncheckedIOException("cannot clear " + p.get(), e);
       }
     }
   }

@@ -3,7 +3,6 @@ package io.neuroscope.jobs;
 import io.neuroscope.diagnostics.Settings;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -61,7 +60,7 @@ public final class Nightly {
         LOG.info("Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "
                 + "{} diagnostics rows computed, {} new or changed, {} quarantined ({} s)",
             d.mode(), d.reason(), d.runs(), d.epochs(), d.epochsComputed(), d.tensors(), d.diagnosticsRows(),
-            d.diagnosticsChanged(), d.quarantined(), seconds(started));
+            d.diagnosticsChanged(), d.quarantined(), Elapsed.since(started));
         long summariesStarted = System.nanoTime();
         // other summary or effects settings than the last run's: every run's summary is computed again
         boolean sameSettings = NightlyAudit.sameSettingsAsLast(spark, output, allSettings);
@@ -69,7 +68,7 @@ public final class Nightly {
             sameSettings ? "" : " (for every run: the settings differ from the last successful run's, or there is none)");
         s = SummariesJob.run(spark, telemetry, output, settings, sameSettings ? d.changedRuns() : null);
         LOG.info("Nightly stage 2/3 done: {} runs summarized, {} experiment rows, {} effect rows ({} s)",
-            s.runs(), s.experimentRows(), s.effectRows(), seconds(summariesStarted));
+            s.runs(), s.experimentRows(), s.effectRows(), Elapsed.since(summariesStarted));
       }
       String database = settings.string("catalog.database");
       List<String> registered = List.of();
@@ -77,14 +76,14 @@ public final class Nightly {
         long catalogStarted = System.nanoTime();
         registered = OutputViews.registerInCatalog(spark, output, database);
         LOG.info("Nightly stage 3/3 done: {} registered in database {} ({} s)", registered, database,
-            seconds(catalogStarted));
+            Elapsed.since(catalogStarted));
       } else {
         LOG.info("Nightly stage 3/3 skipped: catalog.database is empty");
       }
       NightlyAudit.append(spark, output, jobId, startedAt, telemetry, inputVersions, inputFingerprint, allSettings, d, s,
           null);
       double total = (System.nanoTime() - started) / 1e9;
-      LOG.info("Nightly {} done in {} s; recorded in {}/{}", jobId, String.format(Locale.ROOT, "%.1f", total), output,
+      LOG.info("Nightly {} done in {} s; recorded in {}/{}", jobId, Elapsed.seconds(total), output,
           NightlyAudit.TABLE);
       return new Result(jobId, d, s, registered, total);
     } catch (Exception | Error e) { // Exception: Delta throws IOExceptions undeclared
@@ -98,7 +97,4 @@ public final class Nightly {
     }
   }
 
-  private static String seconds(long since) {
-    return String.format(Locale.ROOT, "%.1f", (System.nanoTime() - since) / 1e9);
-  }
 }

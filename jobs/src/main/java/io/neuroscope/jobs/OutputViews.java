@@ -1,11 +1,8 @@
 package io.neuroscope.jobs;
 
 import io.neuroscope.diagnostics.Diagnostics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -111,14 +108,7 @@ public final class OutputViews {
 
   /** The table's fully qualified path, or null when there is no Delta table there. */
   private static Path qualified(SparkSession spark, String path) {
-    try {
-      Path p = new Path(path.replaceAll("/+$", ""));
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(new Path(p, "_delta_log"))) return null;
-      return fs.makeQualified(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path, e);
-    }
+    return TableFolders.delta(spark, path).orElse(null);
   }
 
   private static String quote(String identifier) {

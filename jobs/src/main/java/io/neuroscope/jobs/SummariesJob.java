@@ -8,7 +8,6 @@ import io.neuroscope.jobs.summary.HyperparameterEffects;
 import io.neuroscope.jobs.summary.RunSummary;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -87,14 +86,14 @@ public final class SummariesJob {
     long experimentRows = write(ExperimentSummary.build(perDiagnostic, runSummary, seeds), output + "/experiment_summary");
     double summarySeconds = (System.nanoTime() - started) / 1e9;
     LOG.info("Summaries: {} runs -> {}/run_summary, {} rows -> {}/experiment_summary ({} s)", runCount, output,
-        experimentRows, output, String.format(Locale.ROOT, "%.1f", summarySeconds));
+        experimentRows, output, Elapsed.seconds(summarySeconds));
 
     jsc.setJobDescription("hyperparameter_effects");
     long effectsStarted = System.nanoTime();
     long effectRows = write(HyperparameterEffects.build(spark, runSummary, settings), output + "/hyperparameter_effects");
     double effectSeconds = (System.nanoTime() - effectsStarted) / 1e9;
     LOG.info("Hyperparameter effects: {} rows -> {}/hyperparameter_effects ({} s)", effectRows, output,
-        String.format(Locale.ROOT, "%.1f", effectSeconds));
+        Elapsed.seconds(effectSeconds));
     perDiagnostic.unpersist();
     runSummary.unpersist();
     jsc.clearJobGroup();
@@ -144,8 +143,8 @@ public final class SummariesJob {
         return null;
       });
       LOG.info("{}: {} rows computed in {} s, written in {} s", path, n,
-          String.format(Locale.ROOT, "%.1f", (computed - started) / 1e9),
-          String.format(Locale.ROOT, "%.1f", (System.nanoTime() - computed) / 1e9));
+          Elapsed.seconds((computed - started) / 1e9),
+          Elapsed.since(computed));
       return n;
     } finally {
       if (ours) cached.unpersist();

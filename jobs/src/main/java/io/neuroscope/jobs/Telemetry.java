@@ -110,13 +110,9 @@ record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, Dataset<
 
   private static Dataset<Row> readFolder(SparkSession spark, String table, String path) {
     try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(p)) throw ContractException.missingTable(table, path);
-      if (fs.exists(new Path(p, "_delta_log"))) return spark.read().format("delta").load(path);
-      return spark.read().parquet(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not read telemetry table '" + table + "' at " + path, e);
+      return TableFolders.read(spark, path, true).orElseThrow(() -> ContractException.missingTable(table, path));
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException("Could not read telemetry table '" + table + "' at " + path, e.getCause());
     } catch (ContractException e) {
       throw e;
     } catch (Exception e) {

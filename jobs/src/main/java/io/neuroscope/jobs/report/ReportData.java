@@ -8,8 +8,8 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.diagnostics.Diagnostics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.neuroscope.jobs.Elapsed;
+import io.neuroscope.jobs.TableFolders;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -104,7 +102,7 @@ final class ReportData {
 
   static ReportData read(SparkSession spark, String output, String telemetry, HtmlReport.Options options) {
     Dataset<Row> diagnostics = table(spark, output, "diagnostics", false)
-        .orElseThrow(() -> new IllegalArgumentException("no diagnostics table at " + join(output, "diagnostics")
+        .orElseThrow(() -> new IllegalArgumentException("no diagnostics table at " + TableFolders.join(output, "diagnostics")
             + " (run bin/neuroscope nightly or diagnostics first)"))
         .select(col("experiment"), col("run_id"), col("epoch"), col("layer"), col("diagnostic"), col("value"),
             rank(col("status")).as("rank"))
@@ -116,18 +114,18 @@ final class ReportData {
     long started = System.nanoTime();
     List<RunHealth> runs = runHealth(diagnostics, summary, epochs, runsTable);
     runs.sort(SICKEST_FIRST);
-    LOG.info("Report: {} runs' health read ({} s)", runs.size(), seconds(started));
+    LOG.info("Report: {} runs' health read ({} s)", runs.size(), Elapsed.since(started));
     long step = System.nanoTime();
     List<String> detailed = runs.stream().limit(options.detailedRuns()).map(RunHealth::runId).toList();
     List<RunSeries> details = series(diagnostics, epochs, detailed);
-    LOG.info("Report: the epochs of {} runs read ({} s)", details.size(), seconds(step));
+    LOG.info("Report: the epochs of {} runs read ({} s)", details.size(), Elapsed.since(step));
     step = System.nanoTime();
     Map<String, List<LayerMap>> layerMaps = layerMaps(diagnostics, options.layerRuns());
-    LOG.info("Report: layer maps of {} diagnostics read ({} s)", layerMaps.size(), seconds(step));
+    LOG.info("Report: layer maps of {} diagnostics read ({} s)", layerMaps.size(), Elapsed.since(step));
     step = System.nanoTime();
     Optional<Dataset<Row>> effectsTable = table(spark, output, "hyperparameter_effects", false);
     List<Effect> effects = effectsTable.map(ReportData::effects).orElse(List.of());
-    LOG.info("Report: {} effects read ({} s); all read in {} s", effects.size(), seconds(step), seconds(started));
+    LOG.info("Report: {} effects read ({} s); all read in {} s", effects.size(), Elapsed.since(step), Elapsed.since(started));
     diagnostics.unpersist();
     return new ReportData(runs, details, layerMaps, effects, effectsTable.isPresent(), epochs.isPresent());
   }
@@ -285,32 +283,13 @@ final class ReportData {
     return out;
   }
 
-  private static String seconds(long since) {
-    return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - since) / 1e9);
-  }
 
   private static Double nullable(Row r, int i) {
     return r.isNullAt(i) ? null : r.getDouble(i);
   }
 
-  /**
-   * The table {@code root/name}: Delta where it has a {@code _delta_log/}; a folder of Parquet files where
-   * {@code parquetToo} (telemetry may be either); empty where there is none.
-   */
+  /** The table {@code root/name} ({@link TableFolders#read}); Parquet too where {@code parquetToo} (telemetry). */
   static Optional<Dataset<Row>> table(SparkSession spark, String root, String name, boolean parquetToo) {
-    String path = join(root, name);
-    try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (fs.exists(new Path(p, "_delta_log"))) return Optional.of(spark.read().format("delta").load(path));
-      if (parquetToo && fs.isDirectory(p)) return Optional.of(spark.read().parquet(path));
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path, e);
-    }
-  }
-
-  private static String join(String root, String name) {
-    return root.replaceAll("/+$", "") + "/" + name;
+    return TableFolders.read(spark, TableFolders.join(root, name), parquetToo);
   }
 }

@@ -1,11 +1,11 @@
 package io.neuroscope.jobs.sample;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.neuroscope.jobs.TableFolders;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** Registers the job's output tables and views and the telemetry tables as temporary views by their names, for ad-hoc SQL. */
@@ -28,16 +28,8 @@ public final class SqlViews {
   }
 
   private static boolean registerOne(SparkSession spark, String table, String root) {
-    String path = root.replaceAll("/+$", "") + "/" + table;
-    try {
-      Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(p)) return false;
-      boolean delta = fs.exists(new Path(p, "_delta_log"));
-      (delta ? spark.read().format("delta").load(path) : spark.read().parquet(path)).createOrReplaceTempView(table);
-      return true;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read table '" + table + "' at " + path, e);
-    }
+    Optional<Dataset<Row>> t = TableFolders.read(spark, TableFolders.join(root, table), true);
+    t.ifPresent(d -> d.createOrReplaceTempView(table));
+    return t.isPresent();
   }
 }

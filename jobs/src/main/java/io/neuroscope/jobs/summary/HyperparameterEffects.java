@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.Elapsed;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -123,7 +124,7 @@ public final class HyperparameterEffects {
       }
     }
     LOG.info("Hyperparameter effects: {} scopes, {} numeric and {} categorical pairs computed ({} s)",
-        scopes.size(), numeric.size(), levels.size(), seconds(started));
+        scopes.size(), numeric.size(), levels.size(), Elapsed.since(started));
 
     Map<String, Double> forestR2 = new HashMap<>();
     Map<String, Double> importance = new HashMap<>();
@@ -145,7 +146,7 @@ public final class HyperparameterEffects {
         }
       }
     }
-    LOG.info("Hyperparameter effects: {} rows in {} s", rows.size(), seconds(started));
+    LOG.info("Hyperparameter effects: {} rows in {} s", rows.size(), Elapsed.since(started));
     return spark.createDataFrame(rows, SCHEMA);
   }
 
@@ -359,7 +360,7 @@ public final class HyperparameterEffects {
       pool.shutdownNow();
     }
     LOG.info("Hyperparameter effects: {} random forests ({} folds each) in {} s", fits.size(), forest.folds(),
-        seconds(started));
+        Elapsed.since(started));
   }
 
   /** A scope's varying hyperparameters as forest features, and each run's feature vector. */
@@ -418,7 +419,4 @@ public final class HyperparameterEffects {
     return String.format(Locale.ROOT, "%.6g", v);
   }
 
-  private static String seconds(long since) {
-    return String.format(Locale.ROOT, "%.1f", (System.nanoTime() - since) / 1e9);
-  }
 }
