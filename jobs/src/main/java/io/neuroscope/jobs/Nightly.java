@@ -44,9 +44,10 @@ public final class Nightly {
     DiagnosticsJob.Result d = null;
     SummariesJob.Result s = null;
     try {
-      Optional<Row> last = incremental
-          ? NightlyAudit.unchangedSince(spark, output, allSettings, inputFingerprint) : Optional.empty();
-      if (last.isPresent()) {
+      Optional<Row> last = NightlyAudit.lastSucceeded(spark, output);
+      // other summary or effects settings than the last run's: every run's summary is computed again
+      boolean sameSettings = last.isPresent() && allSettings.equals(last.get().getAs("settings"));
+      if (incremental && sameSettings && NightlyAudit.leftAsIs(spark, output, last.get(), inputFingerprint)) {
         // the cheapest check first: same table versions (or Parquet file listings), same settings, output untouched
         String reason = "the telemetry and the output are as the last successful run (" + last.get().getAs("job_id")
             + ") left them";
@@ -62,8 +63,6 @@ public final class Nightly {
             d.mode(), d.reason(), d.runs(), d.epochs(), d.epochsComputed(), d.tensors(), d.diagnosticsRows(),
             d.diagnosticsChanged(), d.quarantined(), Elapsed.since(started));
         long summariesStarted = System.nanoTime();
-        // other summary or effects settings than the last run's: every run's summary is computed again
-        boolean sameSettings = NightlyAudit.sameSettingsAsLast(spark, output, allSettings);
         LOG.info("Nightly stage 2/3: run and experiment summaries, then hyperparameter effects{}",
             sameSettings ? "" : " (for every run: the settings differ from the last successful run's, or there is none)");
         s = SummariesJob.run(spark, telemetry, output, settings, sameSettings ? d.changedRuns() : null);

@@ -81,29 +81,21 @@ final class NightlyAudit {
     });
   }
 
-  /**
-   * The last successful run's row, if its settings and telemetry fingerprint are these and the
-   * output tables are still at the versions it left: then there is nothing to do.
-   */
-  static Optional<Row> unchangedSince(SparkSession spark, String output, String settings, String inputFingerprint) {
+  /** The last successful run's row, if there is one. */
+  static Optional<Row> lastSucceeded(SparkSession spark, String output) {
     String path = output + "/" + TABLE;
-    if (inputFingerprint == null || !DeltaTable.isDeltaTable(spark, path)) return Optional.empty();
-    List<Row> last = spark.read().format("delta").load(path).where(col("status").equalTo("SUCCEEDED"))
-        .orderBy(col("ended_at").desc()).limit(1).collectAsList();
-    if (last.isEmpty()) return Optional.empty();
-    Row r = last.get(0);
-    boolean same = settings.equals(r.getAs("settings")) && inputFingerprint.equals(r.getAs("input_fingerprint"))
-        && outputVersions(spark, output).equals(r.getJavaMap(r.fieldIndex("output_versions")));
-    return same ? Optional.of(r) : Optional.empty();
+    if (!DeltaTable.isDeltaTable(spark, path)) return Optional.empty();
+    return spark.read().format("delta").load(path).where(col("status").equalTo("SUCCEEDED"))
+        .orderBy(col("ended_at").desc()).limit(1).collectAsList().stream().findFirst();
   }
 
-  /** Whether the last successful run wrote the summaries with these settings (false: none yet). */
-  static boolean sameSettingsAsLast(SparkSession spark, String output, String settings) {
-    String path = output + "/" + TABLE;
-    if (!DeltaTable.isDeltaTable(spark, path)) return false;
-    List<Row> last = spark.read().format("delta").load(path).where(col("status").equalTo("SUCCEEDED"))
-        .orderBy(col("ended_at").desc()).limit(1).select("settings").collectAsList();
-    return !last.isEmpty() && settings.equals(last.get(0).getString(0));
+  /**
+   * Whether the telemetry has the fingerprint it had for run {@code last} (null: cannot be told) and
+   * the output tables are still at the versions that run left: then there is nothing to do.
+   */
+  static boolean leftAsIs(SparkSession spark, String output, Row last, String inputFingerprint) {
+    return inputFingerprint != null && inputFingerprint.equals(last.getAs("input_fingerprint"))
+        && outputVersions(spark, output).equals(last.getJavaMap(last.fieldIndex("output_versions")));
   }
 
   /** The current Delta version of each output table there is. */
