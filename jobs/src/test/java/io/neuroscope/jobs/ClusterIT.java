@@ -80,7 +80,7 @@ class ClusterIT {
     Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
     jar = submitJar().toString();
     work = MODULE.resolve("target/cluster-it");
-    deleteTree(work);
+    TestFiles.deleteTree(work);
     Files.createDirectories(work);
     long t0 = System.nanoTime();
     starting = CompletableFuture.supplyAsync(() -> {
@@ -102,7 +102,7 @@ class ClusterIT {
         SYNTHETIC_LAYERS, SYNTHETIC_WIDTH, SYNTHETIC_FILES));
     append(spark, SharedArchive.telemetry(), telemetryA);
     telemetryB = work.resolve("telemetry-b");
-    linkTree(telemetryA, telemetryB);
+    TestFiles.linkTree(telemetryA, telemetryB);
     append(spark, new TestTelemetry().run("late-1", 1).run("late-2", 2), telemetryB);
     report("telemetry A and B written in %.1f s", seconds(t0));
 
@@ -209,7 +209,7 @@ class ClusterIT {
   @Test
   void driverKilledMidWriteLeavesThePreviousVersionAndTheNextRunCompletes() throws Exception {
     Path out = work.resolve("out-driver-kill");
-    copyTree(expectedA, out); // yesterday's output
+    TestFiles.copyTree(expectedA, out); // yesterday's output
     Path table = out.resolve("diagnostics");
     long before = version(table);
     Set<String> filesBefore = dataFiles(table);
@@ -263,7 +263,7 @@ class ClusterIT {
   @Test
   void twoRunsAtOnceOnOneOutputLoseAndDuplicateNothing() throws Exception {
     Path out = work.resolve("out-concurrent");
-    copyTree(expectedA, out);
+    TestFiles.copyTree(expectedA, out);
     Path table = out.resolve("diagnostics");
     long before = version(table);
     // one core each, so both run at once (a run takes every core it can get)
@@ -417,32 +417,7 @@ class ClusterIT {
     return text.lines().filter(l -> p.matcher(l).find()).toList();
   }
 
-  private static void linkTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) Files.createDirectories(target);
-        else Files.createLink(target, p);
-      }
-    }
-  }
 
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) Files.createDirectories(target);
-        else Files.copy(p, target);
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) return;
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    }
-  }
 
   private static double seconds(long since) {
     return (System.nanoTime() - since) / 1e9;

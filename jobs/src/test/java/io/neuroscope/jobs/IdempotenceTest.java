@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.delta.tables.DeltaTable;
 import io.neuroscope.diagnostics.Settings;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,9 +35,7 @@ class IdempotenceTest {
     SparkSession spark = SparkTest.spark();
     Path shared = SharedArchive.root();
     out = SparkTest.tempDir("idempotence").resolve("out");
-    try (Stream<Path> files = Files.walk(shared.resolve("out"))) {
-      for (Path p : files.toList()) Files.copy(p, out.resolve(shared.resolve("out").relativize(p).toString()));
-    }
+    TestFiles.copyTree(shared.resolve("out"), out);
     diagnosticsAfterFirst = contents(spark, "diagnostics");
     quarantineAfterFirst = contents(spark, "quarantine");
     for (String t : List.of("diagnostics", "quarantine")) filesAfterFirst.put(t, files(spark, t));

@@ -239,7 +239,7 @@ class IncrementalNightlyTest {
       assertEquals(RUNS, effectsChanged.summaries().runs());
       // run_summary's folder turned into a file: the summaries stage fails after an unchanged diagnostics stage
       Path runSummary = other.resolve("run_summary");
-      deleteTree(runSummary);
+      TestFiles.deleteTree(runSummary);
       java.nio.file.Files.writeString(runSummary, "not a table");
       assertThrows(Exception.class, () -> nightly(other, true));
     } catch (java.io.IOException e) {
@@ -253,12 +253,6 @@ class IncrementalNightlyTest {
     assertEquals(0L, (long) failed.getAs("epochs_computed"));
     assertNotNull(failed.getAs("error"));
     assertEquals(4, table(other, NightlyAudit.TABLE).count());
-  }
-
-  private static void deleteTree(Path p) throws java.io.IOException {
-    try (var files = java.nio.file.Files.walk(p)) {
-      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) java.nio.file.Files.delete(f);
-    }
   }
 
   /** The rows as JSON, sorted (maps' entries sorted too), so that two tables compare row by row. */

@@ -7,16 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neuroscope.diagnostics.Settings;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -173,19 +169,11 @@ class SchemaErrorsTest {
 
   private static Path copy(String name) {
     Path root = base.resolveSibling(name);
-    try (Stream<Path> files = Files.walk(base)) {
-      for (Path p : files.toList()) Files.copy(p, root.resolve(base.relativize(p).toString()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    TestFiles.copyTree(base, root);
     return root;
   }
 
   private static void delete(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    TestFiles.deleteTree(dir);
   }
 }
