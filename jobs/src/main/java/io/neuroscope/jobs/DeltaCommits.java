@@ -24,6 +24,14 @@ final class DeltaCommits {
     return retry(what, ATTEMPTS, write);
   }
 
+  /** {@link #retry(String, Supplier)} for a write that returns nothing. */
+  static void retry(String what, Runnable write) {
+    retry(what, ATTEMPTS, () -> {
+      write.run();
+      return null;
+    });
+  }
+
   /**
    * Runs {@code write}; when it fails on a Delta commit conflict, runs it again after a short random
    * pause, up to {@code attempts} times in all. Other failures are thrown at once.
@@ -56,7 +64,7 @@ final class DeltaCommits {
 
   /** The Delta commit conflict in {@code e}'s causes, or null. */
   static DeltaConcurrentModificationException conflict(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof DeltaConcurrentModificationException c) return c;
     }
     return null;

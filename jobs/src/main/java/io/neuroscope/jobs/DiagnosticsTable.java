@@ -81,12 +81,11 @@ final class DiagnosticsTable {
    */
   static void upsertQuarantine(SparkSession spark, Dataset<Row> rows, String path) {
     DeltaCommits.retry("upsert into " + path, () -> {
-      if (create(rows, path)) return null;
+      if (create(rows, path)) return;
       DeltaTable.forPath(spark, path).as("t")
           .merge(rows.as("s"), "t.table = s.table AND t.reason = s.reason AND t.row = s.row")
           .whenNotMatched().insertAll()
           .execute();
-      return null;
     });
   }
 

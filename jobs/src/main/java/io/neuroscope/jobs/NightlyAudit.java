@@ -77,7 +77,6 @@ final class NightlyAudit {
     DeltaCommits.retry("append to " + path, () -> {
       spark.createDataFrame(List.of(row), SCHEMA).write().format("delta").mode("append")
           .option("mergeSchema", "true").save(path);
-      return null;
     });
   }
 

@@ -95,7 +95,6 @@ final class NightlyState {
     if (changes.isEverything()) {
       DeltaCommits.retry("write " + path, () -> {
         rows.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
-        return null;
       });
       return;
     }
@@ -111,7 +110,6 @@ final class NightlyState {
           .whenMatched().updateExpr(values)
           .whenNotMatched("NOT s.removed").insertExpr(values)
           .execute();
-      return null;
     });
   }
 
@@ -120,7 +118,6 @@ final class NightlyState {
     String path = output + "/" + TABLE;
     if (DeltaTable.isDeltaTable(spark, path)) DeltaCommits.retry("clear " + path, () -> {
       DeltaTable.forPath(spark, path).delete();
-      return null;
     });
   }
 }

@@ -108,7 +108,6 @@ public final class SummariesJob {
       DeltaCommits.retry("merge into " + path, () -> {
         DeltaTable.forPath(cached.sparkSession(), path).as("t").merge(cached.as("s"), "t.run_id = s.run_id")
             .whenMatched().updateAll().whenNotMatched().insertAll().execute();
-        return null;
       });
       LOG.info("{}: {} changed runs merged", path, n);
       return n;
@@ -140,7 +139,6 @@ public final class SummariesJob {
       // replacing the content is safe to repeat: a commit conflict with a concurrent run is retried
       DeltaCommits.retry(path, () -> {
         cached.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
-        return null;
       });
       LOG.info("{}: {} rows computed in {} s, written in {} s", path, n,
           Elapsed.seconds((computed - started) / 1e9),
