@@ -211,7 +211,7 @@ class ClusterIT {
     Path out = work.resolve("out-driver-kill");
     TestFiles.copyTree(expectedA, out); // yesterday's output
     Path table = out.resolve("diagnostics");
-    long before = version(table);
+    long before = DeltaHistory.version(table);
     Set<String> filesBefore = dataFiles(table);
 
     long t = System.nanoTime();
@@ -236,7 +236,7 @@ class ClusterIT {
       return cluster.executors(app).isEmpty() ? Optional.of(true) : Optional.empty();
     });
 
-    assertEquals(before, version(table), "no commit: the table is at its previous version");
+    assertEquals(before, DeltaHistory.version(table), "no commit: the table is at its previous version");
     assertSameTables(expectedA, out);
     Set<String> orphans = difference(dataFiles(table), filesBefore);
     assertFalse(orphans.isEmpty(), "the killed run had written data files");
@@ -250,14 +250,14 @@ class ClusterIT {
     SparkCluster.Driver again = cluster.submit("driver-kill-rerun", options(), jar, args(telemetryB, out));
     assertEquals(0, SparkCluster.exitCode(again, JOB_TIMEOUT), () -> SparkCluster.tail(again.log(), 40));
     assertSameTables(expectedB, out);
-    assertEquals(before + 1, version(table), "the rerun's one MERGE");
-    Map<String, String> merge = lastCommit(table);
+    assertEquals(before + 1, DeltaHistory.version(table), "the rerun's one MERGE");
+    Map<String, String> merge = DeltaHistory.lastCommit(table);
     long added = delta(expectedB, "diagnostics").count() - delta(expectedA, "diagnostics").count();
     assertEquals("MERGE", merge.get("operation"));
     assertEquals(added + "", merge.get("numTargetRowsInserted"), "the new runs' rows: " + merge);
     assertEquals("0", merge.get("numTargetRowsUpdated"), "rows computed in other JVMs, unchanged: " + merge);
     report("rerun: %.1f s; diagnostics at version %d, equal to the local output on B (MERGE inserted %s, updated %s)",
-        seconds(t2), version(table), merge.get("numTargetRowsInserted"), merge.get("numTargetRowsUpdated"));
+        seconds(t2), DeltaHistory.version(table), merge.get("numTargetRowsInserted"), merge.get("numTargetRowsUpdated"));
   }
 
   @Test
@@ -265,7 +265,7 @@ class ClusterIT {
     Path out = work.resolve("out-concurrent");
     TestFiles.copyTree(expectedA, out);
     Path table = out.resolve("diagnostics");
-    long before = version(table);
+    long before = DeltaHistory.version(table);
     // one core each, so both run at once (a run takes every core it can get)
     List<String> oneCore = options("--conf", "spark.cores.max=1");
     long t = System.nanoTime();
@@ -358,19 +358,6 @@ class ClusterIT {
 
   private static Dataset<Row> delta(Path out, String table) {
     return SparkTest.spark().read().format("delta").load(out.resolve(table).toString());
-  }
-
-  /** The table's last commit: version, operation and its metrics. */
-  private static Map<String, String> lastCommit(Path table) {
-    Row last = DeltaTable.forPath(SparkTest.spark(), table.toString()).history(1).first();
-    Map<String, String> m = new TreeMap<>(last.getJavaMap(last.fieldIndex("operationMetrics")));
-    m.put("version", String.valueOf((long) last.getAs("version")));
-    m.put("operation", last.getAs("operation"));
-    return m;
-  }
-
-  private static long version(Path table) {
-    return DeltaTable.forPath(SparkTest.spark(), table.toString()).history(1).first().<Long>getAs("version");
   }
 
   /** The diagnostics and quarantine tables under both folders hold the same rows, as multisets (NaN equals NaN). */

@@ -3,7 +3,6 @@ package io.neuroscope.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.delta.tables.DeltaTable;
 import io.neuroscope.diagnostics.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -82,13 +81,8 @@ class IdempotenceTest {
     assertEquals(filesAfterFirst.get("diagnostics"), filesAfterSecond.get("diagnostics"), lastCommit("diagnostics").toString());
   }
 
-  /** The table's last commit: version, operation and operation metrics. */
   private static Map<String, String> lastCommit(String table) {
-    Row last = DeltaTable.forPath(SparkTest.spark(), out.resolve(table).toString()).history(1).first();
-    Map<String, String> m = new TreeMap<>(last.getJavaMap(last.fieldIndex("operationMetrics")));
-    m.put("version", String.valueOf((long) last.getAs("version")));
-    m.put("operation", last.getAs("operation"));
-    return m;
+    return DeltaHistory.lastCommit(out.resolve(table));
   }
 
   private static List<String> files(SparkSession spark, String table) {

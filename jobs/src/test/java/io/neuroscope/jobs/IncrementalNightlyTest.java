@@ -106,7 +106,7 @@ class IncrementalNightlyTest {
   }
 
   private static long version(Path root, String t) {
-    return DeltaTable.forPath(spark, root.resolve(t).toString()).history(1).select("version").first().getLong(0);
+    return DeltaHistory.version(root.resolve(t));
   }
 
   @Test

@@ -38,10 +38,6 @@ import java.util.stream.Stream;
 final class SparkCluster implements AutoCloseable {
   /** A driver JVM started by {@link #submit}: its process, the port of its UI (and REST API) and its log. */
   record Driver(String name, Process process, int uiPort, Path log) {
-    long pid() {
-      return process.pid();
-    }
-
     String logText() {
       try {
         return Files.readString(log);
