@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.jobs.Elapsed;
 import io.neuroscope.jobs.TableFolders;
+import io.neuroscope.jobs.summary.RunSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -105,7 +106,7 @@ final class ReportData {
         .orElseThrow(() -> new IllegalArgumentException("no diagnostics table at " + TableFolders.join(output, "diagnostics")
             + " (run bin/neuroscope nightly or diagnostics first)"))
         .select(col("experiment"), col("run_id"), col("epoch"), col("layer"), col("diagnostic"), col("value"),
-            rank(col("status")).as("rank"))
+            RunSummary.severity(col("status")).as("rank"))
         .persist(StorageLevel.MEMORY_AND_DISK()); // read by five queries below
     Optional<Dataset<Row>> summary = table(spark, output, "run_summary", false);
     Optional<Dataset<Row>> epochs = telemetry == null ? Optional.empty() : table(spark, telemetry, "epochs", true);
@@ -128,11 +129,6 @@ final class ReportData {
     LOG.info("Report: {} effects read ({} s); all read in {} s", effects.size(), Elapsed.since(step), Elapsed.since(started));
     diagnostics.unpersist();
     return new ReportData(runs, details, layerMaps, effects, effectsTable.isPresent(), epochs.isPresent());
-  }
-
-  static Column rank(Column status) {
-    return when(status.equalTo("CRITICAL"), CRITICAL).when(status.equalTo("WARNING"), WARNING)
-        .when(status.equalTo("HEALTHY"), 1).otherwise(0);
   }
 
   private static List<RunHealth> runHealth(Dataset<Row> diagnostics, Optional<Dataset<Row>> summary,
@@ -162,12 +158,8 @@ final class ReportData {
         if (!r.isNullAt(4)) params.put(r.getString(0), new TreeMap<>(r.getJavaMap(4)));
       }
     } else if (epochs.isPresent()) {
-      for (Row r : epochs.get().groupBy("run_id").agg(
-          org.apache.spark.sql.functions.max_by(col("train_loss"), col("epoch")).as("final_train"),
-          org.apache.spark.sql.functions.max_by(col("val_loss"), when(col("val_loss").isNotNull(), col("epoch")))
-              .as("final_val"),
-          min(when(col("val_loss").isNaN().or(col("val_loss").isin(Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)),
-              lit(null)).otherwise(col("val_loss"))).as("best_val")).collectAsList()) {
+      for (Row r : RunSummary.losses(epochs.get())
+          .select("run_id", "final_train_loss", "final_val_loss", "best_val_loss").collectAsList()) {
         losses.put(r.getString(0), new Double[] {nullable(r, 1), nullable(r, 2), nullable(r, 3)});
       }
     }

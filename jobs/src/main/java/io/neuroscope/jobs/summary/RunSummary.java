@@ -30,7 +30,7 @@ public final class RunSummary {
   private RunSummary() {}
 
   /** Statuses ordered UNKNOWN < HEALTHY < WARNING < CRITICAL, as 0..3. */
-  static Column severity(Column status) {
+  public static Column severity(Column status) {
     return when(status.equalTo("CRITICAL"), 3).when(status.equalTo("WARNING"), 2).when(status.equalTo("HEALTHY"), 1)
         .otherwise(0);
   }
@@ -111,7 +111,7 @@ public final class RunSummary {
   }
 
   /** Final and best train and val losses per run; "best" is the lowest finite value, earliest on ties. */
-  static Dataset<Row> losses(Dataset<Row> epochs) {
+  public static Dataset<Row> losses(Dataset<Row> epochs) {
     Column trainFinite = finite(col("train_loss"));
     Column valFinite = finite(col("val_loss"));
     return epochs.groupBy("run_id").agg(
