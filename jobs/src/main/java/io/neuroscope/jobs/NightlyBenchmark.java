@@ -51,7 +51,7 @@ final class NightlyBenchmark {
   private NightlyBenchmark() {}
 
   /** One measured nightly run. */
-  private record Stage(String name, double seconds, DiagnosticsJob.Result d, SummariesJob.Result s, long liveHeapPeak,
+  private record Stage(String name, double seconds, DiagnosticsJob.Result d, long liveHeapPeak,
       long heapPeak) {}
 
   /**
@@ -148,7 +148,7 @@ final class NightlyBenchmark {
     resetPeaks();
     long t = System.nanoTime();
     Nightly.Result r = Nightly.run(spark, Telemetry.fromFolder(spark, telemetry), output, settings, true);
-    Stage s = new Stage(name, seconds(t), r.diagnostics(), r.summaries(), LIVE_HEAP.peak(), heapPeak());
+    Stage s = new Stage(name, seconds(t), r.diagnostics(), LIVE_HEAP.peak(), heapPeak());
     System.out.printf(Locale.ROOT, "%s: %.1f s (%s: %s)%n", name, s.seconds(), r.diagnostics().mode(),
         r.diagnostics().reason());
     return s;
@@ -161,7 +161,8 @@ final class NightlyBenchmark {
     Dataset<Row> next = every100th.groupBy("run_id").agg(max("epoch").as("epoch"))
         .join(epochs, new String[] {"run_id", "epoch"})
         .select(col("run_id"), col("epoch").plus(1).as("epoch"), col("train_loss").multiply(0.99).as("train_loss"),
-            col("val_loss").multiply(0.99).as("val_loss"));
+            col("val_loss").multiply(0.99).as("val_loss"))
+        .localCheckpoint(); // computed once, for the count and the append
     long gained = next.count();
     append(next, root, "epochs");
     long runs = read(spark, root, "runs").count();

@@ -80,24 +80,29 @@ public final class SummariesJob {
       runSummary = spark.read().format("delta").load(output + "/run_summary").persist(StorageLevel.MEMORY_AND_DISK());
       perDiagnostic = unpivot(runSummary).persist(StorageLevel.MEMORY_AND_DISK());
     }
-    jsc.setJobDescription("experiment_summary");
-    List<String> seeds = Arrays.stream(settings.string("summary.seed_params").split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).toList();
-    long experimentRows = write(ExperimentSummary.build(perDiagnostic, runSummary, seeds), output + "/experiment_summary");
-    double summarySeconds = (System.nanoTime() - started) / 1e9;
-    LOG.info("Summaries: {} runs -> {}/run_summary, {} rows -> {}/experiment_summary ({} s)", runCount, output,
-        experimentRows, output, Elapsed.seconds(summarySeconds));
+    try {
+      jsc.setJobDescription("experiment_summary");
+      List<String> seeds = Arrays.stream(settings.string("summary.seed_params").split(","))
+          .map(String::trim).filter(s -> !s.isEmpty()).toList();
+      long experimentRows = write(ExperimentSummary.build(perDiagnostic, runSummary, seeds),
+          output + "/experiment_summary");
+      double summarySeconds = (System.nanoTime() - started) / 1e9;
+      LOG.info("Summaries: {} runs -> {}/run_summary, {} rows -> {}/experiment_summary ({} s)", runCount, output,
+          experimentRows, output, Elapsed.seconds(summarySeconds));
 
-    jsc.setJobDescription("hyperparameter_effects");
-    long effectsStarted = System.nanoTime();
-    long effectRows = write(HyperparameterEffects.build(spark, runSummary, settings), output + "/hyperparameter_effects");
-    double effectSeconds = (System.nanoTime() - effectsStarted) / 1e9;
-    LOG.info("Hyperparameter effects: {} rows -> {}/hyperparameter_effects ({} s)", effectRows, output,
-        Elapsed.seconds(effectSeconds));
-    perDiagnostic.unpersist();
-    runSummary.unpersist();
-    jsc.clearJobGroup();
-    return new Result(runCount, experimentRows, effectRows, summarySeconds, effectSeconds);
+      jsc.setJobDescription("hyperparameter_effects");
+      long effectsStarted = System.nanoTime();
+      long effectRows = write(HyperparameterEffects.build(spark, runSummary, settings),
+          output + "/hyperparameter_effects");
+      double effectSeconds = (System.nanoTime() - effectsStarted) / 1e9;
+      LOG.info("Hyperparameter effects: {} rows -> {}/hyperparameter_effects ({} s)", effectRows, output,
+          Elapsed.seconds(effectSeconds));
+      return new Result(runCount, experimentRows, effectRows, summarySeconds, effectSeconds);
+    } finally { // a failed write leaves nothing cached in a long-lived session
+      perDiagnostic.unpersist();
+      runSummary.unpersist();
+      jsc.clearJobGroup();
+    }
   }
 
   /** Merges the changed runs' rows into run_summary by run_id; returns how many. */
@@ -121,7 +126,8 @@ public final class SummariesJob {
     Dataset<Row> out = null;
     for (String d : Diagnostics.names()) {
       Dataset<Row> one = runSummary.select(functions.col("run_id"), functions.lit(d).as("diagnostic"),
-          functions.col(d + "_status").as("status"), functions.col(d + "_final").as("final"));
+          functions.col(d + "_status").as("status"), functions.col(d + "_final").as("final"))
+          .where(functions.col("status").isNotNull()); // as perDiagnostic: no row where the run has none
       out = out == null ? one : out.unionByName(one);
     }
     return out;

@@ -99,14 +99,12 @@ public final class RunSummary {
       warning.add(when(sev.equalTo(2), lit(d)));
     }
     out.add(statusOf(org.apache.spark.sql.functions.greatest(severities.toArray(Column[]::new))).as("health"));
-    out.add(expr("filter(x, d -> d IS NOT NULL)").as("critical_diagnostics"));
-    out.add(expr("filter(y, d -> d IS NOT NULL)").as("warning_diagnostics"));
+    out.add(org.apache.spark.sql.functions.array_compact(array(critical.toArray(Column[]::new))).as("critical_diagnostics"));
+    out.add(org.apache.spark.sql.functions.array_compact(array(warning.toArray(Column[]::new))).as("warning_diagnostics"));
 
     return wide
         .join(losses(epochs), new String[] {"run_id"}, "left")
         .join(runs.select("run_id", "params"), new String[] {"run_id"}, "left")
-        .withColumn("x", array(critical.toArray(Column[]::new)))
-        .withColumn("y", array(warning.toArray(Column[]::new)))
         .select(out.toArray(Column[]::new));
   }
 
