@@ -229,6 +229,32 @@ public final class HyperparameterEffects {
     out.put(new Key(p.scope(), p.name(), null, t.target(), t.measure()), levels);
   }
 
+  /** Why the pair has no statistics (the README's reasons, in the order they are checked), or null. */
+  private static String reason(Param p, Target t, Correlation num, List<Anova.Level> levels, long singles, long n,
+      int minRuns) {
+    if (p.distinct() < 2) return p.name() + " is constant in this scope (" + p.someValue() + ")";
+    if (levels != null && levels.size() < 2 && n >= minRuns) {
+      return "fewer than two levels of " + p.name() + " have two or more runs with a finite " + t.label()
+          + " (" + singles + " levels of one run left out)";
+    }
+    if (n < minRuns) {
+      return n + " runs log " + p.name() + " and have a finite " + t.label() + ", fewer than effects.min_runs ("
+          + minRuns + ")";
+    }
+    if (num != null) {
+      if (num.yMin() == num.yMax()) return sameTarget(t, n, num.yMin());
+      if (num.xMin() == num.xMax()) return p.name() + " takes one value among the " + n + " runs with a finite " + t.label();
+      return null;
+    }
+    double first = levels.get(0).mean();
+    boolean constant = levels.stream().allMatch(l -> l.variance() == 0 && l.mean() == first);
+    return constant ? sameTarget(t, n, first) : null;
+  }
+
+  private static String sameTarget(Target t, long n, double value) {
+    return t.label() + " is the same for all " + n + " runs (" + fmt(value) + ")";
+  }
+
   private static Row row(Key key, Param p, Target t, long scopeRuns, Correlation num, List<Anova.Level> allLevels, int minRuns,
       double confidence, Double importance, Double forestR2) {
     // A level of a single run has no spread of its own: it would explain its run perfectly and lift
@@ -236,21 +262,7 @@ public final class HyperparameterEffects {
     final List<Anova.Level> lv = allLevels == null ? null : allLevels.stream().filter(l -> l.count() >= 2).toList();
     long singles = allLevels == null ? 0 : allLevels.size() - lv.size();
     long n = num != null ? num.n() : lv != null ? lv.stream().mapToLong(Anova.Level::count).sum() : 0;
-    String reason = null;
-    if (p.distinct() < 2) {
-      reason = p.name() + " is constant in this scope (" + p.someValue() + ")";
-    } else if (lv != null && lv.size() < 2 && n >= minRuns) {
-      reason = "fewer than two levels of " + p.name() + " have two or more runs with a finite " + t.label()
-          + " (" + singles + " levels of one run left out)";
-    } else if (n < minRuns) {
-      reason = n + " runs log " + p.name() + " and have a finite " + t.label() + ", fewer than effects.min_runs ("
-          + minRuns + ")";
-    } else if (num != null ? num.yMin() == num.yMax() : lv.stream().allMatch(l -> l.variance() == 0
-        && l.mean() == lv.get(0).mean())) {
-      reason = t.label() + " is the same for all " + n + " runs (" + fmt(num != null ? num.yMin() : lv.get(0).mean()) + ")";
-    } else if (num != null && num.xMin() == num.xMax()) {
-      reason = p.name() + " takes one value among the " + n + " runs with a finite " + t.label();
-    }
+    String reason = reason(p, t, num, lv, singles, n, minRuns);
     Object[] v = new Object[SCHEMA.size()];
     set(v, "scope_type", key.scope().type());
     set(v, "scope", key.scope().name());
