@@ -63,11 +63,12 @@ final class Compare {
     table.add(line("health", rows, r -> r.getAs("health")));
     Map<String, List<String>> params = new TreeMap<>();
     for (int i = 0; i < rows.size(); i++) {
-      scala.collection.Map<String, String> m = rows.get(i).getAs("params");
-      if (m == null) continue;
-      for (String k : scala.jdk.javaapi.CollectionConverters.asJava(m.keySet())) {
-        params.computeIfAbsent(k, x -> new ArrayList<>(java.util.Collections.nCopies(ids.size(), "-")))
-            .set(i, m.get(k).get());
+      Row r = rows.get(i);
+      if (r.isNullAt(r.fieldIndex("params"))) continue;
+      Map<String, String> m = r.getJavaMap(r.fieldIndex("params"));
+      for (Map.Entry<String, String> e : m.entrySet()) {
+        params.computeIfAbsent(e.getKey(), x -> new ArrayList<>(java.util.Collections.nCopies(ids.size(), "-")))
+            .set(i, e.getValue());
       }
     }
     List<String> same = new ArrayList<>();

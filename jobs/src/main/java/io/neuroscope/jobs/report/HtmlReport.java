@@ -377,9 +377,7 @@ public final class HtmlReport {
   }
 
   private static String number(Double d) {
-    if (d == null) return "";
-    if (d.isNaN() || d.isInfinite()) return String.valueOf(d);
-    return String.format(Locale.ROOT, "%.4g", d);
+    return d == null ? "" : String.format(Locale.ROOT, "%.4g", d); // NaN and Infinity print as such
   }
 
   /** Text for HTML element content and attribute values. */

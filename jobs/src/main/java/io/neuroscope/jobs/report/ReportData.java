@@ -45,7 +45,7 @@ final class ReportData {
   record Verdict(int worst, Integer firstWarning, Integer firstCritical) {}
 
   /** A run: its verdicts by diagnostic, and what the summaries or the telemetry say of its losses and params. */
-  record RunHealth(String runId, String experiment, int epochs, Map<String, Verdict> verdicts, Double finalTrainLoss,
+  record RunHealth(String runId, String experiment, int epochs, Map<String, Verdict> verdicts,
       Double finalValLoss, Double bestValLoss, Map<String, String> params) {
     int health() {
       return verdicts.values().stream().mapToInt(Verdict::worst).max().orElse(0);
@@ -152,15 +152,14 @@ final class ReportData {
     Map<String, Double[]> losses = new HashMap<>();
     Map<String, Map<String, String>> params = new HashMap<>();
     if (summary.isPresent()) {
-      for (Row r : summary.get().select("run_id", "final_train_loss", "final_val_loss", "best_val_loss", "params")
-          .collectAsList()) {
-        losses.put(r.getString(0), new Double[] {nullable(r, 1), nullable(r, 2), nullable(r, 3)});
-        if (!r.isNullAt(4)) params.put(r.getString(0), new TreeMap<>(r.getJavaMap(4)));
+      for (Row r : summary.get().select("run_id", "final_val_loss", "best_val_loss", "params").collectAsList()) {
+        losses.put(r.getString(0), new Double[] {nullable(r, 1), nullable(r, 2)});
+        if (!r.isNullAt(3)) params.put(r.getString(0), new TreeMap<>(r.getJavaMap(3)));
       }
     } else if (epochs.isPresent()) {
       for (Row r : RunSummary.losses(epochs.get())
-          .select("run_id", "final_train_loss", "final_val_loss", "best_val_loss").collectAsList()) {
-        losses.put(r.getString(0), new Double[] {nullable(r, 1), nullable(r, 2), nullable(r, 3)});
+          .select("run_id", "final_val_loss", "best_val_loss").collectAsList()) {
+        losses.put(r.getString(0), new Double[] {nullable(r, 1), nullable(r, 2)});
       }
     }
     if (summary.isEmpty() && runsTable.isPresent()) {
@@ -170,8 +169,8 @@ final class ReportData {
     }
     List<RunHealth> out = new ArrayList<>();
     verdicts.forEach((run, v) -> {
-      Double[] l = losses.getOrDefault(run, new Double[3]);
-      out.add(new RunHealth(run, experiments.get(run), epochCount.get(run), v, l[0], l[1], l[2],
+      Double[] l = losses.getOrDefault(run, new Double[2]);
+      out.add(new RunHealth(run, experiments.get(run), epochCount.get(run), v, l[0], l[1],
           params.getOrDefault(run, Map.of())));
     });
     return out;
