@@ -1,10 +1,22 @@
 package io.neuroscope.jobs;
 
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.error.ContractException;
+import io.neuroscope.jobs.nightly.NightlyAction;
+import io.neuroscope.jobs.report.Compare;
+import io.neuroscope.jobs.spark.Sessions;
+import io.neuroscope.jobs.summary.SummariesAction;
+import io.neuroscope.jobs.table.CatalogViews;
+import io.neuroscope.jobs.table.TableFolders;
+import io.neuroscope.jobs.telemetry.Telemetry;
+import io.neuroscope.sample.bench.NightlyBenchmark;
+import io.neuroscope.sample.bench.SummariesBenchmark;
+import io.neuroscope.sample.bench.TensorPassBenchmark;
 import io.neuroscope.diagnostics.Settings;
 import io.neuroscope.diagnostics.spark.NeuroScopeFunctions;
-import io.neuroscope.jobs.sample.DemoReport;
-import io.neuroscope.jobs.sample.SqlViews;
-import io.neuroscope.jobs.sample.Sweep;
+import io.neuroscope.sample.DemoReport;
+import io.neuroscope.jobs.cli.SqlViews;
+import io.neuroscope.sample.Sweep;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -93,7 +105,7 @@ public final class NeuroScope {
       System.out.println(USAGE);
       return args.length == 0 ? 2 : 0;
     }
-    if (args[0].equals("bench")) return Benchmark.run(options(args, BENCH_OPTIONS, new ArrayList<>()));
+    if (args[0].equals("bench")) return TensorPassBenchmark.run(options(args, BENCH_OPTIONS, new ArrayList<>()));
     if (args[0].equals("demo")) return demo(options(args, List.of("--dir"), new ArrayList<>()));
     if (args[0].equals("generate")) {
       return generate(options(args, List.of("--runs", "--epochs", "--widths", "--out", "--seed"), new ArrayList<>()));
@@ -131,10 +143,10 @@ public final class NeuroScope {
         : Telemetry.fromCatalog(spark, opts.get("--telemetry-db"));
     String output = opts.get("--output");
     switch (args[0]) {
-      case "diagnostics" -> printDiagnostics(DiagnosticsJob.run(spark, telemetry, output, settings), output);
-      case "summaries" -> printSummaries(SummariesJob.run(spark, telemetry, output, settings), output);
+      case "diagnostics" -> printDiagnostics(DiagnosticsAction.run(spark, telemetry, output, settings), output);
+      case "summaries" -> printSummaries(SummariesAction.run(spark, telemetry, output, settings), output);
       default -> {
-        Nightly.Result r = Nightly.run(spark, telemetry, output, settings, !opts.containsKey("--full"));
+        NightlyAction.Result r = NightlyAction.run(spark, telemetry, output, settings, !opts.containsKey("--full"));
         printDiagnostics(r.diagnostics(), output);
         printSummaries(r.summaries(), output);
         System.out.printf(java.util.Locale.ROOT, "neuroscope: nightly done in %.1f s; registered %s in database %s%n",
@@ -147,14 +159,14 @@ public final class NeuroScope {
   /** The commands that read telemetry and write the output tables. */
   private static final List<String> JOBS = List.of("diagnostics", "summaries", "nightly");
 
-  private static void printDiagnostics(DiagnosticsJob.Result r, String output) {
+  private static void printDiagnostics(DiagnosticsAction.Result r, String output) {
     System.out.printf("neuroscope: %d runs, %d epochs, %d tensors (%d values): %d diagnostics rows, %d quarantined rows -> %s%n",
         r.runs(), r.epochs(), r.tensors(), r.valuesRead(), r.diagnosticsRows(), r.quarantined(), output);
     System.out.printf("neuroscope: %s run (%s): %d epochs computed, %d diagnostics rows new or changed%n", r.mode(),
         r.reason(), r.epochsComputed(), r.diagnosticsChanged());
   }
 
-  private static void printSummaries(SummariesJob.Result r, String output) {
+  private static void printSummaries(SummariesAction.Result r, String output) {
     System.out.printf(java.util.Locale.ROOT,
         "neuroscope: run_summary %d runs, experiment_summary %d rows (%.1f s); hyperparameter_effects %d rows (%.1f s) -> %s%n",
         r.runs(), r.experimentRows(), r.summarySeconds(), r.effectRows(), r.effectSeconds(), output);
@@ -198,7 +210,7 @@ public final class NeuroScope {
     deleteOutputTables(spark, output); // the demo's output holds this sweep only
     Settings settings = settings(Map.of(), spark, List.of());
     NeuroScopeFunctions.register(spark, settings);
-    Nightly.Result r = Nightly.run(spark, Telemetry.fromFolder(spark, telemetryDir), output, settings);
+    NightlyAction.Result r = NightlyAction.run(spark, Telemetry.fromFolder(spark, telemetryDir), output, settings);
     System.err.printf("neuroscope: %d runs, %d epochs, %d tensors: %d diagnostics rows, %d hyperparameter effect rows -> %s%n",
         r.diagnostics().runs(), r.diagnostics().epochs(), r.diagnostics().tensors(), r.diagnostics().diagnosticsRows(),
         r.summaries().effectRows(), output);
@@ -212,7 +224,7 @@ public final class NeuroScope {
   }
 
   private static void deleteOutputTables(SparkSession spark, String output) {
-    for (String t : OutputViews.TABLES) {
+    for (String t : CatalogViews.TABLES) {
       Optional<org.apache.hadoop.fs.Path> p = TableFolders.delta(spark, output + "/" + t);
       try {
         if (p.isPresent()) p.get().getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p.get(), true);
@@ -312,7 +324,7 @@ public final class NeuroScope {
   }
 
   /** Defaults, then the conf file, then spark.neuroscope.* confs, then --set. */
-  static Settings settings(Map<String, String> fromFile, SparkSession spark, List<String> sets) {
+  public static Settings settings(Map<String, String> fromFile, SparkSession spark, List<String> sets) {
     Map<String, String> overrides = new LinkedHashMap<>(fromFile);
     String prefix = "spark.neuroscope.";
     for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {

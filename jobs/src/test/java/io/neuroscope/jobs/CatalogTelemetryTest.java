@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.error.ContractException;
+import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
@@ -30,7 +33,7 @@ class CatalogTelemetryTest {
 
     Fixtures.read(spark, GOLDEN.resolve("tensors.jsonl"), Fixtures.TENSORS).write().format("delta").mode("overwrite")
         .saveAsTable("ns_catalog_test.tensors");
-    DiagnosticsJob.Result r = DiagnosticsJob.run(spark, Telemetry.fromCatalog(spark, "ns_catalog_test"),
+    DiagnosticsAction.Result r = DiagnosticsAction.run(spark, Telemetry.fromCatalog(spark, "ns_catalog_test"),
         work.resolve("out").toString(), Settings.defaults());
     assertEquals(3517, r.diagnosticsRows(), "the golden telemetry's expected row count");
     assertEquals(127, r.epochs());

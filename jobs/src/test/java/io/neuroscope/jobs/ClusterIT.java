@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.nightly.NightlyAudit;
+import io.neuroscope.jobs.nightly.NightlyState;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.delta.tables.DeltaTable;
-import io.neuroscope.jobs.bench.SyntheticTelemetry;
+import io.neuroscope.sample.bench.SyntheticTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.table.DeltaCommits;
 import io.delta.exceptions.ConcurrentAppendException;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;

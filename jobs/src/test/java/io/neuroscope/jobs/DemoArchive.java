@@ -1,7 +1,10 @@
 package io.neuroscope.jobs;
 
+import io.neuroscope.jobs.nightly.NightlyAction;
+import io.neuroscope.jobs.table.CatalogViews;
+import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
-import io.neuroscope.jobs.sample.Sweep;
+import io.neuroscope.sample.Sweep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,13 +62,13 @@ public final class DemoArchive {
       if (!Files.isDirectory(dir.resolve("output/diagnostics"))) {
         throw new IllegalArgumentException("-Dneuroscope.demoArchive=" + dir + ": no output/diagnostics there");
       }
-      OutputViews.registerInCatalog(spark, dir.resolve("output").toString(), DATABASE);
+      CatalogViews.registerInCatalog(spark, dir.resolve("output").toString(), DATABASE);
       return dir;
     }
     Path work = SparkTest.tempDir("demo-archive");
     String telemetry = work.resolve("telemetry").toString();
     Sweep.generate(spark, SWEEP, telemetry);
-    Nightly.run(spark, Telemetry.fromFolder(spark, telemetry), work.resolve("output").toString(),
+    NightlyAction.run(spark, Telemetry.fromFolder(spark, telemetry), work.resolve("output").toString(),
         Settings.defaults().with(SETTINGS));
     return work;
   }

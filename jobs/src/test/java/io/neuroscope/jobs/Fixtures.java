@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import io.neuroscope.jobs.sample.TelemetryWriter;
+import io.neuroscope.sample.TelemetryWriter;
 import org.apache.spark.sql.types.StructType;
 
 /** Telemetry tables in the contract's exact schema, written as Delta or Parquet for the job to read. */

@@ -3,6 +3,8 @@ package io.neuroscope.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +36,7 @@ class GoldenDiagnosticsTest {
     SparkSession spark = SparkTest.spark();
     Path work = SparkTest.tempDir("golden-" + format);
     Fixtures.writeFromJson(spark, GOLDEN.resolve("telemetry"), work.resolve("telemetry"), format);
-    DiagnosticsJob.Result result = DiagnosticsJob.run(spark, Telemetry.fromFolder(spark, work.resolve("telemetry").toString()),
+    DiagnosticsAction.Result result = DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, work.resolve("telemetry").toString()),
         work.resolve("out").toString(), Settings.defaults());
     assertEquals(0, result.quarantined(), "the golden telemetry is valid");
 

@@ -3,6 +3,8 @@ package io.neuroscope.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ class IdempotenceTest {
     diagnosticsAfterFirst = contents(spark, "diagnostics");
     quarantineAfterFirst = contents(spark, "quarantine");
     for (String t : List.of("diagnostics", "quarantine")) filesAfterFirst.put(t, files(spark, t));
-    DiagnosticsJob.run(spark, Telemetry.fromFolder(spark, shared.resolve("telemetry").toString()), out.toString(),
+    DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, shared.resolve("telemetry").toString()), out.toString(),
         Settings.defaults());
     diagnosticsAfterSecond = contents(spark, "diagnostics");
     quarantineAfterSecond = contents(spark, "quarantine");

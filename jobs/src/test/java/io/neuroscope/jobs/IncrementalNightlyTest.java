@@ -7,9 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.nightly.Fingerprints;
+import io.neuroscope.jobs.nightly.NightlyAction;
+import io.neuroscope.jobs.nightly.NightlyAudit;
+import io.neuroscope.jobs.nightly.NightlyState;
+import io.neuroscope.jobs.telemetry.Telemetry;
+import io.neuroscope.jobs.telemetry.TelemetryContract;
 import io.delta.tables.DeltaTable;
 import io.neuroscope.diagnostics.Settings;
-import io.neuroscope.jobs.sample.Sweep;
+import io.neuroscope.sample.Sweep;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,10 +49,10 @@ class IncrementalNightlyTest {
   private static Path fullOut;
   private static List<String> runIds;
   private static Settings settings;
-  private static Nightly.Result first;
-  private static Nightly.Result unchanged;
-  private static Nightly.Result grown;
-  private static Nightly.Result full;
+  private static NightlyAction.Result first;
+  private static NightlyAction.Result unchanged;
+  private static NightlyAction.Result grown;
+  private static NightlyAction.Result full;
   private static long diagnosticsVersionAfterFirst;
   private static long diagnosticsVersionAfterUnchanged;
   private static long expectedTensors;
@@ -62,7 +69,7 @@ class IncrementalNightlyTest {
     runIds = table(source, "runs").select("run_id").orderBy("run_id").as(org.apache.spark.sql.Encoders.STRING())
         .collectAsList();
     Column firstRuns = col("run_id").isin(runIds.subList(0, FIRST_RUNS).toArray());
-    for (String t : TelemetrySchema.TABLES) {
+    for (String t : TelemetryContract.TABLES) {
       Dataset<Row> rows = table(source, t).where(firstRuns);
       if (t.equals("epochs") || t.equals("tensors")) rows = rows.where(col("epoch").leq(FIRST_EPOCHS));
       // row tracking: an UPDATE then changes the fingerprints of the rows it changes only
@@ -79,7 +86,7 @@ class IncrementalNightlyTest {
     // the archive grows: later epochs of the first runs, two new runs; a loss is corrected, a tensor rewritten
     Column later = firstRuns.and(col("epoch").gt(FIRST_EPOCHS));
     Column newRuns = col("run_id").isin(runIds.subList(FIRST_RUNS, RUNS).toArray());
-    for (String t : TelemetrySchema.TABLES) {
+    for (String t : TelemetryContract.TABLES) {
       Dataset<Row> rows = t.equals("epochs") || t.equals("tensors") ? table(source, t).where(later.or(newRuns))
           : table(source, t).where(newRuns);
       rows.write().format("delta").mode("append").save(archive.resolve(t).toString());
@@ -97,8 +104,8 @@ class IncrementalNightlyTest {
     full = nightly(fullOut, false);
   }
 
-  private static Nightly.Result nightly(Path output, boolean incremental) {
-    return Nightly.run(spark, Telemetry.fromFolder(spark, archive.toString()), output.toString(), settings, incremental);
+  private static NightlyAction.Result nightly(Path output, boolean incremental) {
+    return NightlyAction.run(spark, Telemetry.fromFolder(spark, archive.toString()), output.toString(), settings, incremental);
   }
 
   private static Dataset<Row> table(Path root, String t) {
@@ -113,11 +120,11 @@ class IncrementalNightlyTest {
   void parquetTelemetryWithBadRowsRerunsToNothing() {
     Path telemetry = SharedArchive.root().resolve("telemetry");
     Path parquetOut = SparkTest.tempDir("incremental-parquet").resolve("out");
-    DiagnosticsJob.Result a = DiagnosticsJob.run(spark, Telemetry.fromFolder(spark, telemetry.toString()),
+    DiagnosticsAction.Result a = DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, telemetry.toString()),
         parquetOut.toString(), settings, true);
     List<String> quarantine = json(table(parquetOut, "quarantine"));
     long version = version(parquetOut, "diagnostics");
-    DiagnosticsJob.Result b = DiagnosticsJob.run(spark, Telemetry.fromFolder(spark, telemetry.toString()),
+    DiagnosticsAction.Result b = DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, telemetry.toString()),
         parquetOut.toString(), settings, true);
     assertEquals("full", a.mode());
     assertTrue(a.quarantined() > 0, "the shared archive has bad rows");
@@ -136,7 +143,7 @@ class IncrementalNightlyTest {
 
   @Test
   void theFirstRunComputesEverything() {
-    DiagnosticsJob.Result d = first.diagnostics();
+    DiagnosticsAction.Result d = first.diagnostics();
     assertEquals("full", d.mode());
     assertTrue(d.reason().startsWith("no state"), d.reason());
     assertEquals(FIRST_RUNS * FIRST_EPOCHS, d.epochsComputed());
@@ -145,7 +152,7 @@ class IncrementalNightlyTest {
 
   @Test
   void aRerunOnTheUnchangedArchiveComputesAndWritesNothing() {
-    DiagnosticsJob.Result d = unchanged.diagnostics();
+    DiagnosticsAction.Result d = unchanged.diagnostics();
     assertEquals("incremental", d.mode());
     assertEquals(0, d.epochsComputed());
     assertEquals(0, d.tensors());
@@ -158,7 +165,7 @@ class IncrementalNightlyTest {
 
   @Test
   void theGrownArchiveComputesOnlyWhatIsNewOrChanged() {
-    DiagnosticsJob.Result d = grown.diagnostics();
+    DiagnosticsAction.Result d = grown.diagnostics();
     assertEquals("incremental", d.mode());
     // 5 runs x 3 new epochs, 2 new runs x 8 epochs, the corrected loss's epoch, the rewritten tensor's epoch
     assertEquals(FIRST_RUNS * (EPOCHS - FIRST_EPOCHS) + (RUNS - FIRST_RUNS) * EPOCHS + 2, d.epochsComputed());
@@ -229,12 +236,12 @@ class IncrementalNightlyTest {
       settings = base;
       nightly(other, true);
       settings = base.with(Map.of("dead_neurons.warning_above", "7"));
-      Nightly.Result changed = nightly(other, true);
+      NightlyAction.Result changed = nightly(other, true);
       assertEquals("full", changed.diagnostics().mode());
       assertTrue(changed.diagnostics().reason().contains("settings"), changed.diagnostics().reason());
       // another effects setting: the diagnostics stay, the summaries and effects are computed again
       settings = settings.with(Map.of("effects.min_runs", "6"));
-      Nightly.Result effectsChanged = nightly(other, true);
+      NightlyAction.Result effectsChanged = nightly(other, true);
       assertEquals(0, effectsChanged.diagnostics().epochsComputed());
       assertEquals(RUNS, effectsChanged.summaries().runs());
       // run_summary's folder turned into a file: the summaries stage fails after an unchanged diagnostics stage

@@ -4,8 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.report.Compare;
 import io.neuroscope.diagnostics.Diagnostics;
-import io.neuroscope.jobs.sample.Sweep;
+import io.neuroscope.sample.Sweep;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

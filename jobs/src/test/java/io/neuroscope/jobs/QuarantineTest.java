@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neuroscope.diagnostics.Diagnostics;
@@ -33,7 +34,7 @@ class QuarantineTest {
 
   private static Map<String, Row> diagnostics;
   private static List<Row> quarantine;
-  private static DiagnosticsJob.Result result;
+  private static DiagnosticsAction.Result result;
 
   @BeforeAll
   static void runTheJobOnBadInput() {

@@ -1,5 +1,7 @@
 package io.neuroscope.jobs;
 
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
@@ -31,8 +33,8 @@ public final class SampleTestSupport {
   }
 
   /** Runs the diagnostics job with the default settings on the telemetry under {@code telemetry}. */
-  public static DiagnosticsJob.Result runJob(String telemetry, String output) {
+  public static DiagnosticsAction.Result runJob(String telemetry, String output) {
     SparkSession spark = spark();
-    return DiagnosticsJob.run(spark, Telemetry.fromFolder(spark, telemetry), output, Settings.defaults());
+    return DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, telemetry), output, Settings.defaults());
   }
 }

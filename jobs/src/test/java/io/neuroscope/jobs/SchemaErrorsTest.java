@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.error.ContractException;
+import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -146,7 +149,7 @@ class SchemaErrorsTest {
         .repartition(1), root.resolve("tensors"), "parquet");
     Telemetry telemetry = Telemetry.fromFolder(spark, root.toString());
     assertEquals(DataTypes.DoubleType, ((ArrayType) telemetry.tensors().schema().apply("values").dataType()).elementType());
-    DiagnosticsJob.run(spark, telemetry, work.resolve("out").toString(), Settings.defaults());
+    DiagnosticsAction.run(spark, telemetry, work.resolve("out").toString(), Settings.defaults());
     doubles = TestTelemetry.diagnostics(spark, work.resolve("out"));
     return doubles;
   }

@@ -1,5 +1,7 @@
 package io.neuroscope.jobs;
 
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +31,7 @@ import org.apache.spark.sql.SparkSession;
  */
 final class SharedArchive {
   private static Path root;
-  private static DiagnosticsJob.Result result;
+  private static DiagnosticsAction.Result result;
   private static Map<String, Row> diagnostics;
   private static List<Row> quarantine;
 
@@ -105,7 +107,7 @@ final class SharedArchive {
       SparkSession spark = SparkTest.spark();
       Path work = SparkTest.tempDir("shared");
       telemetry().write(spark, work.resolve("telemetry"), 1);
-      result = DiagnosticsJob.run(spark, Telemetry.fromFolder(spark, work.resolve("telemetry").toString()),
+      result = DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, work.resolve("telemetry").toString()),
           work.resolve("out").toString(), Settings.defaults());
       diagnostics = TestTelemetry.diagnostics(spark, work.resolve("out"));
       quarantine = TestTelemetry.quarantine(spark, work.resolve("out"));
@@ -114,7 +116,7 @@ final class SharedArchive {
     return root;
   }
 
-  static synchronized DiagnosticsJob.Result result() {
+  static synchronized DiagnosticsAction.Result result() {
     root();
     return result;
   }

@@ -1,5 +1,6 @@
 package io.neuroscope.jobs;
 
+import io.neuroscope.jobs.spark.Sessions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

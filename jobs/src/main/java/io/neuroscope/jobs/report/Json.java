@@ -8,7 +8,7 @@ import java.util.Map;
  * are written as {@code \\uXXXX}, so no {@code </script>} or comment opener can appear in the output. A non-finite
  * double is written as the string {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"}.
  */
-final class Json {
+public final class Json {
   private Json() {}
 
   static String write(Object value) {

@@ -8,8 +8,8 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.diagnostics.Diagnostics;
-import io.neuroscope.jobs.Elapsed;
-import io.neuroscope.jobs.TableFolders;
+import io.neuroscope.jobs.spark.Elapsed;
+import io.neuroscope.jobs.table.TableFolders;
 import io.neuroscope.jobs.summary.RunSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * given) into plain Java values. Only small, aggregated results are collected to the driver: one row per run and
  * diagnostic, the epochs of the runs shown in detail, and the effects.
  */
-final class ReportData {
+public final class ReportData {
   private static final Logger LOG = LoggerFactory.getLogger(ReportData.class);
   /** Status codes, in the order UNKNOWN < HEALTHY < WARNING < CRITICAL. */
   static final List<String> STATUSES = List.of("UNKNOWN", "HEALTHY", "WARNING", "CRITICAL");

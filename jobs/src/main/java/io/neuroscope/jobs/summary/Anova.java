@@ -10,7 +10,7 @@ import org.apache.commons.math3.special.Beta;
  * η² alone rises to 1 as levels approach runs (one run per level explains everything); ω² does not,
  * and is 0 where there is no run to spare (n = k) or the levels explain less than chance.
  */
-record Anova(long n, double etaSquared, double omegaSquared, Double p) {
+public record Anova(long n, double etaSquared, double omegaSquared, Double p) {
 
   /** One level's run count, target mean and population variance. */
   record Level(String name, long count, double mean, double variance) {

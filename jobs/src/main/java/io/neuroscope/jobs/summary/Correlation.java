@@ -8,7 +8,7 @@ import java.util.Arrays;
  * per run, and a few thousand pairs of up to tens of thousands of values cost less there than the
  * Spark jobs that would rank them. SummariesTest checks both against MLlib's {@code Correlation}.
  */
-record Correlation(long n, double pearson, double spearman, double xMin, double xMax, double yMin, double yMax) {
+public record Correlation(long n, double pearson, double spearman, double xMin, double xMax, double yMin, double yMax) {
 
   /** Over x[i], y[i] (finite, same length, at least one); r is NaN where either side is constant. */
   static Correlation of(double[] x, double[] y) {

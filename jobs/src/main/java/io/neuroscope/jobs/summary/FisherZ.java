@@ -6,7 +6,7 @@ import org.apache.commons.math3.distribution.NormalDistribution;
  * A correlation's two-sided p-value and confidence interval by Fisher's z transform: atanh(r) is
  * about normal with standard error 1/√(n−3). Used for Pearson and, as is usual, for Spearman.
  */
-record FisherZ(double p, double low, double high) {
+public record FisherZ(double p, double low, double high) {
   private static final NormalDistribution STANDARD_NORMAL = new NormalDistribution(null, 0, 1);
 
   /** Null when r is not finite or n ≤ 3 (no standard error). */

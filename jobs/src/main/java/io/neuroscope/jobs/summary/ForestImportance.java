@@ -24,7 +24,7 @@ import org.apache.spark.sql.types.StructType;
  * number. The training rows are one partition: a few thousand rows need no more, and each job then
  * runs one task per stage instead of one per core.
  */
-final class ForestImportance {
+public final class ForestImportance {
   /** A feature: numeric, or categorical with {@code levels} values coded 0..levels−1. */
   record Feature(String name, int levels) {
     boolean categorical() {

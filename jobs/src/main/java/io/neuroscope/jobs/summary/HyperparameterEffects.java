@@ -4,7 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Settings;
-import io.neuroscope.jobs.Elapsed;
+import io.neuroscope.jobs.spark.Elapsed;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

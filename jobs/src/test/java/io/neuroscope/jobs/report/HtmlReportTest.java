@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.neuroscope.sample.Sweep;
 import io.neuroscope.jobs.DemoArchive;
 import io.neuroscope.jobs.SampleTestSupport;
-import io.neuroscope.jobs.sample.Sweep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

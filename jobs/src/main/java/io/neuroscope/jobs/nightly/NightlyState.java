@@ -1,0 +1,124 @@
+package io.neuroscope.jobs.nightly;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
+
+import io.neuroscope.jobs.table.DeltaCommits;
+import io.delta.tables.DeltaTable;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * {@code OUTPUT/nightly_state}: for every run and epoch the diagnostics table reflects, the
+ * {@link Fingerprints fingerprint} of the telemetry it was computed from, the epoch's global gradient
+ * norm (plateau's method 3 reads the norms of earlier epochs, whose tensors an incremental run does
+ * not read again) and the settings' fingerprint. Written after the diagnostics: a job killed between
+ * the two leaves the state behind the table, and the next run computes those epochs again, to the
+ * same rows.
+ */
+public final class NightlyState {
+  public static final String TABLE = "nightly_state";
+
+  private NightlyState() {}
+
+  /**
+   * Compares the telemetry's fingerprints with the state: what changed, or everything with the
+   * reason (no state yet, or other settings).
+   */
+  public static ChangeSet changes(SparkSession spark, String output, Dataset<Row> current, String settings) {
+    String path = output + "/" + TABLE;
+    if (!DeltaTable.isDeltaTable(spark, path)) return ChangeSet.everything("no state at " + path + " yet");
+    if (!DeltaTable.isDeltaTable(spark, output + "/diagnostics")) {
+      return ChangeSet.everything("no diagnostics table at " + output + "/diagnostics");
+    }
+    Dataset<Row> state = spark.read().format("delta").load(path);
+    List<String> seen = state.select("settings").distinct().as(Encoders.STRING()).collectAsList();
+    if (seen.isEmpty()) return ChangeSet.everything("the state at " + path + " is empty");
+    if (!seen.equals(List.of(settings))) {
+      return ChangeSet.everything("the diagnostics settings or NeuroScope's version changed since the last run ("
+          + String.join(", ", seen) + " -> " + settings + ")");
+    }
+    Dataset<Row> joined = current.as("c").join(state.as("s"), expr("c.run_id = s.run_id AND c.epoch <=> s.epoch"),
+            "full_outer")
+        .select(coalesce(col("c.run_id"), col("s.run_id")).as("run_id"), coalesce(col("c.epoch"), col("s.epoch")).as("epoch"),
+            col("c.fingerprint").as("now"), col("s.fingerprint").as("was"), col("s.gradient_norm").as("gradient_norm"));
+    // a run is changed by a new or changed run row (experiment, params, layers: all its epochs are
+    // recomputed) or by a new, changed or removed epoch; a run gone from the telemetry is left as it is
+    Dataset<Row> changedRuns = joined.where(not(col("now").eqNullSafe(col("was")))
+            .and(col("now").isNotNull().or(col("epoch").isNotNull())))
+        .groupBy("run_id").agg(max(when(col("epoch").isNull(), lit(true)).otherwise(lit(false))).as("whole"));
+    Set<String> runs = new HashSet<>();
+    for (Row r : changedRuns.collectAsList()) runs.add(r.getString(0));
+    if (runs.isEmpty()) return new ChangeSet("nothing new or changed since the last run", Set.of(), null, null, null, 0);
+
+    Dataset<Row> ofChanged = joined.where(col("epoch").isNotNull())
+        .join(broadcast(changedRuns), "run_id");
+    Dataset<Row> recompute = ofChanged.where(col("now").isNotNull()
+            .and(col("whole").or(not(col("now").eqNullSafe(col("was"))))))
+        .select("run_id", "epoch").persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> known = ofChanged.where(col("now").isNotNull().and(not(col("whole")))
+            .and(col("now").eqNullSafe(col("was"))))
+        .select("run_id", "epoch", "gradient_norm");
+    Dataset<Row> removed = ofChanged.where(col("now").isNull()).select("run_id", "epoch");
+    long epochs = recompute.count();
+    return new ChangeSet(runs.size() + " runs new or changed, " + epochs + " epochs to compute", Set.copyOf(runs),
+        recompute, known, removed, epochs);
+  }
+
+  /**
+   * Records what a diagnostics run computed: the fingerprints of the runs it computed (all of them
+   * when it computed everything) with their epochs' gradient norms; the epochs it found removed go.
+   *
+   * @param norms (run_id, epoch, gradient_norm) of every epoch computed
+   */
+  public static void record(SparkSession spark, String output, Dataset<Row> current, Dataset<Row> norms, ChangeSet changes,
+      String settings) {
+    String path = output + "/" + TABLE;
+    Dataset<Row> computed = changes.isEverything() ? current
+        : current.join(broadcast(spark.createDataset(List.copyOf(changes.runs()), Encoders.STRING()).toDF("run_id")),
+            "run_id");
+    Dataset<Row> rows = computed.join(norms, CollectionConverters.asScala(List.of("run_id", "epoch")).toSeq(), "left")
+        .select(col("run_id"), col("epoch"), col("fingerprint"), col("gradient_norm"), lit(settings).as("settings"));
+    if (changes.isEverything()) {
+      DeltaCommits.retry("write " + path, () -> {
+        rows.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
+      });
+      return;
+    }
+    Dataset<Row> source = rows.withColumn("removed", lit(false)).unionByName(changes.removed()
+        .select(col("run_id"), col("epoch"), lit(null).cast("long").as("fingerprint"),
+            lit(null).cast("double").as("gradient_norm"), lit(settings).as("settings"), lit(true).as("removed")));
+    Map<String, String> values = Map.of("run_id", "s.run_id", "epoch", "s.epoch", "fingerprint", "s.fingerprint",
+        "gradient_norm", "s.gradient_norm", "settings", "s.settings");
+    DeltaCommits.retry("merge into " + path, () -> {
+      DeltaTable.forPath(spark, path).as("t")
+          .merge(source.as("s"), "t.run_id = s.run_id AND t.epoch <=> s.epoch")
+          .whenMatched("s.removed").delete()
+          .whenMatched().updateExpr(values)
+          .whenNotMatched("NOT s.removed").insertExpr(values)
+          .execute();
+    });
+  }
+
+  /** Empties the state, so that the next nightly run computes everything. */
+  public static void clear(SparkSession spark, String output) {
+    String path = output + "/" + TABLE;
+    if (DeltaTable.isDeltaTable(spark, path)) DeltaCommits.retry("clear " + path, () -> {
+      DeltaTable.forPath(spark, path).delete();
+    });
+  }
+}

@@ -1,0 +1,182 @@
+package io.neuroscope.jobs.report;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.neuroscope.diagnostics.Diagnostics;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code bin/neuroscope compare}: runs side by side, from {@code run_summary} and the network-level
+ * rows of {@code diagnostics}: the hyperparameters that differ, the losses, and each diagnostic's
+ * status by epoch range ({@code H1-4 W5-9 C10-20}).
+ */
+public final class Compare {
+  /** More runs than this make a table no terminal shows; an experiment shows its sickest runs first. */
+  static final int MAX_RUNS = 12;
+
+  private Compare() {}
+
+  public static void print(SparkSession spark, String output, List<String> runIds, String experiment, PrintStream out) {
+    Dataset<Row> summary = table(spark, output, "run_summary");
+    Dataset<Row> chosen = experiment != null
+        ? summary.where(col("experiment").equalTo(experiment))
+        : summary.where(col("run_id").isin(runIds.toArray()));
+    // sickest first: CRITICAL diagnostics, then WARNING ones
+    List<Row> rows = chosen.orderBy(org.apache.spark.sql.functions.size(col("critical_diagnostics")).desc(),
+        org.apache.spark.sql.functions.size(col("warning_diagnostics")).desc(), col("run_id")).collectAsList();
+    if (experiment != null && rows.isEmpty()) {
+      throw new IllegalArgumentException("no runs of experiment '" + experiment + "' in " + output + "/run_summary");
+    }
+    if (experiment == null) {
+      TreeSet<String> missing = new TreeSet<>(runIds);
+      rows.forEach(r -> missing.remove(r.<String>getAs("run_id")));
+      if (!missing.isEmpty()) {
+        throw new IllegalArgumentException("no run " + String.join(", ", missing) + " in " + output + "/run_summary");
+      }
+      Map<String, Row> byId = new LinkedHashMap<>();
+      rows.forEach(r -> byId.put(r.getAs("run_id"), r));
+      rows = runIds.stream().distinct().map(byId::get).toList(); // in the order asked
+    }
+    int total = rows.size();
+    if (rows.size() > MAX_RUNS) rows = rows.subList(0, MAX_RUNS);
+    List<String> ids = rows.stream().map(r -> r.<String>getAs("run_id")).toList();
+
+    out.println(experiment != null
+        ? String.format(Locale.ROOT, "Experiment %s: %d runs%s", experiment, total,
+            total > MAX_RUNS ? " (the " + MAX_RUNS + " sickest shown; pick runs with --runs)" : "")
+        : "Runs: " + String.join(", ", ids));
+    out.println();
+
+    List<List<String>> table = new ArrayList<>();
+    table.add(header("", ids));
+    table.add(line("experiment", rows, r -> r.getAs("experiment")));
+    table.add(line("health", rows, r -> r.getAs("health")));
+    Map<String, List<String>> params = new TreeMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
+      if (r.isNullAt(r.fieldIndex("params"))) continue;
+      Map<String, String> m = r.getJavaMap(r.fieldIndex("params"));
+      for (Map.Entry<String, String> e : m.entrySet()) {
+        params.computeIfAbsent(e.getKey(), x -> new ArrayList<>(java.util.Collections.nCopies(ids.size(), "-")))
+            .set(i, e.getValue());
+      }
+    }
+    List<String> same = new ArrayList<>();
+    for (Map.Entry<String, List<String>> p : params.entrySet()) {
+      if (new TreeSet<>(p.getValue()).size() > 1) {
+        List<String> l = new ArrayList<>(List.of(p.getKey()));
+        l.addAll(p.getValue());
+        table.add(l);
+      } else {
+        same.add(p.getKey() + "=" + p.getValue().get(0));
+      }
+    }
+    table.add(line("epochs", rows, r -> String.valueOf(r.<Object>getAs("epochs"))));
+    table.add(line("train loss final / best", rows, r -> num(r, "final_train_loss") + " / " + num(r, "best_train_loss")));
+    table.add(line("val loss final / best@epoch", rows,
+        r -> num(r, "final_val_loss") + " / " + num(r, "best_val_loss") + "@" + r.getAs("best_val_epoch")));
+    print(table, out);
+    if (!same.isEmpty()) out.println("  same in all: " + String.join(", ", same));
+    out.println();
+
+    Map<String, Map<String, StringBuilder>> ranges = statusRanges(spark, output, ids);
+    List<List<String>> diag = new ArrayList<>();
+    diag.add(header("status by epoch", ids));
+    for (String d : Diagnostics.names()) {
+      List<String> l = new ArrayList<>(List.of(d));
+      for (String id : ids) {
+        StringBuilder b = ranges.getOrDefault(id, Map.of()).get(d);
+        l.add(b == null ? "-" : b.toString());
+      }
+      diag.add(l);
+    }
+    print(diag, out);
+    out.println("  H healthy, W warning, C critical, ? unknown; e.g. W5-9 = WARNING from epoch 5 to 9");
+  }
+
+  /** Per run and diagnostic, the statuses of its epochs run-length encoded: "H1-4 W5-9 C10". */
+  private static Map<String, Map<String, StringBuilder>> statusRanges(SparkSession spark, String output,
+      List<String> ids) {
+    Map<String, Map<String, StringBuilder>> out = new TreeMap<>();
+    Map<String, String[]> open = new TreeMap<>(); // run+diagnostic -> {letter, first, last}
+    List<Row> rows = table(spark, output, "diagnostics")
+        .where(col("layer").isNull().and(col("run_id").isin(ids.toArray())))
+        .select("run_id", "diagnostic", "epoch", "status").orderBy("run_id", "diagnostic", "epoch").collectAsList();
+    for (Row r : rows) {
+      String key = r.getString(0) + "\u0000" + r.getString(1);
+      String letter = switch (r.getString(3)) {
+        case "HEALTHY" -> "H";
+        case "WARNING" -> "W";
+        case "CRITICAL" -> "C";
+        default -> "?";
+      };
+      String epoch = String.valueOf(r.getInt(2));
+      String[] cur = open.get(key);
+      if (cur != null && cur[0].equals(letter)) {
+        cur[2] = epoch;
+        continue;
+      }
+      if (cur != null) append(out, key, cur);
+      open.put(key, new String[] {letter, epoch, epoch});
+    }
+    open.forEach((k, cur) -> append(out, k, cur));
+    return out;
+  }
+
+  private static void append(Map<String, Map<String, StringBuilder>> out, String key, String[] range) {
+    String[] parts = key.split("\u0000");
+    StringBuilder b = out.computeIfAbsent(parts[0], k -> new TreeMap<>()).computeIfAbsent(parts[1],
+        k -> new StringBuilder());
+    if (b.length() > 0) b.append(' ');
+    b.append(range[0]).append(range[1]);
+    if (!range[1].equals(range[2])) b.append('-').append(range[2]);
+  }
+
+  private static Dataset<Row> table(SparkSession spark, String output, String name) {
+    String path = output.replaceAll("/+$", "") + "/" + name;
+    if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+      throw new IllegalArgumentException("no " + name + " table at " + path
+          + " (run bin/neuroscope nightly, or summaries after diagnostics, first)");
+    }
+    return spark.read().format("delta").load(path);
+  }
+
+  private static List<String> header(String first, List<String> ids) {
+    List<String> l = new ArrayList<>(List.of(first));
+    l.addAll(ids);
+    return l;
+  }
+
+  private static List<String> line(String name, List<Row> rows, java.util.function.Function<Row, String> f) {
+    List<String> l = new ArrayList<>(List.of(name));
+    for (Row r : rows) l.add(String.valueOf(f.apply(r)));
+    return l;
+  }
+
+  private static String num(Row r, String column) {
+    Object v = r.getAs(column);
+    return v == null ? "-" : String.format(Locale.ROOT, "%.4g", (Double) v);
+  }
+
+  private static void print(List<List<String>> table, PrintStream out) {
+    int[] w = new int[table.get(0).size()];
+    for (List<String> l : table) {
+      for (int i = 0; i < l.size(); i++) w[i] = Math.max(w[i], l.get(i).length());
+    }
+    for (List<String> l : table) {
+      StringBuilder b = new StringBuilder(" ");
+      for (int i = 0; i < l.size(); i++) b.append(' ').append(String.format("%-" + w[i] + "s", l.get(i))).append(' ');
+      out.println(b.toString().stripTrailing());
+    }
+  }
+}

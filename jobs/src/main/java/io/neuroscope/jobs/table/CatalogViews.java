@@ -1,0 +1,119 @@
+package io.neuroscope.jobs.table;
+
+import io.neuroscope.jobs.nightly.NightlyAudit;
+import io.neuroscope.jobs.nightly.NightlyState;
+import io.neuroscope.diagnostics.Diagnostics;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The output tables and the two views over them ({@code diagnostics_wide}, {@code run_health}),
+ * registered in a catalog database: persistent where the session has a metastore, for the
+ * session otherwise.
+ */
+public final class CatalogViews {
+  private static final Logger LOG = LoggerFactory.getLogger(CatalogViews.class);
+  public static final List<String> TABLES = List.of("diagnostics", "quarantine", "run_summary", "experiment_summary",
+      "hyperparameter_effects", NightlyAudit.TABLE, NightlyState.TABLE);
+  public static final List<String> VIEWS = List.of("diagnostics_wide", "run_health");
+
+  private CatalogViews() {}
+
+  /** One row per experiment, run, epoch and layer; per diagnostic its value and its status. */
+  static String diagnosticsWide(String diagnostics) {
+    StringBuilder sql = new StringBuilder("SELECT experiment, run_id, epoch, layer");
+    for (String d : Diagnostics.names()) {
+      sql.append(",\n  max(CASE WHEN diagnostic = '").append(d).append("' THEN value END) AS ").append(d)
+          .append(",\n  max(CASE WHEN diagnostic = '").append(d).append("' THEN status END) AS ").append(d)
+          .append("_status");
+    }
+    return sql.append("\nFROM ").append(diagnostics).append("\nGROUP BY experiment, run_id, epoch, layer").toString();
+  }
+
+  /** One row per run and diagnostic: its worst status over the epochs and when it first warned. */
+  static String runHealth(String diagnostics) {
+    return "SELECT experiment, run_id, diagnostic,\n"
+        + "  CASE max(CASE status WHEN 'CRITICAL' THEN 3 WHEN 'WARNING' THEN 2 WHEN 'HEALTHY' THEN 1 ELSE 0 END)\n"
+        + "    WHEN 3 THEN 'CRITICAL' WHEN 2 THEN 'WARNING' WHEN 1 THEN 'HEALTHY' ELSE 'UNKNOWN' END AS worst_status,\n"
+        + "  min(CASE WHEN status IN ('WARNING', 'CRITICAL') THEN epoch END) AS first_warning,\n"
+        + "  min(CASE WHEN status = 'CRITICAL' THEN epoch END) AS first_critical,\n"
+        + "  count(*) AS epochs\n"
+        + "FROM " + diagnostics + "\nWHERE layer IS NULL\nGROUP BY experiment, run_id, diagnostic";
+  }
+
+  /**
+   * Registers each output table under {@code output} that exists as {@code database.table} (an
+   * external table at that location) and creates the two views. A name already taken by a managed
+   * table, or by a table elsewhere that is not external, is an error rather than dropped.
+   *
+   * @return the names registered
+   */
+  public static List<String> registerInCatalog(SparkSession spark, String output, String database) {
+    boolean persistent = !"in-memory".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"));
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + quote(database));
+    List<String> names = new ArrayList<>();
+    for (String t : TABLES) {
+      Path p = qualified(spark, output + "/" + t);
+      if (p == null) continue;
+      String name = quote(database) + "." + quote(t);
+      if (spark.catalog().tableExists(database, t)) {
+        Row desc = spark.sql("DESCRIBE TABLE EXTENDED " + name).where("col_name = 'Location' OR col_name = 'Type'")
+            .orderBy("col_name").agg(org.apache.spark.sql.functions.collect_list("data_type")).first();
+        List<String> info = desc.getList(0);
+        String location = info.size() > 0 ? info.get(0) : "";
+        String type = info.size() > 1 ? info.get(1) : "";
+        if (new Path(location).equals(p)) {
+          names.add(t);
+          continue;
+        }
+        if (!type.equalsIgnoreCase("EXTERNAL")) {
+          throw new IllegalArgumentException("catalog table " + database + "." + t + " exists as a " + type
+              + " table at " + location + "; not replacing it with " + p + " (set catalog.database to another database)");
+        }
+        spark.sql("DROP TABLE " + name); // external: only the catalog entry goes
+      }
+      spark.sql("CREATE TABLE " + name + " USING delta LOCATION '" + p.toString().replace("'", "\\'") + "'");
+      names.add(t);
+    }
+    if (names.contains("diagnostics")) {
+      String source = quote(database) + ".diagnostics";
+      spark.sql("CREATE OR REPLACE VIEW " + quote(database) + ".diagnostics_wide AS " + diagnosticsWide(source));
+      spark.sql("CREATE OR REPLACE VIEW " + quote(database) + ".run_health AS " + runHealth(source));
+      names.addAll(VIEWS);
+    }
+    LOG.info("Registered {} in catalog database {} ({})", names, database,
+        persistent ? "persistent: the session has a metastore" : "for this session: no metastore configured");
+    return names;
+  }
+
+  /** Registers the output tables that exist under {@code output}, and the views, as temporary views. */
+  public static List<String> registerTemporary(SparkSession spark, String output) {
+    List<String> names = new ArrayList<>();
+    for (String t : TABLES) {
+      Path p = qualified(spark, output + "/" + t);
+      if (p == null) continue;
+      spark.read().format("delta").load(p.toString()).createOrReplaceTempView(t);
+      names.add(t);
+    }
+    if (names.contains("diagnostics")) {
+      spark.sql("CREATE OR REPLACE TEMPORARY VIEW diagnostics_wide AS " + diagnosticsWide("diagnostics"));
+      spark.sql("CREATE OR REPLACE TEMPORARY VIEW run_health AS " + runHealth("diagnostics"));
+      names.addAll(VIEWS);
+    }
+    return names;
+  }
+
+  /** The table's fully qualified path, or null when there is no Delta table there. */
+  private static Path qualified(SparkSession spark, String path) {
+    return TableFolders.delta(spark, path).orElse(null);
+  }
+
+  private static String quote(String identifier) {
+    return "`" + identifier.replace("`", "``") + "`";
+  }
+}

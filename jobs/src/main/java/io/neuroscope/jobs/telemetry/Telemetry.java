@@ -1,0 +1,126 @@
+package io.neuroscope.jobs.telemetry;
+
+import io.neuroscope.jobs.error.ContractException;
+import io.neuroscope.jobs.table.TableFolders;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The four telemetry tables, read from a root folder (each table a Delta table, told apart by its
+ * {@code _delta_log/}, or a folder of Parquet files) or from a catalog database, with their schemas
+ * checked against the contract before anything else happens.
+ */
+public record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, Dataset<Row> epochs, Dataset<Row> tensors,
+    boolean inCatalog, List<String> locations) {
+
+  public static Telemetry fromFolder(SparkSession spark, String root) {
+    Dataset<Row>[] t = new Dataset[4];
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String table = TelemetryContract.TABLES.get(i);
+      String path = root.replaceAll("/+$", "") + "/" + table;
+      t[i] = readFolder(spark, table, path);
+      TelemetryContract.check(table, t[i].schema(), path);
+      paths.add(path);
+    }
+    return new Telemetry(root, t[0], t[1], t[2], t[3], false, List.copyOf(paths));
+  }
+
+  public static Telemetry fromCatalog(SparkSession spark, String database) {
+    Dataset<Row>[] t = new Dataset[4];
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String table = TelemetryContract.TABLES.get(i);
+      String name = database + "." + table;
+      names.add(name);
+      if (!spark.catalog().tableExists(name)) {
+        throw new ContractException("Telemetry table '" + table + "' not found: no table " + name + " in the catalog");
+      }
+      t[i] = spark.table(name);
+      TelemetryContract.check(table, t[i].schema(), name);
+    }
+    return new Telemetry(database, t[0], t[1], t[2], t[3], true, List.copyOf(names));
+  }
+
+  /**
+   * What the four tables hold, told cheaply: a Delta table's version, or a Parquet folder's file
+   * listing (paths, sizes, modification times) hashed; null when neither can be told (a catalog
+   * table that is not Delta). Equal fingerprints mean unchanged tables.
+   */
+  public String fingerprint(SparkSession spark, Map<String, Long> versions) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      String table = TelemetryContract.TABLES.get(i);
+      Long version = versions.get(table);
+      if (version != null) {
+        out.append(table).append("@v").append(version).append(' ');
+      } else if (inCatalog) {
+        return null;
+      } else {
+        out.append(table).append("@files:").append(Long.toHexString(listing(spark, locations.get(i)))).append(' ');
+      }
+    }
+    return out.toString().trim();
+  }
+
+  private static long listing(SparkSession spark, String folder) {
+    try {
+      Path p = new Path(folder);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      long sum = 0; // of each file's hash: the listing's order does not matter
+      var files = fs.listFiles(p, true);
+      while (files.hasNext()) {
+        var f = files.next();
+        long h = f.getPath().toString().hashCode();
+        h = h * 0x9E3779B97F4A7C15L + f.getLen();
+        h = h * 0x9E3779B97F4A7C15L + f.getModificationTime();
+        sum += h ^ (h >>> 31);
+      }
+      return sum;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not list telemetry folder " + folder, e);
+    }
+  }
+
+  /** Each table's Delta version now (null for a Parquet folder or a non-Delta table), for the audit. */
+  public Map<String, Long> versions(SparkSession spark) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (int i = 0; i < 4; i++) {
+      String where = locations.get(i);
+      Long version = null;
+      try {
+        DeltaTable d = inCatalog ? DeltaTable.forName(spark, where) : DeltaTable.isDeltaTable(spark, where)
+            ? DeltaTable.forPath(spark, where) : null;
+        if (d != null) version = d.history(1).select("version").first().getLong(0);
+      } catch (Exception e) { // not a Delta table (forName throws AnalysisException, undeclared by Scala)
+        version = null;
+      }
+      out.put(TelemetryContract.TABLES.get(i), version);
+    }
+    return out;
+  }
+
+  private static Dataset<Row> readFolder(SparkSession spark, String table, String path) {
+    try {
+      return TableFolders.read(spark, path, true).orElseThrow(() -> ContractException.missingTable(table, path));
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException("Could not read telemetry table '" + table + "' at " + path, e.getCause());
+    } catch (ContractException e) {
+      throw e;
+    } catch (Exception e) {
+      // Spark's AnalysisException (e.g. an empty folder: "Unable to infer schema")
+      throw new ContractException("Telemetry table '" + table + "' at " + path + " could not be read as Delta or Parquet: "
+          + e.getMessage());
+    }
+  }
+}
