@@ -1,5 +1,6 @@
 package io.neuroscope.sample;
 
+import io.neuroscope.jobs.telemetry.TelemetryContract;
 import io.neuroscope.sample.training.EpochListener;
 import io.neuroscope.sample.training.EpochReport;
 import io.neuroscope.sample.training.LayerInfo;
@@ -14,8 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Collects the telemetry of training runs, in the contract's exact schema (telemetry v1), and writes it as the four
@@ -37,20 +36,6 @@ public final class TelemetryWriter {
   /** About this many values per tensors file. */
   private static final long VALUES_PER_FILE = 16L << 20;
 
-  public static final StructType RUNS = new StructType()
-      .add("run_id", DataTypes.StringType).add("experiment", DataTypes.StringType)
-      .add("started_at", DataTypes.TimestampType)
-      .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
-  public static final StructType LAYERS = new StructType()
-      .add("run_id", DataTypes.StringType).add("layer", DataTypes.IntegerType).add("name", DataTypes.StringType)
-      .add("activation", DataTypes.StringType).add("fan_in", DataTypes.IntegerType).add("fan_out", DataTypes.IntegerType);
-  public static final StructType EPOCHS = new StructType()
-      .add("run_id", DataTypes.StringType).add("epoch", DataTypes.IntegerType)
-      .add("train_loss", DataTypes.DoubleType).add("val_loss", DataTypes.DoubleType);
-  public static final StructType TENSORS = new StructType()
-      .add("run_id", DataTypes.StringType).add("epoch", DataTypes.IntegerType).add("layer", DataTypes.IntegerType)
-      .add("kind", DataTypes.StringType).add("chunk", DataTypes.IntegerType).add("rows", DataTypes.IntegerType)
-      .add("cols", DataTypes.IntegerType).add("values", DataTypes.createArrayType(DataTypes.FloatType));
 
   private final int chunkValues;
   private final List<Row> runs = new ArrayList<>();
@@ -103,11 +88,11 @@ public final class TelemetryWriter {
   public synchronized void write(SparkSession spark, String root) {
     String base = root.replaceAll("/+$", "");
     String mode = written ? "append" : "overwrite";
-    save(spark.createDataFrame(runs, RUNS), base + "/runs", 1, mode);
-    save(spark.createDataFrame(layers, LAYERS), base + "/layers", 1, mode);
-    save(spark.createDataFrame(epochs, EPOCHS), base + "/epochs", 1, mode);
+    save(spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)), base + "/" + TelemetryContract.RUNS, 1, mode);
+    save(spark.createDataFrame(layers, TelemetryContract.schema(TelemetryContract.LAYERS)), base + "/" + TelemetryContract.LAYERS, 1, mode);
+    save(spark.createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS)), base + "/" + TelemetryContract.EPOCHS, 1, mode);
     int files = (int) Math.max(1, Math.min(64, (values + VALUES_PER_FILE - 1) / VALUES_PER_FILE));
-    save(spark.createDataFrame(tensors, TENSORS), base + "/tensors", files, mode);
+    save(spark.createDataFrame(tensors, TelemetryContract.schema(TelemetryContract.TENSORS)), base + "/" + TelemetryContract.TENSORS, files, mode);
     runs.clear();
     layers.clear();
     epochs.clear();

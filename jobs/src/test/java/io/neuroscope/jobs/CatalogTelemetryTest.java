@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.error.ContractException;
 import io.neuroscope.jobs.telemetry.Telemetry;
@@ -33,8 +35,7 @@ class CatalogTelemetryTest {
 
     Fixtures.read(spark, GOLDEN.resolve("tensors.jsonl"), Fixtures.TENSORS).write().format("delta").mode("overwrite")
         .saveAsTable("ns_catalog_test.tensors");
-    DiagnosticsAction.Result r = DiagnosticsAction.run(spark, Telemetry.fromCatalog(spark, "ns_catalog_test"),
-        work.resolve("out").toString(), Settings.defaults());
+    DiagnosticsAction.Result r = DiagnosticsStage.run(Telemetry.fromCatalog(spark, "ns_catalog_test"), OutputTables.at(spark, work.resolve("out").toString()), Settings.defaults(), false);
     assertEquals(3517, r.diagnosticsRows(), "the golden telemetry's expected row count");
     assertEquals(127, r.epochs());
     assertEquals(0, r.quarantined());

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neuroscope.jobs.nightly.NightlyAudit;
-import io.neuroscope.jobs.nightly.NightlyState;
+import io.neuroscope.jobs.table.OutputTable;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.delta.tables.DeltaTable;
 import io.neuroscope.sample.bench.SyntheticTelemetry;
@@ -286,9 +285,9 @@ class ClusterIT {
         "no key twice");
     assertEquals(0, delta(out, "run_summary").groupBy("run_id").count().where("count > 1").count(), "no run twice");
     assertEquals(delta(out, "run_summary").count(), rows.select("run_id").distinct().count(), "every run summarized");
-    assertEquals(0, delta(out, NightlyState.TABLE).groupBy("run_id", "epoch").count().where("count > 1").count(),
+    assertEquals(0, delta(out, OutputTable.NIGHTLY_STATE.tableName()).groupBy("run_id", "epoch").count().where("count > 1").count(),
         "no state row twice");
-    List<Row> audit = delta(out, NightlyAudit.TABLE).collectAsList();
+    List<Row> audit = delta(out, OutputTable.NIGHTLY_AUDIT.tableName()).collectAsList();
     assertEquals(2, audit.size(), "both runs audited");
     for (Row a : audit) assertEquals("SUCCEEDED", a.getAs("status"), () -> a.toString());
     List<String> retries = new ArrayList<>();

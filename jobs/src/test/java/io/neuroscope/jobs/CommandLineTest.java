@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.cli.SettingsSources;
+import io.neuroscope.jobs.error.UsageException;
 import io.neuroscope.diagnostics.Settings;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +76,29 @@ class CommandLineTest {
 
   @Test
   void unreadableConfFile() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NeuroScope.run(new String[] {
+    UsageException e = assertThrows(UsageException.class, () -> NeuroScope.run(new String[] {
         "diagnostics", "--telemetry", "/t", "--output", "/o", "--conf", "/no/such/neuroscope.properties"}));
     assertTrue(e.getMessage().startsWith("cannot read --conf /no/such/neuroscope.properties"), e.getMessage());
+  }
+
+  @Test
+  void everyCommandReadsSetAndConf() {
+    for (String[] args : List.of(
+        new String[] {"compare", "--runs", "a", "--output", "/no/such/output", "--set", "dead_neuron.warning_above=5"},
+        new String[] {"report", "--html", "/tmp/r.html", "--set", "dead_neuron.warning_above=5"},
+        new String[] {"sql", "SELECT 1", "--set", "dead_neuron.warning_above=5"})) {
+      UsageException e = assertThrows(UsageException.class, () -> NeuroScope.run(args), args[0]);
+      assertEquals("USAGE.BAD_SETTING", e.errorClass(), args[0] + ": " + e.getMessage());
+      assertTrue(e.getMessage().contains("dead_neuron.warning_above"), e.getMessage());
+    }
+    UsageException e = assertThrows(UsageException.class,
+        () -> NeuroScope.run(new String[] {"compare", "--runs", "a", "--conf", "/no/such/neuroscope.properties"}));
+    assertEquals("USAGE.UNREADABLE_CONF", e.errorClass());
+  }
+
+  @Test
+  void sqlNeedsAQuery() {
+    assertUsageError("sql expects a query", "sql", "--output", "/o");
   }
 
   @Test
@@ -87,7 +109,7 @@ class CommandLineTest {
 
   @Test
   void setOverridesTheConfFileWhichOverridesTheDefaults() {
-    Settings s = NeuroScope.settings(
+    Settings s = SettingsSources.settings(
         Map.of("dead_neurons.warning_above", "12", "history.length", "40"), SparkTest.spark(),
         List.of("dead_neurons.warning_above=15", " plateau.healthy_below = 0.25 "));
     assertEquals(15.0, s.get("dead_neurons.warning_above"), "--set over the conf file");
@@ -98,19 +120,19 @@ class CommandLineTest {
 
   @Test
   void noOverridesGiveTheDefaults() {
-    assertEquals(Settings.defaults().asMap(), NeuroScope.settings(Map.of(), SparkTest.spark(), List.of()).asMap());
+    assertEquals(Settings.defaults().asMap(), SettingsSources.settings(Map.of(), SparkTest.spark(), List.of()).asMap());
   }
 
   @Test
   void badSettingsAreUsageErrors() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NeuroScope.settings(Map.of(), SparkTest.spark(), List.of("dead_neurons.warning_above")));
+    UsageException e = assertThrows(UsageException.class,
+        () -> SettingsSources.settings(Map.of(), SparkTest.spark(), List.of("dead_neurons.warning_above")));
     assertTrue(e.getMessage().contains("--set expects key=value"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> NeuroScope.settings(Map.of(), SparkTest.spark(), List.of("dead_neuron.warning_above=5")));
+    e = assertThrows(UsageException.class,
+        () -> SettingsSources.settings(Map.of(), SparkTest.spark(), List.of("dead_neuron.warning_above=5")));
     assertTrue(e.getMessage().contains("Unknown setting 'dead_neuron.warning_above'"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> NeuroScope.settings(Map.of("history.length", "fifty"), SparkTest.spark(), List.of()));
+    e = assertThrows(UsageException.class,
+        () -> SettingsSources.settings(Map.of("history.length", "fifty"), SparkTest.spark(), List.of()));
     assertTrue(e.getMessage().contains("'history.length'") && e.getMessage().contains("fifty"), e.getMessage());
   }
 
@@ -120,12 +142,14 @@ class CommandLineTest {
   }
 
   private static void assertError(String message, String... args) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NeuroScope.run(args));
+    UsageException e = assertThrows(UsageException.class, () -> NeuroScope.run(args));
     assertTrue(e.getMessage().startsWith(message), "message '" + e.getMessage() + "' should start with '" + message + "'");
+    assertEquals(2, e.exitStatus());
   }
 
   private static void assertUsageError(String message, String... args) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NeuroScope.run(args));
+    UsageException e = assertThrows(UsageException.class, () -> NeuroScope.run(args));
+    assertEquals(2, e.exitStatus());
     assertTrue(e.getMessage().startsWith(message), "message '" + e.getMessage() + "' should start with '" + message + "'");
     assertTrue(e.getMessage().contains("usage: neuroscope (diagnostics | summaries | nightly [--full])"),
         "the usage follows the reason");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.error.JobFailedException;
 import io.neuroscope.jobs.table.DeltaCommits;
 import io.delta.exceptions.ConcurrentAppendException;
 import io.delta.tables.DeltaTable;
@@ -81,7 +82,7 @@ class DeltaCommitsTest {
     spark.range(3).write().format("delta").save(path);
     AtomicInteger attempts = new AtomicInteger();
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> DeltaCommits.retry("upsert into " + path, 2,
+    JobFailedException e = assertThrows(JobFailedException.class, () -> DeltaCommits.retry("upsert into " + path, 2,
         () -> {
           attempts.incrementAndGet();
           return conflictingCommit(spark, path);

@@ -1,8 +1,9 @@
 package io.neuroscope.jobs;
 
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.TelemetrySource;
 import io.neuroscope.jobs.nightly.NightlyAction;
 import io.neuroscope.jobs.table.CatalogViews;
-import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
 import io.neuroscope.sample.Sweep;
 import java.nio.file.Files;
@@ -62,14 +63,13 @@ public final class DemoArchive {
       if (!Files.isDirectory(dir.resolve("output/diagnostics"))) {
         throw new IllegalArgumentException("-Dneuroscope.demoArchive=" + dir + ": no output/diagnostics there");
       }
-      CatalogViews.registerInCatalog(spark, dir.resolve("output").toString(), DATABASE);
+      CatalogViews.registerInCatalog(OutputTables.at(spark, dir.resolve("output").toString()), DATABASE);
       return dir;
     }
     Path work = SparkTest.tempDir("demo-archive");
     String telemetry = work.resolve("telemetry").toString();
     Sweep.generate(spark, SWEEP, telemetry);
-    NightlyAction.run(spark, Telemetry.fromFolder(spark, telemetry), work.resolve("output").toString(),
-        Settings.defaults().with(SETTINGS));
+    new NightlyAction(spark, TelemetrySource.folder(telemetry), OutputTables.at(spark, work.resolve("output").toString()), Settings.defaults().with(SETTINGS), true).execute();
     return work;
   }
 

@@ -1,10 +1,10 @@
 package io.neuroscope.jobs;
 
+import io.neuroscope.jobs.telemetry.TelemetryContract;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import io.neuroscope.sample.TelemetryWriter;
 import org.apache.spark.sql.types.StructType;
 
 /** Telemetry tables in the contract's exact schema, written as Delta or Parquet for the job to read. */
@@ -12,10 +12,10 @@ final class Fixtures {
   private Fixtures() {}
 
   // The contract's schemas, as the sample telemetry writer writes them.
-  static final StructType RUNS = TelemetryWriter.RUNS;
-  static final StructType LAYERS = TelemetryWriter.LAYERS;
-  static final StructType EPOCHS = TelemetryWriter.EPOCHS;
-  static final StructType TENSORS = TelemetryWriter.TENSORS;
+  static final StructType RUNS = TelemetryContract.schema(TelemetryContract.RUNS);
+  static final StructType LAYERS = TelemetryContract.schema(TelemetryContract.LAYERS);
+  static final StructType EPOCHS = TelemetryContract.schema(TelemetryContract.EPOCHS);
+  static final StructType TENSORS = TelemetryContract.schema(TelemetryContract.TENSORS);
 
   /** Reads the JSON-lines golden telemetry under {@code dir} and writes it under {@code out} as Delta or Parquet. */
   static void writeFromJson(SparkSession spark, Path dir, Path out, String format) {

@@ -3,6 +3,8 @@ package io.neuroscope.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
@@ -36,8 +38,7 @@ class GoldenDiagnosticsTest {
     SparkSession spark = SparkTest.spark();
     Path work = SparkTest.tempDir("golden-" + format);
     Fixtures.writeFromJson(spark, GOLDEN.resolve("telemetry"), work.resolve("telemetry"), format);
-    DiagnosticsAction.Result result = DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, work.resolve("telemetry").toString()),
-        work.resolve("out").toString(), Settings.defaults());
+    DiagnosticsAction.Result result = DiagnosticsStage.run(Telemetry.fromFolder(spark, work.resolve("telemetry").toString()), OutputTables.at(spark, work.resolve("out").toString()), Settings.defaults(), false);
     assertEquals(0, result.quarantined(), "the golden telemetry is valid");
 
     Map<String, Row> actual = new HashMap<>();

@@ -3,7 +3,8 @@ package io.neuroscope.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
 import java.io.IOException;
@@ -40,8 +41,7 @@ class IdempotenceTest {
     diagnosticsAfterFirst = contents(spark, "diagnostics");
     quarantineAfterFirst = contents(spark, "quarantine");
     for (String t : List.of("diagnostics", "quarantine")) filesAfterFirst.put(t, files(spark, t));
-    DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, shared.resolve("telemetry").toString()), out.toString(),
-        Settings.defaults());
+    DiagnosticsStage.run(Telemetry.fromFolder(spark, shared.resolve("telemetry").toString()), OutputTables.at(spark, out.toString()), Settings.defaults(), false);
     diagnosticsAfterSecond = contents(spark, "diagnostics");
     quarantineAfterSecond = contents(spark, "quarantine");
     for (String t : List.of("diagnostics", "quarantine")) filesAfterSecond.put(t, files(spark, t));

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.telemetry.TelemetrySource;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.nightly.Fingerprints;
 import io.neuroscope.jobs.nightly.NightlyAction;
-import io.neuroscope.jobs.nightly.NightlyAudit;
-import io.neuroscope.jobs.nightly.NightlyState;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.jobs.telemetry.TelemetryContract;
 import io.delta.tables.DeltaTable;
@@ -105,7 +107,7 @@ class IncrementalNightlyTest {
   }
 
   private static NightlyAction.Result nightly(Path output, boolean incremental) {
-    return NightlyAction.run(spark, Telemetry.fromFolder(spark, archive.toString()), output.toString(), settings, incremental);
+    return new NightlyAction(spark, TelemetrySource.folder(archive.toString()), OutputTables.at(spark, output.toString()), settings, incremental).execute();
   }
 
   private static Dataset<Row> table(Path root, String t) {
@@ -120,15 +122,13 @@ class IncrementalNightlyTest {
   void parquetTelemetryWithBadRowsRerunsToNothing() {
     Path telemetry = SharedArchive.root().resolve("telemetry");
     Path parquetOut = SparkTest.tempDir("incremental-parquet").resolve("out");
-    DiagnosticsAction.Result a = DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, telemetry.toString()),
-        parquetOut.toString(), settings, true);
+    DiagnosticsAction.Result a = DiagnosticsStage.run(Telemetry.fromFolder(spark, telemetry.toString()), OutputTables.at(spark, parquetOut.toString()), settings, true);
     List<String> quarantine = json(table(parquetOut, "quarantine"));
     long version = version(parquetOut, "diagnostics");
-    DiagnosticsAction.Result b = DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, telemetry.toString()),
-        parquetOut.toString(), settings, true);
-    assertEquals("full", a.mode());
+    DiagnosticsAction.Result b = DiagnosticsStage.run(Telemetry.fromFolder(spark, telemetry.toString()), OutputTables.at(spark, parquetOut.toString()), settings, true);
+    assertEquals("full", a.outcome().mode());
     assertTrue(a.quarantined() > 0, "the shared archive has bad rows");
-    assertEquals("incremental", b.mode());
+    assertEquals("incremental", b.outcome().mode());
     assertEquals(0, b.epochsComputed());
     assertEquals(0, b.tensors());
     assertEquals(version, version(parquetOut, "diagnostics"));
@@ -144,16 +144,16 @@ class IncrementalNightlyTest {
   @Test
   void theFirstRunComputesEverything() {
     DiagnosticsAction.Result d = first.diagnostics();
-    assertEquals("full", d.mode());
+    assertEquals("full", d.outcome().mode());
     assertTrue(d.reason().startsWith("no state"), d.reason());
     assertEquals(FIRST_RUNS * FIRST_EPOCHS, d.epochsComputed());
-    assertNull(d.changedRuns());
+    assertTrue(d.scope().isEverything());
   }
 
   @Test
   void aRerunOnTheUnchangedArchiveComputesAndWritesNothing() {
     DiagnosticsAction.Result d = unchanged.diagnostics();
-    assertEquals("incremental", d.mode());
+    assertEquals("incremental", d.outcome().mode());
     assertEquals(0, d.epochsComputed());
     assertEquals(0, d.tensors());
     assertEquals(0, d.valuesRead());
@@ -166,10 +166,10 @@ class IncrementalNightlyTest {
   @Test
   void theGrownArchiveComputesOnlyWhatIsNewOrChanged() {
     DiagnosticsAction.Result d = grown.diagnostics();
-    assertEquals("incremental", d.mode());
+    assertEquals("incremental", d.outcome().mode());
     // 5 runs x 3 new epochs, 2 new runs x 8 epochs, the corrected loss's epoch, the rewritten tensor's epoch
     assertEquals(FIRST_RUNS * (EPOCHS - FIRST_EPOCHS) + (RUNS - FIRST_RUNS) * EPOCHS + 2, d.epochsComputed());
-    assertEquals(RUNS, d.changedRuns().size(), "every run gained or changed an epoch");
+    assertEquals(RUNS, d.scope().runs().size(), "every run gained or changed an epoch");
     assertEquals(expectedTensors, d.tensors(), "only the new and the rewritten epochs' tensors are read");
     assertTrue(d.valuesRead() < full.diagnostics().valuesRead(), d.valuesRead() + " vs " + full.diagnostics().valuesRead());
     assertEquals(RUNS * EPOCHS, full.diagnostics().epochsComputed());
@@ -191,15 +191,15 @@ class IncrementalNightlyTest {
 
   @Test
   void theStateHoldsEveryRunAndEpoch() {
-    Dataset<Row> state = table(out, NightlyState.TABLE);
+    Dataset<Row> state = table(out, OutputTable.NIGHTLY_STATE.tableName());
     assertEquals(RUNS, state.where(col("epoch").isNull()).count());
     assertEquals(RUNS * EPOCHS, state.where(col("epoch").isNotNull()).count());
-    assertEquals(json(table(fullOut, NightlyState.TABLE)), json(table(out, NightlyState.TABLE)));
+    assertEquals(json(table(fullOut, OutputTable.NIGHTLY_STATE.tableName())), json(table(out, OutputTable.NIGHTLY_STATE.tableName())));
   }
 
   @Test
   void theAuditTellsWhatEachRunDid() {
-    List<Row> audit = table(out, NightlyAudit.TABLE).orderBy("started_at").collectAsList();
+    List<Row> audit = table(out, OutputTable.NIGHTLY_AUDIT.tableName()).orderBy("started_at").collectAsList();
     assertEquals(3, audit.size());
     List<String> modes = new ArrayList<>();
     for (Row r : audit) {
@@ -237,7 +237,7 @@ class IncrementalNightlyTest {
       nightly(other, true);
       settings = base.with(Map.of("dead_neurons.warning_above", "7"));
       NightlyAction.Result changed = nightly(other, true);
-      assertEquals("full", changed.diagnostics().mode());
+      assertEquals("full", changed.diagnostics().outcome().mode());
       assertTrue(changed.diagnostics().reason().contains("settings"), changed.diagnostics().reason());
       // another effects setting: the diagnostics stay, the summaries and effects are computed again
       settings = settings.with(Map.of("effects.min_runs", "6"));
@@ -254,12 +254,12 @@ class IncrementalNightlyTest {
     } finally {
       settings = base;
     }
-    Row failed = table(other, NightlyAudit.TABLE).orderBy(col("started_at").desc()).first();
+    Row failed = table(other, OutputTable.NIGHTLY_AUDIT.tableName()).orderBy(col("started_at").desc()).first();
     assertEquals("FAILED", failed.getAs("status"));
     assertEquals("incremental", failed.getAs("mode"));
     assertEquals(0L, (long) failed.getAs("epochs_computed"));
     assertNotNull(failed.getAs("error"));
-    assertEquals(4, table(other, NightlyAudit.TABLE).count());
+    assertEquals(4, table(other, OutputTable.NIGHTLY_AUDIT.tableName()).count());
   }
 
   /** The rows as JSON, sorted (maps' entries sorted too), so that two tables compare row by row. */

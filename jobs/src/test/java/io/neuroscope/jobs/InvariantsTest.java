@@ -3,7 +3,8 @@ package io.neuroscope.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
 import java.nio.file.Path;
@@ -36,8 +37,7 @@ class InvariantsTest {
     Path telemetry = SharedArchive.telemetry().write(spark, work.resolve("telemetry"), 4);
     assertEquals(4, spark.read().parquet(telemetry.resolve("tensors").toString()).rdd().getNumPartitions(),
         "the tensors are read as 4 partitions");
-    DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, telemetry.toString()), work.resolve("out").toString(),
-        Settings.defaults());
+    DiagnosticsStage.run(Telemetry.fromFolder(spark, telemetry.toString()), OutputTables.at(spark, work.resolve("out").toString()), Settings.defaults(), false);
     Map<String, Row> fourPartitions = TestTelemetry.diagnostics(spark, work.resolve("out"));
 
     assertEquals(onePartition.keySet(), fourPartitions.keySet(), "same row set");

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.report.Compare;
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.sample.Sweep;
@@ -89,7 +90,7 @@ class NightlyTest {
   @Test
   void compareShowsTheHyperparametersThatDifferAndStatusRanges() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Compare.print(spark(), DemoArchive.output(), List.of(), "depth-ladder", new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    Compare.print(OutputTables.at(spark(), DemoArchive.output()), List.of(), "depth-ladder", new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String out = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(out.contains("Experiment depth-ladder: 6 runs"), out);
     String depthLine = out.lines().filter(l -> l.trim().startsWith("depth ")).findFirst().orElseThrow();
@@ -99,8 +100,7 @@ class NightlyTest {
     assertTrue(vanishing.matches(".*[HWC]1-?\\d*.*"), vanishing);
 
     bytes.reset();
-    Compare.print(spark(), DemoArchive.output(), List.of("moons-relu-sgd-lr2.0", "moons-wide-momentum"), null,
-        new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    Compare.print(OutputTables.at(spark(), DemoArchive.output()), List.of("moons-relu-sgd-lr2.0", "moons-wide-momentum"), null, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     out = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(out.lines().anyMatch(l -> l.trim().startsWith("learning_rate") && l.contains("2.0") && l.contains("0.01")), out);
     assertTrue(out.lines().anyMatch(l -> l.trim().startsWith("dead_neurons") && l.contains("C")), out);

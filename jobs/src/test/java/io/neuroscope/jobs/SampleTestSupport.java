@@ -1,5 +1,7 @@
 package io.neuroscope.jobs;
 
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
@@ -35,6 +37,6 @@ public final class SampleTestSupport {
   /** Runs the diagnostics job with the default settings on the telemetry under {@code telemetry}. */
   public static DiagnosticsAction.Result runJob(String telemetry, String output) {
     SparkSession spark = spark();
-    return DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, telemetry), output, Settings.defaults());
+    return DiagnosticsStage.run(Telemetry.fromFolder(spark, telemetry), OutputTables.at(spark, output), Settings.defaults(), false);
   }
 }

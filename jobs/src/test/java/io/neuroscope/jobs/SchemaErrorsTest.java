@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.error.ContractException;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
@@ -149,7 +150,7 @@ class SchemaErrorsTest {
         .repartition(1), root.resolve("tensors"), "parquet");
     Telemetry telemetry = Telemetry.fromFolder(spark, root.toString());
     assertEquals(DataTypes.DoubleType, ((ArrayType) telemetry.tensors().schema().apply("values").dataType()).elementType());
-    DiagnosticsAction.run(spark, telemetry, work.resolve("out").toString(), Settings.defaults());
+    DiagnosticsStage.run(telemetry, OutputTables.at(spark, work.resolve("out").toString()), Settings.defaults(), false);
     doubles = TestTelemetry.diagnostics(spark, work.resolve("out"));
     return doubles;
   }

@@ -1,5 +1,7 @@
 package io.neuroscope.jobs;
 
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
@@ -107,8 +109,7 @@ final class SharedArchive {
       SparkSession spark = SparkTest.spark();
       Path work = SparkTest.tempDir("shared");
       telemetry().write(spark, work.resolve("telemetry"), 1);
-      result = DiagnosticsAction.run(spark, Telemetry.fromFolder(spark, work.resolve("telemetry").toString()),
-          work.resolve("out").toString(), Settings.defaults());
+      result = DiagnosticsStage.run(Telemetry.fromFolder(spark, work.resolve("telemetry").toString()), OutputTables.at(spark, work.resolve("out").toString()), Settings.defaults(), false);
       diagnostics = TestTelemetry.diagnostics(spark, work.resolve("out"));
       quarantine = TestTelemetry.quarantine(spark, work.resolve("out"));
       root = work;

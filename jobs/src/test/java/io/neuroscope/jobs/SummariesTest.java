@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neuroscope.jobs.table.KeyedUpserts;
+import io.neuroscope.jobs.telemetry.TelemetryContract;
+import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Settings;
-import io.neuroscope.sample.TelemetryWriter;
 import io.neuroscope.jobs.summary.ExperimentSummary;
 import io.neuroscope.jobs.summary.HyperparameterEffects;
 import io.neuroscope.jobs.summary.RunSummary;
@@ -73,10 +73,10 @@ class SummariesTest {
       epochs.add(RowFactory.create(id, 1, 1.0, 1.2));
       epochs.add(RowFactory.create(id, 2, id.equals("a6") ? Double.NaN : 0.5, id.startsWith("a") ? null : 0.8));
     }
-    Dataset<Row> d = spark.createDataFrame(diagnostics, KeyedUpserts.SCHEMA);
+    Dataset<Row> d = spark.createDataFrame(diagnostics, OutputTable.DIAGNOSTICS.requiredSchema());
     Dataset<Row> perDiagnostic = RunSummary.perDiagnostic(d).cache();
-    runSummary = RunSummary.build(perDiagnostic, spark.createDataFrame(runs, TelemetryWriter.RUNS),
-        spark.createDataFrame(epochs, TelemetryWriter.EPOCHS)).cache();
+    runSummary = RunSummary.build(perDiagnostic, spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
+        spark.createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS))).cache();
     experimentSummary = ExperimentSummary.build(perDiagnostic, runSummary, List.of("seed")).cache();
     Settings s = Settings.defaults().with(Map.of("effects.forest.trees", "5", "effects.forest.max_depth", "3",
         "effects.forest.min_runs", "5"));
@@ -185,9 +185,9 @@ class SummariesTest {
       diagnostics.add(diag("S", (String) r[0], 1, "plateau", (Double) r[3], "HEALTHY"));
       runs.add(RowFactory.create(r[0], "S", null, scalaMap(Map.of("lr", r[1], "random_seed", r[2]))));
     }
-    Dataset<Row> perDiagnostic = RunSummary.perDiagnostic(spark.createDataFrame(diagnostics, KeyedUpserts.SCHEMA));
-    Dataset<Row> summary = RunSummary.build(perDiagnostic, spark.createDataFrame(runs, TelemetryWriter.RUNS),
-        spark.createDataFrame(List.<Row>of(), TelemetryWriter.EPOCHS));
+    Dataset<Row> perDiagnostic = RunSummary.perDiagnostic(spark.createDataFrame(diagnostics, OutputTable.DIAGNOSTICS.requiredSchema()));
+    Dataset<Row> summary = RunSummary.build(perDiagnostic, spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
+        spark.createDataFrame(List.<Row>of(), TelemetryContract.schema(TelemetryContract.EPOCHS)));
     List<Row> groups = ExperimentSummary.build(perDiagnostic, summary, List.of("seed", "random_seed"))
         .where(col("config").isNotNull()).collectAsList();
     assertEquals(1, groups.size()); // lr=0.2 has one run: no group

@@ -7,13 +7,15 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
-import io.neuroscope.jobs.nightly.ChangeSet;
-import io.neuroscope.jobs.nightly.Fingerprints;
-import io.neuroscope.jobs.nightly.NightlyState;
 import io.neuroscope.jobs.spark.Elapsed;
+import io.neuroscope.jobs.action.Action;
+import io.neuroscope.jobs.action.Outcome;
+import io.neuroscope.jobs.action.Scope;
+import io.neuroscope.jobs.spark.JobScope;
 import io.neuroscope.jobs.spark.ProgressLog;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.table.KeyedUpserts;
-import io.neuroscope.jobs.telemetry.Quarantine;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.jobs.telemetry.TelemetryContract;
 import io.neuroscope.jobs.telemetry.TensorKey;
@@ -42,18 +44,19 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
- * The diagnostics job: validate the telemetry, set bad rows aside, compute the ten diagnostics for
- * every run and epoch in {@code epochs} (or, incrementally, for what is new or changed since the last
- * run, as {@link NightlyState} tells), and upsert {@code OUTPUT/diagnostics} and {@code OUTPUT/quarantine}.
+ * The diagnostics engine: for the runs and epochs in its {@link Scope}, validated telemetry in, the
+ * ten diagnostics out, upserted into {@code OUTPUT/diagnostics}, with the rows that break the
+ * contract upserted into {@code OUTPUT/quarantine}. It is told what to compute; deciding that (from
+ * fingerprints and state) is the nightly's business. Given an {@link EpochStateSink}, it hands it
+ * the epochs' gradient norms.
  */
-public final class DiagnosticsAction {
+public final class DiagnosticsAction implements Action<DiagnosticsAction.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(DiagnosticsAction.class);
   /** About 4 M values per columnar batch: 64 rows of 65 k floats measured 1.3–1.7× faster than Spark's 4096. */
   private static final long VALUES_PER_BATCH = 4L << 20;
@@ -62,40 +65,75 @@ public final class DiagnosticsAction {
   private static final int PUSHED_RUNS = 2000;
 
   /**
-   * What a run of the job did, for logs, the audit and tests.
+   * What a run of the engine did, for logs, the audit and tests.
    *
+   * @param scope what it was asked to compute (and why)
    * @param runs sound runs in the telemetry
    * @param epochs sound epochs in the telemetry
+   * @param epochsComputed epochs whose tensors were read and all of whose diagnostics were computed
    * @param tensors tensors whose values were read
+   * @param valuesRead tensor values read
    * @param diagnosticsRows rows computed
    * @param diagnosticsChanged rows of those new or changed in the table (all of them when it was created)
-   * @param mode "full" or "incremental"
-   * @param reason why full, or what changed
-   * @param changedRuns the runs computed; null when all were
-   * @param epochsComputed epochs whose tensors were read and all of whose diagnostics were computed
+   * @param quarantined telemetry rows set aside
    */
-  public record Result(long runs, long epochs, long tensors, long valuesRead, long diagnosticsRows,
-      long diagnosticsChanged, long quarantined, String mode, String reason, Set<String> changedRuns, long epochsComputed) {}
+  public record Result(Outcome outcome, Scope scope, long runs, long epochs, long epochsComputed, long tensors,
+      long valuesRead, long diagnosticsRows, long diagnosticsChanged, long quarantined) implements Action.Result {
 
-  private DiagnosticsAction() {}
+    /** Why this scope: everything, or what changed. */
+    public String reason() {
+      return scope.reason();
+    }
 
-  /** Computes everything (the {@code diagnostics} command). */
-  public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings) {
-    return run(spark, telemetry, output, settings, false);
+    /** How many runs were computed. */
+    public long runsComputed() {
+      return scope.runCount(runs);
+    }
+
+    /** A stage that was not run: the output was left as the last run wrote it. */
+    public static Result skipped(Scope scope, long runs, long epochs) {
+      return new Result(Outcome.SKIPPED, scope, runs, epochs, 0, 0, 0, 0, 0, 0);
+    }
   }
 
-  /**
-   * @param incremental compute only the runs and epochs that are new or changed since the last run
-   *     (everything, with a log line saying why, when that cannot be told)
-   */
-  public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings,
-      boolean incremental) {
-    long started = System.nanoTime();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    jsc.setJobGroup("neuroscope-diagnostics", "NeuroScope diagnostics over " + telemetry.source(), false);
-    ValidatedTelemetry v = new ValidatedTelemetry(telemetry);
+  private final ValidatedTelemetry telemetry;
+  private final OutputTables output;
+  private final Settings settings;
+  private final Scope scope;
+  private final EpochStateSink stateSink;
 
-    jsc.setJobDescription("validate telemetry keys");
+  /**
+   * @param stateSink where to hand the epochs' gradient norms, or null when nobody keeps them
+   */
+  public DiagnosticsAction(ValidatedTelemetry telemetry, OutputTables output, Settings settings, Scope scope,
+      EpochStateSink stateSink) {
+    this.telemetry = telemetry;
+    this.output = output;
+    this.settings = settings;
+    this.scope = scope;
+    this.stateSink = stateSink;
+  }
+
+  /** Every run and epoch, nothing recorded (the {@code diagnostics} command, tests). */
+  public static Result runAll(ValidatedTelemetry telemetry, OutputTables output, Settings settings) {
+    return new DiagnosticsAction(telemetry, output, settings, Scope.everything("every run asked for"), null).execute();
+  }
+
+  @Override
+  public Result execute() {
+    long started = System.nanoTime();
+    SparkSession spark = output.spark();
+    Telemetry source = telemetry.telemetry;
+    try (JobScope job = JobScope.open(spark, "neuroscope-diagnostics", "NeuroScope diagnostics over " + source.source())) {
+      return execute(job, spark, source, started);
+    }
+  }
+
+  private Result execute(JobScope job, SparkSession spark, Telemetry source, long started) {
+    ValidatedTelemetry v = telemetry;
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+
+    job.step("validate telemetry keys");
     Map<String, SortedMap<Integer, LayerInfo>> layers = new HashMap<>();
     long setAside = 0; // rows the key rules set aside; the tensor pass adds its own
     for (Row r : v.checkedLayers.select(LAYER_COLUMNS).collectAsList()) {
@@ -116,49 +154,40 @@ public final class DiagnosticsAction {
     long epochCount = epochCounts.getLong(0);
     setAside += shape.getLong(1) + epochCounts.getLong(1);
     LOG.info("Read telemetry from {}: {} runs, {} layers, {} epochs, {} tensor rows ({} tensors set aside by key checks)",
-        telemetry.source(), experiments.size(), layers.values().stream().mapToInt(Map::size).sum(), epochCount,
+        source.source(), experiments.size(), layers.values().stream().mapToInt(Map::size).sum(), epochCount,
         tensorRows, rejected.size());
 
-    String settingsPrint = Fingerprints.ofSettings(settings);
-    boolean fingerprinted = Fingerprints.available(telemetry.tensors());
-    Dataset<Row> fingerprints = fingerprinted
-        ? Fingerprints.of(telemetry, v).persist(StorageLevel.MEMORY_AND_DISK()) : null;
-    jsc.setJobDescription("compare with the state of the last run");
-    ChangeSet changes = !fingerprinted
-        ? ChangeSet.everything("the tensors carry no file metadata to tell changed chunks by (not a file source)")
-        : incremental ? NightlyState.changes(spark, output, fingerprints, settingsPrint)
-        : ChangeSet.everything("every run asked for (the diagnostics command, or nightly --full)");
-    LOG.info("{}: {}", changes.isEverything() ? "Computing every run" : "Computing incrementally", changes.reason());
-    if (changes.isEmpty()) {
-      long quarantined = writeQuarantine(spark, v, null, setAside, output);
-      if (fingerprints != null) fingerprints.unpersist();
-      jsc.clearJobGroup();
+    LOG.info("{}: {}", scope.isEverything() ? "Computing every run" : "Computing incrementally", scope.reason());
+    if (scope.isEmpty()) {
+      long quarantined = writeQuarantine(spark, v, null, setAside);
       LOG.info("Done in {} s: the diagnostics table is up to date", Elapsed.since(started));
-      return new Result(experiments.size(), epochCount, 0, 0, 0, 0, quarantined, "incremental", changes.reason(), Set.of(), 0);
+      return new Result(Outcome.SKIPPED, scope, experiments.size(), epochCount, 0, 0, 0, 0, 0, quarantined);
     }
 
-    String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
-    String previousBatch = spark.conf().get(batchKey);
     double meanValues = shape.isNullAt(2) ? 0 : shape.getDouble(2);
     int batch = (int) Math.max(1, Math.min(4096, VALUES_PER_BATCH / Math.max(1, (long) meanValues)));
-    spark.conf().set(batchKey, batch);
+    job.conf("spark.sql.parquet.columnarReaderBatchSize", Integer.toString(batch));
 
     Diagnostics diagnostics = new Diagnostics(settings);
     Broadcast<Map<String, SortedMap<Integer, LayerInfo>>> layersB = jsc.broadcast(layers);
     Broadcast<Set<TensorKey>> rejectedB = jsc.broadcast(rejected);
     Broadcast<Map<String, String>> experimentsB = jsc.broadcast(experiments);
+    job.onClose(() -> {
+      layersB.destroy();
+      rejectedB.destroy();
+      experimentsB.destroy();
+    });
     LongAccumulator valuesRead = spark.sparkContext().longAccumulator("tensor values read");
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
 
-    jsc.setJobDescription("tensor statistics (one pass over the values)");
-    JavaPairRDD<TensorKey, TensorPartial> partials = TensorPass.run(changedTensors(telemetry.tensors(), changes),
-        TelemetryContract.valuesAreDouble(telemetry.tensors().schema()), layersB, rejectedB, settings, valuesRead, partitions)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    job.step("tensor statistics (one pass over the values)");
+    JavaPairRDD<TensorKey, TensorPartial> partials = job.persist(TensorPass.run(scopedTensors(source.tensors()),
+        TelemetryContract.valuesAreDouble(source.tensors().schema()), layersB, rejectedB, settings, valuesRead,
+        partitions));
     long tensors;
     try (ProgressLog progress = new ProgressLog(spark, LOG, "Tensor statistics", valuesRead)) {
       tensors = partials.count();
     }
-    spark.conf().set(batchKey, previousBatch);
     LOG.info("Tensor statistics: {} tensors, {} values in {} s (columnar batch {} rows)", tensors, valuesRead.value(),
         Elapsed.since(started), batch);
 
@@ -167,7 +196,7 @@ public final class DiagnosticsAction {
         .filter(t -> t._2.stats != null && t._2.problems().isEmpty())
         .mapToPair(t -> new Tuple2<>(t._1.runId(), new RunEvaluator.TensorEntry(t._1.epoch(), t._1.layer(),
             TensorKind.fromColumnValue(t._1.kind()).orElseThrow(), t._2.stats)));
-    JavaPairRDD<String, RunEvaluator.EpochRow> epochs = epochRows(spark, v, changes).javaRDD().mapToPair(r ->
+    JavaPairRDD<String, RunEvaluator.EpochRow> epochs = epochRows(spark, v).javaRDD().mapToPair(r ->
         new Tuple2<>(r.getString(0), new RunEvaluator.EpochRow(r.getInt(1), r.getDouble(2),
             r.isNullAt(3) ? null : r.getDouble(3), !r.isNullAt(4), r.isNullAt(5) ? null : r.getDouble(5))));
     RunEvaluator evaluator = new RunEvaluator(diagnostics);
@@ -180,42 +209,32 @@ public final class DiagnosticsAction {
           layersB.value().get(runId)).iterator();
     });
 
-    jsc.setJobDescription("write diagnostics");
-    Dataset<Row> diagnosticsRows = spark.createDataFrame(rows, KeyedUpserts.SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
+    job.step("write diagnostics");
+    Dataset<Row> diagnosticsRows = job.persist(spark.createDataFrame(rows, OutputTable.DIAGNOSTICS.requiredSchema()));
     long written = diagnosticsRows.count();
-    long changed = KeyedUpserts.upsertDiagnostics(spark, diagnosticsRows, output + "/diagnostics", changes.runs());
-    LOG.info("Diagnostics: {} rows for {} run-epochs, {} written to {}/diagnostics ({} s)", written,
-        changes.isEverything() ? epochCount : changes.epochs(), changed < 0 ? "all" : changed + " new or changed",
-        output, Elapsed.since(started));
+    long changed = KeyedUpserts.upsertDiagnostics(output, diagnosticsRows, scope);
+    LOG.info("Diagnostics: {} rows for {} run-epochs, {} written to {} ({} s)", written, scope.epochCount(epochCount),
+        changed < 0 ? "all" : changed + " new or changed", output.path(OutputTable.DIAGNOSTICS), Elapsed.since(started));
 
-    jsc.setJobDescription("write quarantine");
-    long quarantined = writeQuarantine(spark, v, passQuarantine, setAside, output);
+    job.step("write quarantine");
+    long quarantined = writeQuarantine(spark, v, passQuarantine, setAside);
 
-    jsc.setJobDescription("record the state");
-    if (fingerprints != null) {
-      Dataset<Row> norms = gradientNorms(spark, stats, layersB, changes);
-      NightlyState.record(spark, output, fingerprints, norms, changes, settingsPrint);
-      fingerprints.unpersist();
-    } else {
-      NightlyState.clear(spark, output);
+    if (stateSink != null) {
+      job.step("record the state");
+      stateSink.record(gradientNorms(spark, stats, layersB));
     }
-    diagnosticsRows.unpersist();
-    if (!changes.isEverything()) changes.recompute().unpersist();
-    partials.unpersist();
-    jsc.clearJobGroup();
     LOG.info("Done in {} s", Elapsed.since(started));
-    return new Result(experiments.size(), epochCount, tensors, valuesRead.value(), written, changed < 0 ? written : changed,
-        quarantined,
-        changes.isEverything() ? "full" : "incremental", changes.reason(), changes.runs(),
-        changes.isEverything() ? epochCount : changes.epochs());
+    return new Result(scope.isEverything() ? Outcome.COMPUTED_ALL : Outcome.COMPUTED_CHANGED, scope,
+        experiments.size(), epochCount, scope.epochCount(epochCount), tensors, valuesRead.value(), written,
+        changed < 0 ? written : changed, quarantined);
   }
 
   /**
    * (run_id, epoch, gradient_norm) of the epochs computed: from the tensors' statistics where they
    * were read, from the state where not (an epoch without gradients has none).
    */
-  private static Dataset<Row> gradientNorms(SparkSession spark, JavaPairRDD<String, RunEvaluator.TensorEntry> stats,
-      Broadcast<Map<String, SortedMap<Integer, LayerInfo>>> layers, ChangeSet changes) {
+  private Dataset<Row> gradientNorms(SparkSession spark, JavaPairRDD<String, RunEvaluator.TensorEntry> stats,
+      Broadcast<Map<String, SortedMap<Integer, LayerInfo>>> layers) {
     JavaRDD<Row> computed = stats.filter(t -> t._2.kind() == TensorKind.GRADIENTS)
         .mapToPair(t -> new Tuple2<>(new Tuple2<>(t._1, t._2.epoch()), t._2))
         .groupByKey()
@@ -226,28 +245,28 @@ public final class DiagnosticsAction {
           return RowFactory.create(g._1._1, g._1._2, epoch.globalGradientNorm());
         });
     Dataset<Row> norms = spark.createDataFrame(computed, NORMS);
-    return changes.isEverything() ? norms : norms.unionByName(changes.known());
+    return scope.isEverything() ? norms : norms.unionByName(scope.known());
   }
 
   private static final StructType NORMS = new StructType().add("run_id", DataTypes.StringType, false)
       .add("epoch", DataTypes.IntegerType, false).add("gradient_norm", DataTypes.DoubleType, true);
 
   /** The tensors of the epochs to recompute: all of them, or the changed runs' changed epochs. */
-  private static Dataset<Row> changedTensors(Dataset<Row> tensors, ChangeSet changes) {
-    if (changes.isEverything()) return tensors;
+  private Dataset<Row> scopedTensors(Dataset<Row> tensors) {
+    if (scope.isEverything()) return tensors;
     // A predicate on run_id and epoch reaches the scan, where Delta (file statistics) and Parquet (row-group
     // statistics) skip what cannot hold a changed epoch: appended epochs are in files of their own. Without it
     // every row's values would be decoded, then dropped by the join.
     Column pushed = null;
-    if (changes.epochs() <= PUSHED_EPOCHS) {
-      for (Row r : changes.recompute().collectAsList()) {
+    if (scope.epochCount(-1) <= PUSHED_EPOCHS) {
+      for (Row r : scope.recompute().collectAsList()) {
         Column one = col("run_id").equalTo(r.getString(0)).and(col("epoch").equalTo(r.getInt(1)));
         pushed = pushed == null ? one : pushed.or(one);
       }
-    } else if (changes.runs().size() <= PUSHED_RUNS) {
-      pushed = col("run_id").isin(changes.runs().toArray());
+    } else if (scope.runs().size() <= PUSHED_RUNS) {
+      pushed = col("run_id").isin(scope.runs().toArray());
     }
-    return (pushed == null ? tensors : tensors.where(pushed)).join(broadcast(changes.recompute()),
+    return (pushed == null ? tensors : tensors.where(pushed)).join(broadcast(scope.recompute()),
         scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("run_id", "epoch")).toSeq(), "left_semi");
   }
 
@@ -255,31 +274,30 @@ public final class DiagnosticsAction {
    * (run_id, epoch, train_loss, val_loss, known, gradient_norm): every sound epoch, or every epoch of
    * the changed runs, those not recomputed marked known with their stored gradient norm.
    */
-  private static Dataset<Row> epochRows(SparkSession spark, ValidatedTelemetry v, ChangeSet changes) {
+  private Dataset<Row> epochRows(SparkSession spark, ValidatedTelemetry v) {
     Dataset<Row> epochs = v.epochs.select("run_id", "epoch", "train_loss", "val_loss");
-    if (changes.isEverything()) {
+    if (scope.isEverything()) {
       return epochs.withColumn("known", lit(null).cast("boolean")).withColumn("gradient_norm", lit(null).cast("double"));
     }
-    Dataset<Row> runs = spark.createDataset(java.util.List.copyOf(changes.runs()), Encoders.STRING()).toDF("run_id");
+    Dataset<Row> runs = spark.createDataset(java.util.List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id");
     return epochs.join(broadcast(runs), "run_id")
-        .join(changes.known().withColumn("known", lit(true)),
+        .join(scope.known().withColumn("known", lit(true)),
             scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("run_id", "epoch")).toSeq(), "left")
         .select("run_id", "epoch", "train_loss", "val_loss", "known", "gradient_norm");
   }
 
   /** Upserts the rows set aside (by the key rules, and by the tensor pass when given); returns how many. */
-  private static long writeQuarantine(SparkSession spark, ValidatedTelemetry v, JavaRDD<Row> passQuarantine, long setAside,
-      String output) {
+  private long writeQuarantine(SparkSession spark, ValidatedTelemetry v, JavaRDD<Row> passQuarantine, long setAside) {
     long quarantined = setAside + (passQuarantine == null ? 0 : passQuarantine.count());
     if (quarantined == 0) {
       LOG.info("No telemetry row breaks the contract; nothing quarantined");
       return 0;
     }
     Dataset<Row> quarantine = passQuarantine == null ? v.quarantine
-        : v.quarantine.unionByName(spark.createDataFrame(passQuarantine, Quarantine.SCHEMA));
-    KeyedUpserts.upsertQuarantine(spark, quarantine, output + "/quarantine");
-    LOG.warn("Quarantined {} telemetry rows that break the contract; see {}/quarantine (table, run_id, reason, row)",
-        quarantined, output);
+        : v.quarantine.unionByName(spark.createDataFrame(passQuarantine, OutputTable.QUARANTINE.requiredSchema()));
+    KeyedUpserts.upsertQuarantine(output, quarantine);
+    LOG.warn("Quarantined {} telemetry rows that break the contract; see {} (table, run_id, reason, row)",
+        quarantined, output.path(OutputTable.QUARANTINE));
     return quarantined;
   }
 

@@ -1,6 +1,5 @@
 package io.neuroscope.jobs.diagnostics;
 
-import io.neuroscope.jobs.nightly.NightlyState;
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.EpochTensors;
 import io.neuroscope.diagnostics.Finding;
@@ -24,7 +23,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * One run's diagnostics rows: every epoch in {@code epochs}, its tensors' findings and its history's.
  * An epoch already computed by an earlier run ({@link EpochRow#known}) has its tensors' findings in
  * the table already: it gets only its history's findings, which epochs before it can change, and
- * brings its gradient norm from {@link NightlyState} instead of its tensors.
+ * brings its gradient norm from the recorded state instead of its tensors.
  */
 public final class RunEvaluator implements Serializable {
   /** A row of {@code epochs}; {@code known} with the epoch's stored gradient norm where it is not recomputed. */

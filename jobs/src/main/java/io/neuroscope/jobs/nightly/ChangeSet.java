@@ -1,33 +1,25 @@
 package io.neuroscope.jobs.nightly;
 
+import io.neuroscope.jobs.action.Scope;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * What a diagnostics run computes: everything (with the reason), or the runs whose telemetry is new
- * or changed since the last run, as {@link NightlyState} found them.
+ * What the telemetry's fingerprints, compared with {@link NightlyState}, say to compute: a
+ * {@link Scope} for the engine (everything with the reason, or the changed runs' epochs), and the
+ * epochs that are gone, for the state.
  *
- * @param reason why everything is computed, or what changed, for the log and the audit
- * @param runs the changed runs; null when everything is computed
- * @param recompute (run_id, epoch): the epochs whose tensors are read and all of whose diagnostics are computed
- * @param known (run_id, epoch, gradient_norm): the other epochs of the changed runs, whose history
- *     diagnostics alone are computed again
- * @param removed (run_id, epoch): epochs of the changed runs that are no longer in the telemetry
- * @param epochs the number of rows of {@code recompute}
+ * @param removed (run_id, epoch): epochs of the changed runs that are no longer in the telemetry; null
+ *     when everything is computed
  */
-public record ChangeSet(String reason, Set<String> runs, Dataset<Row> recompute, Dataset<Row> known, Dataset<Row> removed,
-    long epochs) {
+record ChangeSet(Scope scope, Dataset<Row> removed) {
 
-  public static ChangeSet everything(String reason) {
-    return new ChangeSet(reason, null, null, null, null, -1);
+  static ChangeSet everything(String reason) {
+    return new ChangeSet(Scope.everything(reason), null);
   }
 
-  public boolean isEverything() {
-    return runs == null;
-  }
-
-  public boolean isEmpty() {
-    return runs != null && runs.isEmpty();
+  static ChangeSet nothing(String reason) {
+    return new ChangeSet(Scope.runs(reason, Set.of()), null);
   }
 }

@@ -1,16 +1,23 @@
 package io.neuroscope.jobs.nightly;
 
+import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.action.Action;
+import io.neuroscope.jobs.action.Outcome;
+import io.neuroscope.jobs.action.Scope;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.spark.Elapsed;
+import io.neuroscope.jobs.spark.JobScope;
 import io.neuroscope.jobs.summary.SummariesAction;
 import io.neuroscope.jobs.table.CatalogViews;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.Telemetry;
-import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.telemetry.TelemetrySource;
+import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,82 +25,57 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The nightly job: the diagnostics (incremental: only what is new or changed since the last run),
- * then the summaries and the hyperparameter effects, refreshed for the runs that changed, then the
- * catalog registration, each stage logged with its counts and time, and the whole run recorded in
- * {@code OUTPUT/nightly_audit}, failed or not.
+ * The nightly job: read and validate the telemetry, then the diagnostics (incremental: only what is
+ * new or changed since the last run, as {@link DiagnosticsStage} tells), then the summaries and the
+ * hyperparameter effects, refreshed for the runs that changed, then the catalog registration, each
+ * stage logged with its counts and time, and the whole run recorded in {@code OUTPUT/nightly_audit},
+ * failed or not: from the telemetry's reading on, every failure is audited.
  */
-public final class NightlyAction {
+public final class NightlyAction implements Action<NightlyAction.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(NightlyAction.class);
 
-  public record Result(String jobId, DiagnosticsAction.Result diagnostics, SummariesAction.Result summaries,
-      List<String> registered, double seconds) {}
+  /**
+   * @param jobId this run's id in the audit
+   * @param registered the tables and views registered in the catalog database
+   */
+  public record Result(String jobId, Outcome outcome, DiagnosticsAction.Result diagnostics,
+      SummariesAction.Result summaries, List<String> registered, double seconds) implements Action.Result {}
 
-  private NightlyAction() {}
-
-  /** An incremental run. */
-  public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings) {
-    return run(spark, telemetry, output, settings, true);
-  }
+  private final SparkSession spark;
+  private final TelemetrySource source;
+  private final OutputTables output;
+  private final Settings settings;
+  private final boolean incremental;
 
   /** @param incremental false to compute every run again (the {@code --full} option) */
-  public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings,
+  public NightlyAction(SparkSession spark, TelemetrySource source, OutputTables output, Settings settings,
       boolean incremental) {
+    this.spark = spark;
+    this.source = source;
+    this.output = output;
+    this.settings = settings;
+    this.incremental = incremental;
+  }
+
+  @Override
+  public Result execute() {
     long started = System.nanoTime();
     Instant startedAt = Instant.now();
     String jobId = UUID.randomUUID().toString();
-    Map<String, Long> inputVersions = telemetry.versions(spark);
-    String inputFingerprint = telemetry.fingerprint(spark, inputVersions);
     String allSettings = Fingerprints.ofAllSettings(settings);
-    LOG.info("Nightly {} over {} ({}) into {}", jobId, telemetry.source(), inputFingerprint, output);
-    DiagnosticsAction.Result d = null;
-    SummariesAction.Result s = null;
-    try {
-      Optional<Row> last = NightlyAudit.lastSucceeded(spark, output);
-      // other summary or effects settings than the last run's: every run's summary is computed again
-      boolean sameSettings = last.isPresent() && allSettings.equals(last.get().getAs("settings"));
-      if (incremental && sameSettings && NightlyAudit.leftAsIs(spark, output, last.get(), inputFingerprint)) {
-        // the cheapest check first: same table versions (or Parquet file listings), same settings, output untouched
-        String reason = "the telemetry and the output are as the last successful run (" + last.get().getAs("job_id")
-            + ") left them";
-        LOG.info("Nightly stages 1-2/3 skipped: {}", reason);
-        d = new DiagnosticsAction.Result(last.get().getAs("runs_read"), last.get().getAs("epochs_read"), 0, 0, 0, 0, 0,
-            "incremental", reason, Set.of(), 0);
-        s = new SummariesAction.Result(0, 0, 0, 0, 0);
-      } else {
-        LOG.info("Nightly stage 1/3: diagnostics");
-        d = DiagnosticsAction.run(spark, telemetry, output, settings, incremental);
-        LOG.info("Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "
-                + "{} diagnostics rows computed, {} new or changed, {} quarantined ({} s)",
-            d.mode(), d.reason(), d.runs(), d.epochs(), d.epochsComputed(), d.tensors(), d.diagnosticsRows(),
-            d.diagnosticsChanged(), d.quarantined(), Elapsed.since(started));
-        long summariesStarted = System.nanoTime();
-        LOG.info("Nightly stage 2/3: run and experiment summaries, then hyperparameter effects{}",
-            sameSettings ? "" : " (for every run: the settings differ from the last successful run's, or there is none)");
-        s = SummariesAction.run(spark, telemetry, output, settings, sameSettings ? d.changedRuns() : null);
-        LOG.info("Nightly stage 2/3 done: {} runs summarized, {} experiment rows, {} effect rows ({} s)",
-            s.runs(), s.experimentRows(), s.effectRows(), Elapsed.since(summariesStarted));
-      }
-      String database = settings.string("catalog.database");
-      List<String> registered = List.of();
-      if (!database.isEmpty()) {
-        long catalogStarted = System.nanoTime();
-        registered = CatalogViews.registerInCatalog(spark, output, database);
-        LOG.info("Nightly stage 3/3 done: {} registered in database {} ({} s)", registered, database,
-            Elapsed.since(catalogStarted));
-      } else {
-        LOG.info("Nightly stage 3/3 skipped: catalog.database is empty");
-      }
-      NightlyAudit.append(spark, output, jobId, startedAt, telemetry, inputVersions, inputFingerprint, allSettings, d, s,
-          null);
-      double total = (System.nanoTime() - started) / 1e9;
-      LOG.info("Nightly {} done in {} s; recorded in {}/{}", jobId, Elapsed.seconds(total), output,
-          NightlyAudit.TABLE);
-      return new Result(jobId, d, s, registered, total);
+    LOG.info("Nightly {} over {} into {}", jobId, source, output);
+    Audited audited = new Audited();
+    try (JobScope job = JobScope.open(spark, "neuroscope-nightly", "NeuroScope nightly " + jobId)) {
+      Result result = run(job, audited, jobId, allSettings, started);
+      NightlyAudit.append(output, jobId, startedAt, source, audited.inputVersions, audited.inputFingerprint,
+          allSettings, audited.diagnostics, audited.summaries, null);
+      LOG.info("Nightly {} done in {} s; recorded in {}", jobId, Elapsed.seconds(result.seconds()),
+          output.path(OutputTable.NIGHTLY_AUDIT));
+      return result;
     } catch (Exception | Error e) { // Exception: Delta throws IOExceptions undeclared
       try {
-        NightlyAudit.append(spark, output, jobId, startedAt, telemetry, inputVersions, inputFingerprint, allSettings, d,
-            s, e);
+        NightlyAudit.append(output, jobId, startedAt, source, audited.inputVersions, audited.inputFingerprint,
+            allSettings, audited.diagnostics, audited.summaries, e);
       } catch (RuntimeException auditFailed) {
         e.addSuppressed(auditFailed);
       }
@@ -101,4 +83,67 @@ public final class NightlyAction {
     }
   }
 
+  /** What the audit row records, filled in as the stages go. */
+  private static final class Audited {
+    Map<String, Long> inputVersions = Map.of();
+    String inputFingerprint;
+    DiagnosticsAction.Result diagnostics;
+    SummariesAction.Result summaries;
+  }
+
+  private Result run(JobScope job, Audited audited, String jobId, String allSettings, long started) {
+    job.step("read the telemetry");
+    Telemetry telemetry = source.read(spark);
+    audited.inputVersions = telemetry.versions(spark);
+    audited.inputFingerprint = telemetry.fingerprint(spark, audited.inputVersions);
+    LOG.info("Nightly {}: telemetry {} ({})", jobId, source, audited.inputFingerprint);
+    Optional<Row> last = NightlyAudit.lastSucceeded(output);
+    // other summary or effects settings than the last run's: every run's summary is computed again
+    boolean sameSettings = last.isPresent() && allSettings.equals(last.get().getAs("settings"));
+    Outcome outcome;
+    if (incremental && sameSettings && NightlyAudit.leftAsIs(output, last.get(), audited.inputFingerprint)) {
+      // the cheapest check first: same table versions (or Parquet file listings), same settings, output untouched
+      String reason = "the telemetry and the output are as the last successful run (" + last.get().getAs("job_id")
+          + ") left them";
+      LOG.info("Nightly stages 1-2/3 skipped: {}", reason);
+      audited.diagnostics = DiagnosticsAction.Result.skipped(Scope.runs(reason, java.util.Set.of()),
+          last.get().getAs("runs_read"), last.get().getAs("epochs_read"));
+      audited.summaries = SummariesAction.Result.skipped();
+      outcome = Outcome.SKIPPED;
+    } else {
+      ValidatedTelemetry validated = new ValidatedTelemetry(telemetry);
+      job.onClose(validated::close);
+      LOG.info("Nightly stage 1/3: diagnostics");
+      DiagnosticsAction.Result d = DiagnosticsStage.run(job, validated, output, settings, incremental);
+      audited.diagnostics = d;
+      LOG.info("Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "
+              + "{} diagnostics rows computed, {} new or changed, {} quarantined ({} s)",
+          d.outcome(), d.reason(), d.runs(), d.epochs(), d.epochsComputed(), d.tensors(), d.diagnosticsRows(),
+          d.diagnosticsChanged(), d.quarantined(), Elapsed.since(started));
+      long summariesStarted = System.nanoTime();
+      LOG.info("Nightly stage 2/3: run and experiment summaries, then hyperparameter effects{}",
+          sameSettings ? "" : " (for every run: the settings differ from the last successful run's, or there is none)");
+      Scope runs = !sameSettings
+          ? Scope.everything("the summary settings differ from the last successful run's, or there is none")
+          : d.scope().isEverything() ? d.scope() : Scope.runs(d.reason(), d.scope().runs());
+      SummariesAction.Result s = new SummariesAction(validated, output, settings, runs).execute();
+      audited.summaries = s;
+      LOG.info("Nightly stage 2/3 done: {} runs summarized, {} experiment rows, {} effect rows ({} s)",
+          s.runs(), s.experimentRows(), s.effectRows(), Elapsed.since(summariesStarted));
+      outcome = d.outcome();
+    }
+    String database = settings.string("catalog.database");
+    List<String> registered = List.of();
+    if (!database.isEmpty()) {
+      long catalogStarted = System.nanoTime();
+      job.step("register the tables in the catalog");
+      registered = CatalogViews.registerInCatalog(output, database);
+      LOG.info("Nightly stage 3/3 done: {} registered in database {} ({} s)", registered, database,
+          Elapsed.since(catalogStarted));
+    } else {
+      LOG.info("Nightly stage 3/3 skipped: catalog.database is empty");
+    }
+    return new Result(jobId, outcome, audited.diagnostics, audited.summaries, registered,
+        (System.nanoTime() - started) / 1e9);
+  }
 }

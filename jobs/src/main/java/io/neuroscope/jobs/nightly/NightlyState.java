@@ -10,7 +10,10 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.jobs.table.DeltaCommits;
-import io.delta.tables.DeltaTable;
+import io.neuroscope.jobs.action.Scope;
+import io.neuroscope.jobs.spark.JobScope;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +22,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -30,22 +32,20 @@ import scala.jdk.javaapi.CollectionConverters;
  * the two leaves the state behind the table, and the next run computes those epochs again, to the
  * same rows.
  */
-public final class NightlyState {
-  public static final String TABLE = "nightly_state";
-
+final class NightlyState {
   private NightlyState() {}
 
   /**
    * Compares the telemetry's fingerprints with the state: what changed, or everything with the
    * reason (no state yet, or other settings).
    */
-  public static ChangeSet changes(SparkSession spark, String output, Dataset<Row> current, String settings) {
-    String path = output + "/" + TABLE;
-    if (!DeltaTable.isDeltaTable(spark, path)) return ChangeSet.everything("no state at " + path + " yet");
-    if (!DeltaTable.isDeltaTable(spark, output + "/diagnostics")) {
-      return ChangeSet.everything("no diagnostics table at " + output + "/diagnostics");
+  static ChangeSet changes(JobScope job, OutputTables output, Dataset<Row> current, String settings) {
+    String path = output.path(OutputTable.NIGHTLY_STATE);
+    if (!output.exists(OutputTable.NIGHTLY_STATE)) return ChangeSet.everything("no state at " + path + " yet");
+    if (!output.exists(OutputTable.DIAGNOSTICS)) {
+      return ChangeSet.everything("no diagnostics table at " + output.path(OutputTable.DIAGNOSTICS));
     }
-    Dataset<Row> state = spark.read().format("delta").load(path);
+    Dataset<Row> state = output.read(OutputTable.NIGHTLY_STATE);
     List<String> seen = state.select("settings").distinct().as(Encoders.STRING()).collectAsList();
     if (seen.isEmpty()) return ChangeSet.everything("the state at " + path + " is empty");
     if (!seen.equals(List.of(settings))) {
@@ -63,20 +63,20 @@ public final class NightlyState {
         .groupBy("run_id").agg(max(when(col("epoch").isNull(), lit(true)).otherwise(lit(false))).as("whole"));
     Set<String> runs = new HashSet<>();
     for (Row r : changedRuns.collectAsList()) runs.add(r.getString(0));
-    if (runs.isEmpty()) return new ChangeSet("nothing new or changed since the last run", Set.of(), null, null, null, 0);
+    if (runs.isEmpty()) return ChangeSet.nothing("nothing new or changed since the last run");
 
     Dataset<Row> ofChanged = joined.where(col("epoch").isNotNull())
         .join(broadcast(changedRuns), "run_id");
-    Dataset<Row> recompute = ofChanged.where(col("now").isNotNull()
+    Dataset<Row> recompute = job.persist(ofChanged.where(col("now").isNotNull()
             .and(col("whole").or(not(col("now").eqNullSafe(col("was"))))))
-        .select("run_id", "epoch").persist(StorageLevel.MEMORY_AND_DISK());
+        .select("run_id", "epoch"));
     Dataset<Row> known = ofChanged.where(col("now").isNotNull().and(not(col("whole")))
             .and(col("now").eqNullSafe(col("was"))))
         .select("run_id", "epoch", "gradient_norm");
     Dataset<Row> removed = ofChanged.where(col("now").isNull()).select("run_id", "epoch");
     long epochs = recompute.count();
-    return new ChangeSet(runs.size() + " runs new or changed, " + epochs + " epochs to compute", Set.copyOf(runs),
-        recompute, known, removed, epochs);
+    return new ChangeSet(Scope.epochs(runs.size() + " runs new or changed, " + epochs + " epochs to compute", runs,
+        recompute, known, epochs), removed);
   }
 
   /**
@@ -85,15 +85,17 @@ public final class NightlyState {
    *
    * @param norms (run_id, epoch, gradient_norm) of every epoch computed
    */
-  public static void record(SparkSession spark, String output, Dataset<Row> current, Dataset<Row> norms, ChangeSet changes,
+  static void record(OutputTables output, Dataset<Row> current, Dataset<Row> norms, ChangeSet changes,
       String settings) {
-    String path = output + "/" + TABLE;
-    Dataset<Row> computed = changes.isEverything() ? current
-        : current.join(broadcast(spark.createDataset(List.copyOf(changes.runs()), Encoders.STRING()).toDF("run_id")),
+    SparkSession spark = output.spark();
+    String path = output.path(OutputTable.NIGHTLY_STATE);
+    Scope scope = changes.scope();
+    Dataset<Row> computed = scope.isEverything() ? current
+        : current.join(broadcast(spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id")),
             "run_id");
     Dataset<Row> rows = computed.join(norms, CollectionConverters.asScala(List.of("run_id", "epoch")).toSeq(), "left")
         .select(col("run_id"), col("epoch"), col("fingerprint"), col("gradient_norm"), lit(settings).as("settings"));
-    if (changes.isEverything()) {
+    if (scope.isEverything()) {
       DeltaCommits.retry("write " + path, () -> {
         rows.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
       });
@@ -105,8 +107,8 @@ public final class NightlyState {
     Map<String, String> values = Map.of("run_id", "s.run_id", "epoch", "s.epoch", "fingerprint", "s.fingerprint",
         "gradient_norm", "s.gradient_norm", "settings", "s.settings");
     DeltaCommits.retry("merge into " + path, () -> {
-      DeltaTable.forPath(spark, path).as("t")
-          .merge(source.as("s"), "t.run_id = s.run_id AND t.epoch <=> s.epoch")
+      output.delta(OutputTable.NIGHTLY_STATE).as("t")
+          .merge(source.as("s"), OutputTable.NIGHTLY_STATE.mergeCondition())
           .whenMatched("s.removed").delete()
           .whenMatched().updateExpr(values)
           .whenNotMatched("NOT s.removed").insertExpr(values)
@@ -115,10 +117,9 @@ public final class NightlyState {
   }
 
   /** Empties the state, so that the next nightly run computes everything. */
-  public static void clear(SparkSession spark, String output) {
-    String path = output + "/" + TABLE;
-    if (DeltaTable.isDeltaTable(spark, path)) DeltaCommits.retry("clear " + path, () -> {
-      DeltaTable.forPath(spark, path).delete();
+  static void clear(OutputTables output) {
+    if (output.exists(OutputTable.NIGHTLY_STATE)) DeltaCommits.retry("clear " + output.path(OutputTable.NIGHTLY_STATE), () -> {
+      output.delta(OutputTable.NIGHTLY_STATE).delete();
     });
   }
 }

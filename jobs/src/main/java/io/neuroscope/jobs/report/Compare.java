@@ -13,7 +13,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import io.neuroscope.jobs.error.NeuroScopeErrors;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
 
 /**
  * {@code bin/neuroscope compare}: runs side by side, from {@code run_summary} and the network-level
@@ -26,8 +28,8 @@ public final class Compare {
 
   private Compare() {}
 
-  public static void print(SparkSession spark, String output, List<String> runIds, String experiment, PrintStream out) {
-    Dataset<Row> summary = table(spark, output, "run_summary");
+  public static void print(OutputTables output, List<String> runIds, String experiment, PrintStream out) {
+    Dataset<Row> summary = table(output, OutputTable.RUN_SUMMARY);
     Dataset<Row> chosen = experiment != null
         ? summary.where(col("experiment").equalTo(experiment))
         : summary.where(col("run_id").isin(runIds.toArray()));
@@ -35,13 +37,13 @@ public final class Compare {
     List<Row> rows = chosen.orderBy(org.apache.spark.sql.functions.size(col("critical_diagnostics")).desc(),
         org.apache.spark.sql.functions.size(col("warning_diagnostics")).desc(), col("run_id")).collectAsList();
     if (experiment != null && rows.isEmpty()) {
-      throw new IllegalArgumentException("no runs of experiment '" + experiment + "' in " + output + "/run_summary");
+      throw NeuroScopeErrors.noSuchRuns("runs of experiment '" + experiment + "'", output.path(OutputTable.RUN_SUMMARY));
     }
     if (experiment == null) {
       TreeSet<String> missing = new TreeSet<>(runIds);
       rows.forEach(r -> missing.remove(r.<String>getAs("run_id")));
       if (!missing.isEmpty()) {
-        throw new IllegalArgumentException("no run " + String.join(", ", missing) + " in " + output + "/run_summary");
+        throw NeuroScopeErrors.noSuchRuns("run " + String.join(", ", missing), output.path(OutputTable.RUN_SUMMARY));
       }
       Map<String, Row> byId = new LinkedHashMap<>();
       rows.forEach(r -> byId.put(r.getAs("run_id"), r));
@@ -89,7 +91,7 @@ public final class Compare {
     if (!same.isEmpty()) out.println("  same in all: " + String.join(", ", same));
     out.println();
 
-    Map<String, Map<String, StringBuilder>> ranges = statusRanges(spark, output, ids);
+    Map<String, Map<String, StringBuilder>> ranges = statusRanges(output, ids);
     List<List<String>> diag = new ArrayList<>();
     diag.add(header("status by epoch", ids));
     for (String d : Diagnostics.names()) {
@@ -105,11 +107,11 @@ public final class Compare {
   }
 
   /** Per run and diagnostic, the statuses of its epochs run-length encoded: "H1-4 W5-9 C10". */
-  private static Map<String, Map<String, StringBuilder>> statusRanges(SparkSession spark, String output,
+  private static Map<String, Map<String, StringBuilder>> statusRanges(OutputTables output,
       List<String> ids) {
     Map<String, Map<String, StringBuilder>> out = new TreeMap<>();
     Map<String, String[]> open = new TreeMap<>(); // run+diagnostic -> {letter, first, last}
-    List<Row> rows = table(spark, output, "diagnostics")
+    List<Row> rows = table(output, OutputTable.DIAGNOSTICS)
         .where(col("layer").isNull().and(col("run_id").isin(ids.toArray())))
         .select("run_id", "diagnostic", "epoch", "status").orderBy("run_id", "diagnostic", "epoch").collectAsList();
     for (Row r : rows) {
@@ -142,13 +144,9 @@ public final class Compare {
     if (!range[1].equals(range[2])) b.append('-').append(range[2]);
   }
 
-  private static Dataset<Row> table(SparkSession spark, String output, String name) {
-    String path = output.replaceAll("/+$", "") + "/" + name;
-    if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
-      throw new IllegalArgumentException("no " + name + " table at " + path
-          + " (run bin/neuroscope nightly, or summaries after diagnostics, first)");
-    }
-    return spark.read().format("delta").load(path);
+  private static Dataset<Row> table(OutputTables output, OutputTable t) {
+    return output.readIfExists(t).orElseThrow(() -> NeuroScopeErrors.missingOutputTable(t.tableName(), output.path(t),
+        "run bin/neuroscope nightly, or summaries after diagnostics, first"));
   }
 
   private static List<String> header(String first, List<String> ids) {

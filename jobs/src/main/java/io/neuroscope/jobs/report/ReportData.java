@@ -9,7 +9,11 @@ import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.jobs.spark.Elapsed;
+import io.neuroscope.jobs.error.NeuroScopeErrors;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.table.TableFolders;
+import io.neuroscope.jobs.telemetry.TelemetryContract;
 import io.neuroscope.jobs.summary.RunSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -102,15 +106,16 @@ public final class ReportData {
   }
 
   static ReportData read(SparkSession spark, String output, String telemetry, HtmlReport.Options options) {
-    Dataset<Row> diagnostics = table(spark, output, "diagnostics", false)
-        .orElseThrow(() -> new IllegalArgumentException("no diagnostics table at " + TableFolders.join(output, "diagnostics")
-            + " (run bin/neuroscope nightly or diagnostics first)"))
+    OutputTables out = OutputTables.at(spark, output);
+    Dataset<Row> diagnostics = out.readIfExists(OutputTable.DIAGNOSTICS)
+        .orElseThrow(() -> NeuroScopeErrors.missingOutputTable("diagnostics", out.path(OutputTable.DIAGNOSTICS),
+            "run bin/neuroscope nightly or diagnostics first"))
         .select(col("experiment"), col("run_id"), col("epoch"), col("layer"), col("diagnostic"), col("value"),
             RunSummary.severity(col("status")).as("rank"))
         .persist(StorageLevel.MEMORY_AND_DISK()); // read by five queries below
-    Optional<Dataset<Row>> summary = table(spark, output, "run_summary", false);
-    Optional<Dataset<Row>> epochs = telemetry == null ? Optional.empty() : table(spark, telemetry, "epochs", true);
-    Optional<Dataset<Row>> runsTable = telemetry == null ? Optional.empty() : table(spark, telemetry, "runs", true);
+    Optional<Dataset<Row>> summary = out.readIfExists(OutputTable.RUN_SUMMARY);
+    Optional<Dataset<Row>> epochs = telemetry == null ? Optional.empty() : telemetryTable(spark, telemetry, TelemetryContract.EPOCHS);
+    Optional<Dataset<Row>> runsTable = telemetry == null ? Optional.empty() : telemetryTable(spark, telemetry, TelemetryContract.RUNS);
 
     long started = System.nanoTime();
     List<RunHealth> runs = runHealth(diagnostics, summary, epochs, runsTable);
@@ -124,7 +129,7 @@ public final class ReportData {
     Map<String, List<LayerMap>> layerMaps = layerMaps(diagnostics, options.layerRuns());
     LOG.info("Report: layer maps of {} diagnostics read ({} s)", layerMaps.size(), Elapsed.since(step));
     step = System.nanoTime();
-    Optional<Dataset<Row>> effectsTable = table(spark, output, "hyperparameter_effects", false);
+    Optional<Dataset<Row>> effectsTable = out.readIfExists(OutputTable.HYPERPARAMETER_EFFECTS);
     List<Effect> effects = effectsTable.map(ReportData::effects).orElse(List.of());
     LOG.info("Report: {} effects read ({} s); all read in {} s", effects.size(), Elapsed.since(step), Elapsed.since(started));
     diagnostics.unpersist();
@@ -280,7 +285,8 @@ public final class ReportData {
   }
 
   /** The table {@code root/name} ({@link TableFolders#read}); Parquet too where {@code parquetToo} (telemetry). */
-  static Optional<Dataset<Row>> table(SparkSession spark, String root, String name, boolean parquetToo) {
-    return TableFolders.read(spark, TableFolders.join(root, name), parquetToo);
+  /** A telemetry table under {@code root}, Delta or Parquet, if it is there (the report's loss curves are optional). */
+  private static Optional<Dataset<Row>> telemetryTable(SparkSession spark, String root, String name) {
+    return TableFolders.read(spark, TableFolders.join(root, name), true);
   }
 }

@@ -1,16 +1,19 @@
 package io.neuroscope.jobs.summary;
 
 import io.neuroscope.jobs.spark.Elapsed;
+import io.neuroscope.jobs.action.Action;
+import io.neuroscope.jobs.error.NeuroScopeErrors;
+import io.neuroscope.jobs.action.Outcome;
+import io.neuroscope.jobs.action.Scope;
+import io.neuroscope.jobs.spark.JobScope;
 import io.neuroscope.jobs.table.DeltaCommits;
-import io.neuroscope.jobs.telemetry.Telemetry;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
-import io.delta.tables.DeltaTable;
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Settings;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -28,91 +31,106 @@ import org.slf4j.LoggerFactory;
  * only the changed runs' {@code run_summary} rows are computed and merged; the other two tables,
  * which compare runs, are computed again from the whole {@code run_summary}.
  */
-public final class SummariesAction {
+public final class SummariesAction implements Action<SummariesAction.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(SummariesAction.class);
-  public static final List<String> TABLES = List.of("run_summary", "experiment_summary", "hyperparameter_effects");
-
-  public record Result(long runs, long experimentRows, long effectRows, double summarySeconds, double effectSeconds) {}
-
-  private SummariesAction() {}
-
-  public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings) {
-    return run(spark, telemetry, output, settings, null);
-  }
 
   /**
-   * @param changedRuns the runs whose diagnostics or params changed since the tables were written, or
-   *     null to compute every run's summary; with none changed and the tables there, nothing is done
+   * @param runs run_summary rows computed (all of them, or the changed runs')
+   * @param experimentRows experiment_summary rows
+   * @param effectRows hyperparameter_effects rows
    */
-  public static Result run(SparkSession spark, Telemetry telemetry, String output, Settings settings,
-      Set<String> changedRuns) {
-    boolean tablesThere = TABLES.stream().allMatch(t -> DeltaTable.isDeltaTable(spark, output + "/" + t));
-    Set<String> changed = tablesThere ? changedRuns : null;
-    if (changed != null && changed.isEmpty()) {
-      LOG.info("Summaries: no run changed; {} left as they are", TABLES);
-      return new Result(0, 0, 0, 0, 0);
-    }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    jsc.setJobGroup("neuroscope-summaries", "NeuroScope summaries and effects for " + output, false);
-    long started = System.nanoTime();
-    String diagnosticsPath = output + "/diagnostics";
-    if (!DeltaTable.isDeltaTable(spark, diagnosticsPath)) {
-      throw new IllegalArgumentException("no diagnostics table at " + diagnosticsPath
-          + " (run bin/neuroscope diagnostics or nightly first)");
-    }
-    Dataset<Row> diagnostics = spark.read().format("delta").load(diagnosticsPath);
-    ValidatedTelemetry v = new ValidatedTelemetry(telemetry);
-    LOG.info("Summaries: reading {} and the telemetry's runs and epochs from {}", diagnosticsPath, telemetry.source());
-    Dataset<Row> runs = v.checkedRuns.where(functions.col("reason").isNull());
+  public record Result(Outcome outcome, long runs, long experimentRows, long effectRows, double summarySeconds,
+      double effectSeconds) implements Action.Result {
 
-    jsc.setJobDescription("run_summary");
-    Dataset<Row> perDiagnostic;
-    Dataset<Row> runSummary;
-    long runCount;
-    if (changed == null) {
-      perDiagnostic = RunSummary.perDiagnostic(diagnostics).persist(StorageLevel.MEMORY_AND_DISK());
-      runSummary = RunSummary.build(perDiagnostic, runs, v.epochs).persist(StorageLevel.MEMORY_AND_DISK());
-      runCount = write(runSummary, output + "/run_summary");
-    } else {
-      Dataset<Row> only = functions.broadcast(spark.createDataset(List.copyOf(changed), Encoders.STRING()).toDF("run_id"));
-      Dataset<Row> changedDiagnostics = RunSummary.perDiagnostic(diagnostics.join(only, "run_id"));
-      runCount = merge(RunSummary.build(changedDiagnostics, runs.join(only, "run_id"), v.epochs.join(only, "run_id")),
-          output + "/run_summary");
-      runSummary = spark.read().format("delta").load(output + "/run_summary").persist(StorageLevel.MEMORY_AND_DISK());
-      perDiagnostic = unpivot(runSummary).persist(StorageLevel.MEMORY_AND_DISK());
+    /** Nothing changed: the tables were left as they were. */
+    public static Result skipped() {
+      return new Result(Outcome.SKIPPED, 0, 0, 0, 0, 0);
     }
-    try {
-      jsc.setJobDescription("experiment_summary");
+  }
+
+  private final ValidatedTelemetry telemetry;
+  private final OutputTables output;
+  private final Settings settings;
+  private final Scope scope;
+
+  /**
+   * @param scope every run, or the runs whose diagnostics or params changed since the tables were
+   *     written; with none changed and the tables there, nothing is done
+   */
+  public SummariesAction(ValidatedTelemetry telemetry, OutputTables output, Settings settings, Scope scope) {
+    this.telemetry = telemetry;
+    this.output = output;
+    this.settings = settings;
+    this.scope = scope;
+  }
+
+  @Override
+  public Result execute() {
+    boolean tablesThere = OutputTable.SUMMARIES.stream().allMatch(output::exists);
+    boolean incremental = tablesThere && !scope.isEverything();
+    if (incremental && scope.isEmpty()) {
+      LOG.info("Summaries: no run changed; {} left as they are", OutputTable.SUMMARIES);
+      return Result.skipped();
+    }
+    SparkSession spark = output.spark();
+    long started = System.nanoTime();
+    if (!output.exists(OutputTable.DIAGNOSTICS)) {
+      throw NeuroScopeErrors.missingOutputTable("diagnostics", output.path(OutputTable.DIAGNOSTICS),
+          "run bin/neuroscope diagnostics or nightly first");
+    }
+    try (JobScope job = JobScope.open(spark, "neuroscope-summaries", "NeuroScope summaries and effects for " + output)) {
+      Dataset<Row> diagnostics = output.read(OutputTable.DIAGNOSTICS);
+      ValidatedTelemetry v = telemetry;
+      LOG.info("Summaries: reading {} and the telemetry's runs and epochs from {}", output.path(OutputTable.DIAGNOSTICS),
+          v.telemetry.source());
+      Dataset<Row> runs = v.checkedRuns.where(functions.col("reason").isNull());
+
+      job.step("run_summary");
+      Dataset<Row> perDiagnostic;
+      Dataset<Row> runSummary;
+      long runCount;
+      if (!incremental) {
+        perDiagnostic = job.persist(RunSummary.perDiagnostic(diagnostics));
+        runSummary = job.persist(RunSummary.build(perDiagnostic, runs, v.epochs));
+        runCount = write(runSummary, output.path(OutputTable.RUN_SUMMARY));
+      } else {
+        Dataset<Row> only = functions.broadcast(
+            spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id"));
+        Dataset<Row> changedDiagnostics = RunSummary.perDiagnostic(diagnostics.join(only, "run_id"));
+        runCount = merge(RunSummary.build(changedDiagnostics, runs.join(only, "run_id"), v.epochs.join(only, "run_id")),
+            output);
+        runSummary = job.persist(output.read(OutputTable.RUN_SUMMARY));
+        perDiagnostic = job.persist(unpivot(runSummary));
+      }
+      job.step("experiment_summary");
       List<String> seeds = Arrays.stream(settings.string("summary.seed_params").split(","))
           .map(String::trim).filter(s -> !s.isEmpty()).toList();
       long experimentRows = write(ExperimentSummary.build(perDiagnostic, runSummary, seeds),
-          output + "/experiment_summary");
+          output.path(OutputTable.EXPERIMENT_SUMMARY));
       double summarySeconds = (System.nanoTime() - started) / 1e9;
-      LOG.info("Summaries: {} runs -> {}/run_summary, {} rows -> {}/experiment_summary ({} s)", runCount, output,
-          experimentRows, output, Elapsed.seconds(summarySeconds));
+      LOG.info("Summaries: {} runs -> {}, {} rows -> {} ({} s)", runCount, output.path(OutputTable.RUN_SUMMARY),
+          experimentRows, output.path(OutputTable.EXPERIMENT_SUMMARY), Elapsed.seconds(summarySeconds));
 
-      jsc.setJobDescription("hyperparameter_effects");
+      job.step("hyperparameter_effects");
       long effectsStarted = System.nanoTime();
       long effectRows = write(HyperparameterEffects.build(spark, runSummary, settings),
-          output + "/hyperparameter_effects");
+          output.path(OutputTable.HYPERPARAMETER_EFFECTS));
       double effectSeconds = (System.nanoTime() - effectsStarted) / 1e9;
-      LOG.info("Hyperparameter effects: {} rows -> {}/hyperparameter_effects ({} s)", effectRows, output,
+      LOG.info("Hyperparameter effects: {} rows -> {} ({} s)", effectRows, output.path(OutputTable.HYPERPARAMETER_EFFECTS),
           Elapsed.seconds(effectSeconds));
-      return new Result(runCount, experimentRows, effectRows, summarySeconds, effectSeconds);
-    } finally { // a failed write leaves nothing cached in a long-lived session
-      perDiagnostic.unpersist();
-      runSummary.unpersist();
-      jsc.clearJobGroup();
+      return new Result(incremental ? Outcome.COMPUTED_CHANGED : Outcome.COMPUTED_ALL, runCount, experimentRows,
+          effectRows, summarySeconds, effectSeconds);
     }
   }
 
   /** Merges the changed runs' rows into run_summary by run_id; returns how many. */
-  private static long merge(Dataset<Row> rows, String path) {
+  private static long merge(Dataset<Row> rows, OutputTables output) {
+    String path = output.path(OutputTable.RUN_SUMMARY);
     Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long n = cached.count();
       DeltaCommits.retry("merge into " + path, () -> {
-        DeltaTable.forPath(cached.sparkSession(), path).as("t").merge(cached.as("s"), "t.run_id = s.run_id")
+        output.delta(OutputTable.RUN_SUMMARY).as("t").merge(cached.as("s"), OutputTable.RUN_SUMMARY.mergeCondition())
             .whenMatched().updateAll().whenNotMatched().insertAll().execute();
       });
       LOG.info("{}: {} changed runs merged", path, n);

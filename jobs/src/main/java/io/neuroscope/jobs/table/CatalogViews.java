@@ -1,8 +1,7 @@
 package io.neuroscope.jobs.table;
 
-import io.neuroscope.jobs.nightly.NightlyAudit;
-import io.neuroscope.jobs.nightly.NightlyState;
 import io.neuroscope.diagnostics.Diagnostics;
+import io.neuroscope.jobs.error.NeuroScopeErrors;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
@@ -18,8 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CatalogViews {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogViews.class);
-  public static final List<String> TABLES = List.of("diagnostics", "quarantine", "run_summary", "experiment_summary",
-      "hyperparameter_effects", NightlyAudit.TABLE, NightlyState.TABLE);
   public static final List<String> VIEWS = List.of("diagnostics_wide", "run_health");
 
   private CatalogViews() {}
@@ -53,12 +50,14 @@ public final class CatalogViews {
    *
    * @return the names registered
    */
-  public static List<String> registerInCatalog(SparkSession spark, String output, String database) {
+  public static List<String> registerInCatalog(OutputTables output, String database) {
+    SparkSession spark = output.spark();
     boolean persistent = !"in-memory".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"));
     spark.sql("CREATE DATABASE IF NOT EXISTS " + quote(database));
     List<String> names = new ArrayList<>();
-    for (String t : TABLES) {
-      Path p = qualified(spark, output + "/" + t);
+    for (OutputTable table : OutputTable.ALL) {
+      String t = table.tableName();
+      Path p = qualified(spark, output.path(table));
       if (p == null) continue;
       String name = quote(database) + "." + quote(t);
       if (spark.catalog().tableExists(database, t)) {
@@ -72,8 +71,7 @@ public final class CatalogViews {
           continue;
         }
         if (!type.equalsIgnoreCase("EXTERNAL")) {
-          throw new IllegalArgumentException("catalog table " + database + "." + t + " exists as a " + type
-              + " table at " + location + "; not replacing it with " + p + " (set catalog.database to another database)");
+          throw NeuroScopeErrors.catalogTableTaken(database + "." + t, type, location, p.toString());
         }
         spark.sql("DROP TABLE " + name); // external: only the catalog entry goes
       }
@@ -92,10 +90,12 @@ public final class CatalogViews {
   }
 
   /** Registers the output tables that exist under {@code output}, and the views, as temporary views. */
-  public static List<String> registerTemporary(SparkSession spark, String output) {
+  public static List<String> registerTemporary(OutputTables output) {
+    SparkSession spark = output.spark();
     List<String> names = new ArrayList<>();
-    for (String t : TABLES) {
-      Path p = qualified(spark, output + "/" + t);
+    for (OutputTable table : OutputTable.ALL) {
+      String t = table.tableName();
+      Path p = qualified(spark, output.path(table));
       if (p == null) continue;
       spark.read().format("delta").load(p.toString()).createOrReplaceTempView(t);
       names.add(t);

@@ -1,6 +1,7 @@
 package io.neuroscope.jobs.table;
 
 import io.delta.exceptions.DeltaConcurrentModificationException;
+import io.neuroscope.jobs.error.NeuroScopeErrors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ public final class DeltaCommits {
    * Runs {@code write}; when it fails on a Delta commit conflict, runs it again after a short random
    * pause, up to {@code attempts} times in all. Other failures are thrown at once.
    *
-   * @throws IllegalStateException when the last attempt conflicted too, naming {@code what}
+   * @throws io.neuroscope.jobs.error.JobFailedException when the last attempt conflicted too, naming {@code what}
    */
   public static <T> T retry(String what, int attempts, Supplier<T> write) {
     for (int attempt = 1; ; attempt++) {
@@ -46,8 +47,7 @@ public final class DeltaCommits {
         DeltaConcurrentModificationException conflict = conflict(e);
         if (conflict == null) throw e;
         if (attempt >= attempts) {
-          throw new IllegalStateException(what + ": another writer committed to the table during each of " + attempts
-              + " attempts; run again when it has finished. Last conflict: " + firstLine(conflict), e);
+          throw NeuroScopeErrors.commitConflicts(what, attempts, firstLine(conflict), e);
         }
         long pause = 100L * attempt + ThreadLocalRandom.current().nextLong(400);
         LOG.warn("{}: a concurrent writer committed first ({}: {}); attempt {} of {} in {} ms", what,

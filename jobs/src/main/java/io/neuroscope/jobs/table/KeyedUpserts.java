@@ -1,59 +1,49 @@
 package io.neuroscope.jobs.table;
 
 import io.delta.tables.DeltaTable;
+import io.neuroscope.jobs.action.Scope;
 import java.util.List;
-import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The output tables' schemas and their keyed upserts, so that a rerun on the same input changes nothing.
+ * The keyed upserts of {@code diagnostics} and {@code quarantine}, so that a rerun on the same input changes nothing.
  * Two jobs writing the same output at once are safe: Delta commits one of two conflicting writes, and
  * the other is run again ({@link DeltaCommits#retry}) against the table as the first left it.
  */
 public final class KeyedUpserts {
   private static final Logger LOG = LoggerFactory.getLogger(KeyedUpserts.class);
 
+  private static final String KEY = OutputTable.DIAGNOSTICS.mergeCondition();
+
   private KeyedUpserts() {}
-
-  public static final StructType SCHEMA = new StructType()
-      .add("experiment", DataTypes.StringType, true)
-      .add("run_id", DataTypes.StringType, false)
-      .add("epoch", DataTypes.IntegerType, false)
-      .add("layer", DataTypes.IntegerType, true)
-      .add("diagnostic", DataTypes.StringType, false)
-      .add("value", DataTypes.DoubleType, false)
-      .add("status", DataTypes.StringType, false)
-      .add("details", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false);
-
-  private static final String KEY = "t.run_id = s.run_id AND t.epoch = s.epoch AND t.diagnostic = s.diagnostic "
-      + "AND t.layer <=> s.layer";
 
   /**
    * Upserts diagnostics rows by (run_id, epoch, layer, diagnostic). Rows already in the table as
    * they are are left out first: a MERGE rewrites every file its join touches, whatever its
    * clause conditions, so an unchanged rerun would otherwise rewrite the whole table.
    *
-   * @param runs the runs {@code rows} cover, or null for all: the comparison reads only theirs
+   * @param scope the runs {@code rows} cover: the comparison reads only theirs
    * @return the rows inserted or updated, -1 when this call created the table
    */
-  public static long upsertDiagnostics(SparkSession spark, Dataset<Row> rows, String path, Set<String> runs) {
-    return DeltaCommits.retry("upsert into " + path, () -> upsertDiagnosticsOnce(spark, rows, path, runs));
+  public static long upsertDiagnostics(OutputTables output, Dataset<Row> rows, Scope scope) {
+    return DeltaCommits.retry("upsert into " + output.path(OutputTable.DIAGNOSTICS),
+        () -> upsertDiagnosticsOnce(output, rows, scope));
   }
 
-  private static long upsertDiagnosticsOnce(SparkSession spark, Dataset<Row> rows, String path, Set<String> runs) {
+  private static long upsertDiagnosticsOnce(OutputTables output, Dataset<Row> rows, Scope scope) {
+    SparkSession spark = output.spark();
+    String path = output.path(OutputTable.DIAGNOSTICS);
     if (create(rows, path)) return -1;
-    Dataset<Row> all = spark.read().format("delta").load(path);
-    Dataset<Row> target = runs == null ? all : all.join(functions.broadcast(
-        spark.createDataset(List.copyOf(runs), Encoders.STRING()).toDF("run_id")), "run_id");
+    Dataset<Row> all = output.read(OutputTable.DIAGNOSTICS);
+    Dataset<Row> target = scope.isEverything() ? all : all.join(functions.broadcast(
+        spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id")), "run_id");
     // details compared as sorted entries: a map's order is not part of its value (Map.of's differs from JVM to JVM,
     // so with to_json a rerun in another JVM found every row with a two-entry map changed)
     Dataset<Row> changed = rows.as("s").join(target.as("t"), functions.expr(KEY + " AND t.value <=> s.value "
@@ -63,7 +53,7 @@ public final class KeyedUpserts {
     try {
       long n = changed.count();
       if (n > 0) {
-        DeltaTable.forPath(spark, path).as("t").merge(changed.as("s"), KEY)
+        output.delta(OutputTable.DIAGNOSTICS).as("t").merge(changed.as("s"), KEY)
             .whenMatched().updateAll()
             .whenNotMatched().insertAll()
             .execute();
@@ -79,11 +69,12 @@ public final class KeyedUpserts {
    * by the first run that sets a row aside: creating an empty Delta table cost about 1 s, a sixth of
    * a clean 200 M-value run.
    */
-  public static void upsertQuarantine(SparkSession spark, Dataset<Row> rows, String path) {
+  public static void upsertQuarantine(OutputTables output, Dataset<Row> rows) {
+    String path = output.path(OutputTable.QUARANTINE);
     DeltaCommits.retry("upsert into " + path, () -> {
       if (create(rows, path)) return;
-      DeltaTable.forPath(spark, path).as("t")
-          .merge(rows.as("s"), "t.table = s.table AND t.reason = s.reason AND t.row = s.row")
+      output.delta(OutputTable.QUARANTINE).as("t")
+          .merge(rows.as("s"), OutputTable.QUARANTINE.mergeCondition())
           .whenNotMatched().insertAll()
           .execute();
     });

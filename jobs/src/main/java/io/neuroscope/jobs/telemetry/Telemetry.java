@@ -1,6 +1,7 @@
 package io.neuroscope.jobs.telemetry;
 
 import io.neuroscope.jobs.error.ContractException;
+import io.neuroscope.jobs.error.NeuroScopeErrors;
 import io.neuroscope.jobs.table.TableFolders;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, D
       String name = database + "." + table;
       names.add(name);
       if (!spark.catalog().tableExists(name)) {
-        throw new ContractException("Telemetry table '" + table + "' not found: no table " + name + " in the catalog");
+        throw NeuroScopeErrors.missingCatalogTable(table, name);
       }
       t[i] = spark.table(name);
       TelemetryContract.check(table, t[i].schema(), name);
@@ -112,15 +113,14 @@ public record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, D
 
   private static Dataset<Row> readFolder(SparkSession spark, String table, String path) {
     try {
-      return TableFolders.read(spark, path, true).orElseThrow(() -> ContractException.missingTable(table, path));
+      return TableFolders.read(spark, path, true).orElseThrow(() -> NeuroScopeErrors.missingTelemetryTable(table, path));
     } catch (UncheckedIOException e) {
       throw new UncheckedIOException("Could not read telemetry table '" + table + "' at " + path, e.getCause());
     } catch (ContractException e) {
       throw e;
     } catch (Exception e) {
       // Spark's AnalysisException (e.g. an empty folder: "Unable to infer schema")
-      throw new ContractException("Telemetry table '" + table + "' at " + path + " could not be read as Delta or Parquet: "
-          + e.getMessage());
+      throw NeuroScopeErrors.unreadableTelemetryTable(table, path, e);
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.neuroscope.jobs.telemetry;
 
-import io.neuroscope.jobs.error.ContractException;
+import io.neuroscope.jobs.error.NeuroScopeErrors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +14,9 @@ import org.apache.spark.sql.types.StructType;
 public final class TelemetryContract {
   private TelemetryContract() {}
 
-  static final String RUNS = "runs";
-  static final String LAYERS = "layers";
-  static final String EPOCHS = "epochs";
+  public static final String RUNS = "runs";
+  public static final String LAYERS = "layers";
+  public static final String EPOCHS = "epochs";
   public static final String TENSORS = "tensors";
   public static final List<String> TABLES = List.of(RUNS, LAYERS, EPOCHS, TENSORS);
 
@@ -49,6 +49,16 @@ public final class TelemetryContract {
           "cols", List.of(DataTypes.IntegerType),
           "values", List.of(DataTypes.createArrayType(DataTypes.FloatType), DataTypes.createArrayType(DataTypes.DoubleType))));
 
+  /**
+   * The table's schema as NeuroScope's own writers (the demo, the generators, tests) write it: each
+   * required column with its first accepted type ({@code values} as floats).
+   */
+  public static StructType schema(String table) {
+    StructType out = new StructType();
+    for (Map.Entry<String, List<DataType>> c : COLUMNS.get(table).entrySet()) out = out.add(c.getKey(), c.getValue().get(0));
+    return out;
+  }
+
   private static Map<String, List<DataType>> columns(Object... pairs) {
     Map<String, List<DataType>> m = new LinkedHashMap<>();
     for (int i = 0; i < pairs.length; i += 2) {
@@ -64,9 +74,9 @@ public final class TelemetryContract {
     for (Map.Entry<String, List<DataType>> c : COLUMNS.get(table).entrySet()) {
       String expected = describe(c.getValue());
       StructField field = find(schema, c.getKey());
-      if (field == null) throw ContractException.missingColumn(table, c.getKey(), expected, where);
+      if (field == null) throw NeuroScopeErrors.missingColumn(table, c.getKey(), expected, where);
       if (c.getValue().stream().noneMatch(t -> sameIgnoringNullability(t, field.dataType()))) {
-        throw ContractException.wrongType(table, c.getKey(), field.dataType().sql(), expected, where);
+        throw NeuroScopeErrors.wrongType(table, c.getKey(), field.dataType().sql(), expected, where);
       }
     }
   }

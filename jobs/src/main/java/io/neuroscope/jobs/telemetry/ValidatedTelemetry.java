@@ -21,12 +21,15 @@ import org.apache.spark.sql.expressions.Window;
  * The contract's row rules (README, "Bad input") that can be checked from keys alone: null keys,
  * repeated keys, unknown kinds, tensors of layers or epochs that are not logged. A tensor whose
  * chunk is set aside is set aside whole, each chunk with a reason. Checks that need the values
- * (length ≠ rows × cols) happen in the tensor pass, which reads them anyway.
+ * (length ≠ rows × cols) happen in the tensor pass, which reads them anyway. Built once per job
+ * and shared by its stages; {@link #close()} releases the cached checks.
  */
-public final class ValidatedTelemetry {
+public final class ValidatedTelemetry implements AutoCloseable {
   private static final List<String> KINDS = Arrays.stream(TensorKind.values()).map(TensorKind::columnValue).toList();
   private static final String[] TENSOR_ROW = {"run_id", "epoch", "layer", "kind", "chunk", "rows", "cols"};
 
+  /** The telemetry validated. */
+  public final Telemetry telemetry;
   /** Each table with a {@code reason} column, null where the row is sound (cached). */
   public final Dataset<Row> checkedRuns;
   public final Dataset<Row> checkedLayers;
@@ -38,6 +41,7 @@ public final class ValidatedTelemetry {
   public final Dataset<Row> quarantine;
 
   public ValidatedTelemetry(Telemetry t) {
+    telemetry = t;
     Dataset<Row> r = t.runs().withColumn("reason",
         when(col("run_id").isNull(), lit("null key: run_id"))
             .when(col("experiment").isNull(), lit("experiment is null"))
@@ -101,5 +105,14 @@ public final class ValidatedTelemetry {
       out.add(new TensorKey(row.getString(0), row.getInt(1), row.getInt(2), row.getString(3)));
     }
     return out;
+  }
+
+  /** Unpersists the cached checks. */
+  @Override
+  public void close() {
+    checkedRuns.unpersist();
+    checkedLayers.unpersist();
+    checkedEpochs.unpersist();
+    tensorKeys.unpersist();
   }
 }

@@ -1,6 +1,6 @@
 package io.neuroscope.sample.bench;
 
-import io.neuroscope.sample.TelemetryWriter;
+import io.neuroscope.jobs.telemetry.TelemetryContract;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,10 +73,10 @@ public final class LossTelemetry {
       }
     }
     String base = root.replaceAll("/+$", "");
-    save(spark, runRows, TelemetryWriter.RUNS, base + "/runs", 1);
-    save(spark, layerRows, TelemetryWriter.LAYERS, base + "/layers", 1);
-    save(spark, epochRows, TelemetryWriter.EPOCHS, base + "/epochs", 4);
-    save(spark, List.of(), TelemetryWriter.TENSORS, base + "/tensors", 1);
+    save(spark, runRows, TelemetryContract.schema(TelemetryContract.RUNS), base + "/runs", 1);
+    save(spark, layerRows, TelemetryContract.schema(TelemetryContract.LAYERS), base + "/layers", 1);
+    save(spark, epochRows, TelemetryContract.schema(TelemetryContract.EPOCHS), base + "/epochs", 4);
+    save(spark, List.of(), TelemetryContract.schema(TelemetryContract.TENSORS), base + "/tensors", 1);
   }
 
   private static void save(SparkSession spark, List<Row> rows, org.apache.spark.sql.types.StructType schema, String path,

@@ -5,11 +5,14 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
-import io.neuroscope.jobs.NeuroScope;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.nightly.NightlyAction;
-import io.neuroscope.jobs.spark.Sessions;
-import io.neuroscope.jobs.telemetry.Telemetry;
+import io.neuroscope.jobs.cli.Command;
+import io.neuroscope.jobs.cli.Invocation;
+import io.neuroscope.jobs.cli.Options;
+import io.neuroscope.jobs.error.NeuroScopeErrors;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.TelemetrySource;
 import io.neuroscope.diagnostics.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,8 +53,29 @@ import org.apache.spark.sql.SparkSession;
  *       tensors of 256 x 256 floats (196.6 M values), Parquet. It grows by one epoch for every 5th run.
  * </ul>
  */
-public final class NightlyBenchmark {
-  private NightlyBenchmark() {}
+public final class NightlyBenchmark implements Command {
+  @Override
+  public String name() {
+    return "bench-nightly";
+  }
+
+  @Override
+  public String usage() {
+    return String.join("\n",
+        "usage: neuroscope bench-nightly [--archive loss|tensors] [--data bench/nightly-ARCHIVE] [--runs N] [--epochs E]",
+        "  generates a fresh archive (loss: 10,000 runs x 30 epochs; tensors: 196.6 M floats), then times nightly on it,",
+        "  again on it unchanged, and again after it grew; with each run's peak heap and peak resident memory");
+  }
+
+  @Override
+  public Options options() {
+    return Options.of("--archive", "--data", "--runs", "--epochs");
+  }
+
+  @Override
+  public int run(Invocation call) {
+    return run(call, call.options());
+  }
 
   /** One measured nightly run. */
   private record Stage(String name, double seconds, DiagnosticsAction.Result d, long liveHeapPeak,
@@ -97,15 +121,15 @@ public final class NightlyBenchmark {
 
   private static final LiveHeap LIVE_HEAP = new LiveHeap();
 
-  public static int run(Map<String, String> opts) {
+  private static int run(Invocation call, Map<String, String> opts) {
     String archive = opts.getOrDefault("--archive", "loss");
     if (!archive.equals("loss") && !archive.equals("tensors")) {
-      throw new IllegalArgumentException("--archive is loss or tensors, got '" + archive + "'");
+      throw NeuroScopeErrors.badValue("--archive", "loss or tensors", archive);
     }
     String data = opts.getOrDefault("--data", "bench/nightly-" + archive).replaceAll("/+$", "");
     String telemetry = data + "/telemetry";
     String output = data + "/output";
-    SparkSession spark = Sessions.getOrCreate("NeuroScope bench-nightly", Map.of());
+    SparkSession spark = call.spark();
     delete(spark, data); // the archive grows during the benchmark: start from a fresh one every time
     long t = System.nanoTime();
     if (archive.equals("loss")) {
@@ -123,7 +147,7 @@ public final class NightlyBenchmark {
           shape.values() / 1e6, telemetry, seconds(t));
     }
     // defaults as shipped; no catalog registration (a benchmark's tables are not for the metastore)
-    Settings settings = NeuroScope.settings(Map.of(), spark, List.of("catalog.database="));
+    Settings settings = call.settings().with(Map.of("catalog.database", ""));
 
     List<Stage> stages = new ArrayList<>();
     stages.add(measure(spark, "full (first run)", telemetry, output, settings));
@@ -150,9 +174,10 @@ public final class NightlyBenchmark {
   private static Stage measure(SparkSession spark, String name, String telemetry, String output, Settings settings) {
     resetPeaks();
     long t = System.nanoTime();
-    NightlyAction.Result r = NightlyAction.run(spark, Telemetry.fromFolder(spark, telemetry), output, settings, true);
+    NightlyAction.Result r = new NightlyAction(spark, TelemetrySource.folder(telemetry), OutputTables.at(spark, output),
+        settings, true).execute();
     Stage s = new Stage(name, seconds(t), r.diagnostics(), LIVE_HEAP.peak(), heapPeak());
-    System.out.printf(Locale.ROOT, "%s: %.1f s (%s: %s)%n", name, s.seconds(), r.diagnostics().mode(),
+    System.out.printf(Locale.ROOT, "%s: %.1f s (%s: %s)%n", name, s.seconds(), r.diagnostics().outcome(),
         r.diagnostics().reason());
     return s;
   }

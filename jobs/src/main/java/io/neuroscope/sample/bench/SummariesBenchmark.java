@@ -1,8 +1,14 @@
 package io.neuroscope.sample.bench;
 
-import io.neuroscope.jobs.NeuroScope;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
-import io.neuroscope.jobs.spark.Sessions;
+import io.neuroscope.jobs.cli.Command;
+import io.neuroscope.jobs.cli.Invocation;
+import io.neuroscope.jobs.cli.Options;
+import io.neuroscope.jobs.action.Scope;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import io.neuroscope.jobs.summary.SummariesAction;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
@@ -23,16 +29,37 @@ import org.apache.spark.sql.functions;
  * baseline measured in the same run: one plain Spark aggregate over the same diagnostics table
  * (per run and diagnostic, the maximum value), the least any summary must do.
  */
-public final class SummariesBenchmark {
-  private SummariesBenchmark() {}
+public final class SummariesBenchmark implements Command {
+  @Override
+  public String name() {
+    return "bench-summaries";
+  }
 
-  public static int run(Map<String, String> opts) {
+  @Override
+  public String usage() {
+    return String.join("\n",
+        "usage: neuroscope bench-summaries [--data bench/loss] [--runs 10000] [--epochs 30] [--per-experiment 1000] [--repeat 2] [--regenerate]",
+        "  generates loss-level telemetry if missing, runs the diagnostics, then times summaries + effects against a plain",
+        "  Spark aggregate over the same diagnostics table");
+  }
+
+  @Override
+  public Options options() {
+    return Options.of("--data", "--runs", "--epochs", "--per-experiment", "--repeat").withFlags("--regenerate");
+  }
+
+  @Override
+  public int run(Invocation call) {
+    return run(call, call.options());
+  }
+
+  private static int run(Invocation call, Map<String, String> opts) {
     String data = opts.getOrDefault("--data", "bench/loss").replaceAll("/+$", "");
     int runs = Integer.parseInt(opts.getOrDefault("--runs", "10000"));
     int epochs = Integer.parseInt(opts.getOrDefault("--epochs", "30"));
     int perExperiment = Integer.parseInt(opts.getOrDefault("--per-experiment", "1000"));
     int repeat = Integer.parseInt(opts.getOrDefault("--repeat", "2"));
-    SparkSession spark = Sessions.getOrCreate("NeuroScope bench-summaries", Map.of());
+    SparkSession spark = call.spark();
     String telemetry = data + "/telemetry";
     String output = data + "/output";
     if (opts.containsKey("--regenerate") || !exists(spark, telemetry + "/epochs/_delta_log")) {
@@ -41,20 +68,24 @@ public final class SummariesBenchmark {
       System.out.printf(Locale.ROOT, "generated %d runs x %d epochs of loss telemetry in %d experiments -> %s (%.1f s)%n",
           runs, epochs, (runs + perExperiment - 1) / perExperiment, telemetry, secondsSince(t));
     }
-    Settings settings = NeuroScope.settings(Map.of(), spark, List.of());
+    Settings settings = call.settings();
     Telemetry t = Telemetry.fromFolder(spark, telemetry);
+    OutputTables out = OutputTables.at(spark, output);
     long started = System.nanoTime();
-    DiagnosticsAction.Result d = DiagnosticsAction.run(spark, t, output, settings);
+    DiagnosticsAction.Result d = DiagnosticsStage.run(t, out, settings, false);
     double diagnosticsSeconds = secondsSince(started);
 
     List<double[]> timings = new ArrayList<>();
     for (int i = 0; i < repeat; i++) {
       long b = System.nanoTime();
-      long groups = spark.read().format("delta").load(output + "/diagnostics").where("layer IS NULL")
+      long groups = out.read(OutputTable.DIAGNOSTICS).where("layer IS NULL")
           .groupBy("run_id", "diagnostic").agg(functions.max("value")).count();
       double baseline = secondsSince(b);
       long s = System.nanoTime();
-      SummariesAction.Result r = SummariesAction.run(spark, t, output, settings);
+      SummariesAction.Result r;
+      try (ValidatedTelemetry v = new ValidatedTelemetry(t)) {
+        r = new SummariesAction(v, out, settings, Scope.everything("the benchmark")).execute();
+      }
       double total = secondsSince(s);
       timings.add(new double[] {baseline, r.summarySeconds(), r.effectSeconds(), total, groups, r.effectRows()});
     }

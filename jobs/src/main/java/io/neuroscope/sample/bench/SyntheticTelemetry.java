@@ -1,6 +1,6 @@
 package io.neuroscope.sample.bench;
 
-import io.neuroscope.sample.TelemetryWriter;
+import io.neuroscope.jobs.telemetry.TelemetryContract;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,11 +74,11 @@ public final class SyntheticTelemetry {
         epochs.add(RowFactory.create(run, e, train, train * 1.1));
       }
     }
-    spark.createDataFrame(runs, TelemetryWriter.RUNS)
+    spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS))
         .coalesce(1).write().mode("overwrite").parquet(root + "/runs");
-    spark.createDataFrame(layers, TelemetryWriter.LAYERS)
+    spark.createDataFrame(layers, TelemetryContract.schema(TelemetryContract.LAYERS))
         .coalesce(1).write().mode("overwrite").parquet(root + "/layers");
-    spark.createDataFrame(epochs, TelemetryWriter.EPOCHS)
+    spark.createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS))
         .coalesce(1).write().mode("overwrite").parquet(root + "/epochs");
 
     List<Long> ids = IntStream.range(0, (int) s.tensors()).mapToObj(i -> (long) i).toList();

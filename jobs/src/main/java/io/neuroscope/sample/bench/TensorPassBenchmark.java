@@ -2,7 +2,11 @@ package io.neuroscope.sample.bench;
 
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.diagnostics.TensorPass;
-import io.neuroscope.jobs.spark.Sessions;
+import io.neuroscope.jobs.cli.Command;
+import io.neuroscope.jobs.cli.Invocation;
+import io.neuroscope.jobs.cli.Options;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
+import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.LayerInfo;
 import io.neuroscope.diagnostics.Settings;
@@ -48,10 +52,31 @@ import org.apache.spark.util.LongAccumulator;
  * single-pass loop over the same floats in memory. Medians of {@code --repeat} runs, each on the
  * JVM's threads = cores, after a warm-up.
  */
-public final class TensorPassBenchmark {
-  private TensorPassBenchmark() {}
+public final class TensorPassBenchmark implements Command {
+  @Override
+  public String name() {
+    return "bench";
+  }
 
-  public static int run(Map<String, String> opts) {
+  @Override
+  public String usage() {
+    return String.join("\n",
+        "usage: neuroscope bench [--data PATH] [--runs 25] [--epochs 10] [--layers 3] [--width 256] [--files 8] [--repeat 3] [--regenerate]",
+        "  generates a synthetic archive (default 25 x 10 x 3 x 4 tensors of 256 x 256 = 196.6 M floats) if missing,",
+        "  then measures the tensor pass and the whole job against a parquet-hadoop read and an in-memory loop");
+  }
+
+  @Override
+  public Options options() {
+    return Options.of("--data", "--runs", "--epochs", "--layers", "--width", "--files", "--repeat", "--phases").withFlags("--regenerate");
+  }
+
+  @Override
+  public int run(Invocation call) {
+    return run(call, call.options());
+  }
+
+  private static int run(Invocation call, Map<String, String> opts) {
     String data = opts.getOrDefault("--data", "bench/telemetry");
     SyntheticTelemetry.Shape shape = new SyntheticTelemetry.Shape(
         Integer.parseInt(opts.getOrDefault("--runs", "25")), Integer.parseInt(opts.getOrDefault("--epochs", "10")),
@@ -59,7 +84,7 @@ public final class TensorPassBenchmark {
         Integer.parseInt(opts.getOrDefault("--files", "8")));
     int repeat = Integer.parseInt(opts.getOrDefault("--repeat", "3"));
     int threads = Runtime.getRuntime().availableProcessors();
-    SparkSession spark = Sessions.getOrCreate("NeuroScope benchmark", Map.of());
+    SparkSession spark = call.spark();
     {
       if (!Files.isDirectory(Path.of(data, "tensors")) || opts.containsKey("--regenerate")) {
         long t0 = System.nanoTime();
@@ -94,7 +119,7 @@ public final class TensorPassBenchmark {
         spark.sparkContext().removeSparkListener(times);
         times.clear();
         spark.sparkContext().addSparkListener(times);
-      }, () -> DiagnosticsAction.run(spark, telemetry, out.toString(), settings).valuesRead()) : none;
+      }, () -> DiagnosticsStage.run(telemetry, OutputTables.at(spark, out.toString()), settings, false).valuesRead()) : none;
       spark.sparkContext().removeSparkListener(times);
       if (phases.contains("job")) System.out.print(times.report());
 

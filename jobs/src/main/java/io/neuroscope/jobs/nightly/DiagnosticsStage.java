@@ -1,0 +1,52 @@
+package io.neuroscope.jobs.nightly;
+
+import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.diagnostics.EpochStateSink;
+import io.neuroscope.jobs.spark.JobScope;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.Telemetry;
+import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The diagnostics with their state: fingerprint the telemetry, compare with {@link NightlyState}
+ * (when incremental), run the engine on what changed, and record the new state, so that the next
+ * nightly computes only what changes after this run. The {@code diagnostics} command runs it too
+ * (computing everything), so that a nightly after it starts from its state.
+ */
+public final class DiagnosticsStage {
+  private DiagnosticsStage() {}
+
+  /** Validates the telemetry and runs the stage in a job scope of its own (the diagnostics command, benchmarks, tests). */
+  public static DiagnosticsAction.Result run(Telemetry telemetry, OutputTables output, Settings settings,
+      boolean incremental) {
+    try (JobScope job = JobScope.open(output.spark(), "neuroscope-diagnostics-stage", "NeuroScope diagnostics");
+        ValidatedTelemetry v = new ValidatedTelemetry(telemetry)) {
+      return run(job, v, output, settings, incremental);
+    }
+  }
+
+  /**
+   * @param incremental compute only the runs and epochs that are new or changed since the state was
+   *     recorded (everything, with the reason, when that cannot be told)
+   */
+  public static DiagnosticsAction.Result run(JobScope job, ValidatedTelemetry v, OutputTables output, Settings settings,
+      boolean incremental) {
+    Telemetry telemetry = v.telemetry;
+    String settingsPrint = Fingerprints.ofSettings(settings);
+    boolean fingerprinted = Fingerprints.available(telemetry.tensors());
+    Dataset<Row> fingerprints = fingerprinted ? job.persist(Fingerprints.of(telemetry, v)) : null;
+    job.step("compare with the state of the last run");
+    ChangeSet changes = !fingerprinted
+        ? ChangeSet.everything("the tensors carry no file metadata to tell changed chunks by (not a file source)")
+        : incremental ? NightlyState.changes(job, output, fingerprints, settingsPrint)
+        : ChangeSet.everything("every run asked for (the diagnostics command, or nightly --full)");
+    EpochStateSink sink = fingerprinted
+        ? norms -> NightlyState.record(output, fingerprints, norms, changes, settingsPrint) : null;
+    DiagnosticsAction.Result result = new DiagnosticsAction(v, output, settings, changes.scope(), sink).execute();
+    if (!fingerprinted) NightlyState.clear(output);
+    return result;
+  }
+}
