@@ -2,6 +2,7 @@ package io.neuroscope.sample;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.neuroscope.diagnostics.Status;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +33,7 @@ public final class DemoReport {
   public record Verdict(String status, Integer firstBadEpoch, int worstEpoch, double worstValue,
       Map<String, Double> worstDetails) {
     public boolean bad() {
-      return status.equals("WARNING") || status.equals("CRITICAL");
+      return Status.valueOf(status).isProblem();
     }
   }
 
@@ -42,12 +43,7 @@ public final class DemoReport {
   private DemoReport() {}
 
   static int rank(String status) {
-    return switch (status) {
-      case "CRITICAL" -> 3;
-      case "WARNING" -> 2;
-      case "HEALTHY" -> 1;
-      default -> 0; // UNKNOWN
-    };
+    return Status.valueOf(status).severity();
   }
 
   /**
@@ -79,7 +75,7 @@ public final class DemoReport {
       Verdict old = v.get(diagnostic);
       int epoch = r.getInt(2);
       Integer firstBad = old == null ? null : old.firstBadEpoch();
-      if (firstBad == null && (status.equals("WARNING") || status.equals("CRITICAL"))) {
+      if (firstBad == null && Status.valueOf(status).isProblem()) {
         firstBad = epoch;
       }
       if (old == null || rank(status) > rank(old.status())) {

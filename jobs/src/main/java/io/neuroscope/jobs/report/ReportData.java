@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.diagnostics.Diagnostics;
+import io.neuroscope.diagnostics.Status;
 import io.neuroscope.jobs.spark.Elapsed;
 import io.neuroscope.jobs.error.NeuroScopeErrors;
 import io.neuroscope.jobs.table.OutputTable;
@@ -40,10 +41,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReportData {
   private static final Logger LOG = LoggerFactory.getLogger(ReportData.class);
-  /** Status codes, in the order UNKNOWN < HEALTHY < WARNING < CRITICAL. */
-  static final List<String> STATUSES = List.of("UNKNOWN", "HEALTHY", "WARNING", "CRITICAL");
-  static final int WARNING = 2;
-  static final int CRITICAL = 3;
+  /** Status names by {@link Status#severity()}: UNKNOWN, HEALTHY, WARNING, CRITICAL. */
+  static final List<String> STATUSES = java.util.stream.IntStream.rangeClosed(0, Status.CRITICAL.severity())
+      .mapToObj(i -> Status.ofSeverity(i).name()).toList();
+  static final int WARNING = Status.WARNING.severity();
+  static final int CRITICAL = Status.CRITICAL.severity();
 
   /** One diagnostic of one run over its epochs (network level): its worst status and when it first warned. */
   record Verdict(int worst, Integer firstWarning, Integer firstCritical) {}

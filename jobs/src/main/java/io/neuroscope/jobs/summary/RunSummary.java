@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
+import io.neuroscope.diagnostics.Status;
 import io.neuroscope.diagnostics.Diagnostics;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,15 +30,23 @@ public final class RunSummary {
 
   private RunSummary() {}
 
-  /** Statuses ordered UNKNOWN < HEALTHY < WARNING < CRITICAL, as 0..3. */
+  /** A status column's {@link Status#severity()}: UNKNOWN 0 < HEALTHY 1 < WARNING 2 < CRITICAL 3. */
   public static Column severity(Column status) {
-    return when(status.equalTo("CRITICAL"), 3).when(status.equalTo("WARNING"), 2).when(status.equalTo("HEALTHY"), 1)
-        .otherwise(0);
+    Column c = null;
+    for (Status s : Status.values()) {
+      if (s == Status.UNKNOWN) continue;
+      c = c == null ? when(status.equalTo(s.name()), s.severity()) : c.when(status.equalTo(s.name()), s.severity());
+    }
+    return c.otherwise(Status.UNKNOWN.severity());
   }
 
   static Column statusOf(Column severity) {
-    return when(severity.equalTo(3), "CRITICAL").when(severity.equalTo(2), "WARNING").when(severity.equalTo(1), "HEALTHY")
-        .otherwise("UNKNOWN");
+    Column c = null;
+    for (Status s : Status.values()) {
+      if (s == Status.UNKNOWN) continue;
+      c = c == null ? when(severity.equalTo(s.severity()), s.name()) : c.when(severity.equalTo(s.severity()), s.name());
+    }
+    return c.otherwise(Status.UNKNOWN.name());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.neuroscope.jobs.table;
 
 import io.neuroscope.diagnostics.Diagnostics;
+import io.neuroscope.diagnostics.Status;
 import io.neuroscope.jobs.error.NeuroScopeErrors;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +36,7 @@ public final class CatalogViews {
   /** One row per run and diagnostic: its worst status over the epochs and when it first warned. */
   static String runHealth(String diagnostics) {
     return "SELECT experiment, run_id, diagnostic,\n"
-        + "  CASE max(CASE status WHEN 'CRITICAL' THEN 3 WHEN 'WARNING' THEN 2 WHEN 'HEALTHY' THEN 1 ELSE 0 END)\n"
-        + "    WHEN 3 THEN 'CRITICAL' WHEN 2 THEN 'WARNING' WHEN 1 THEN 'HEALTHY' ELSE 'UNKNOWN' END AS worst_status,\n"
+        + "  " + Status.statusSql("max(" + Status.severitySql("status") + ")") + " AS worst_status,\n"
         + "  min(CASE WHEN status IN ('WARNING', 'CRITICAL') THEN epoch END) AS first_warning,\n"
         + "  min(CASE WHEN status = 'CRITICAL' THEN epoch END) AS first_critical,\n"
         + "  count(*) AS epochs\n"
