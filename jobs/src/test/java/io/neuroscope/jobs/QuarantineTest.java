@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.SparkSession;
+import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.telemetry.Telemetry;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.telemetry.QuarantineReason;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,6 +60,34 @@ class QuarantineTest {
     // 6 epochs x (10 network rows + 23 layer rows: dead 3, vanishing 4, exploding 4, saturation 3, snr 4, wur 1, health 4)
     assertEquals(6 * 33, TestTelemetry.ofRun(diagnostics, "good").size());
     assertEquals(quarantine.size(), result.quarantined(), "Result.quarantined counts the quarantine rows");
+  }
+
+  @Test
+  void everyRowHasTheCodeOfItsReason() {
+    for (Row r : quarantine) {
+      String reason = r.getAs("reason");
+      QuarantineReason code = QuarantineReason.of(reason);
+      assertTrue(code != null, "no code for '" + reason + "'");
+      assertEquals(code.name(), r.getAs("reason_code"), reason);
+    }
+    assertEquals("LENGTH_MISMATCH", of("len").get(0).getAs("reason_code"));
+    assertEquals(List.of("NULL_KEY"), quarantine.stream().filter(r -> r.getAs("run_id") == null)
+        .map(r -> r.<String>getAs("reason_code")).distinct().toList());
+  }
+
+  /** A quarantine table written before reason_code existed gains the column, filled for its old rows. */
+  @Test
+  void anOlderQuarantineTableGainsReasonCodes() {
+    SparkSession spark = SparkTest.spark();
+    Path out = SparkTest.tempDir("quarantine-evolve").resolve("out");
+    Dataset<Row> old = spark.createDataFrame(quarantine, OutputTable.QUARANTINE.requiredSchema()).drop("reason_code");
+    Fixtures.write(old.repartition(1), out.resolve("quarantine"), "delta");
+    DiagnosticsStage.run(Telemetry.fromFolder(spark, SharedArchive.root().resolve("telemetry").toString()),
+        OutputTables.at(spark, out.toString()), Settings.defaults(), false);
+    Dataset<Row> evolved = spark.read().format("delta").load(out.resolve("quarantine").toString());
+    assertEquals(List.of("table", "run_id", "reason_code", "reason", "row"), List.of(evolved.columns()));
+    assertEquals(quarantine.size(), evolved.count(), "nothing set aside twice");
+    assertEquals(0, evolved.where("reason_code IS NULL").count(), "the old rows' codes are filled");
   }
 
   @Test

@@ -2,9 +2,13 @@ package io.neuroscope.jobs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.telemetry.TelemetrySource;
+import io.neuroscope.jobs.nightly.NightlyAction;
 import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.error.ContractException;
@@ -92,6 +96,28 @@ class SchemaErrorsTest {
     ContractException e = assertThrows(ContractException.class,
         () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
     assertMentions(e, "'epochs'", "'val_loss'", "FLOAT", "DOUBLE");
+  }
+
+  /** The nightly reads the telemetry inside its audited block: a contract error leaves a FAILED audit row. */
+  @Test
+  void aContractErrorDuringTheNightlyIsAudited() {
+    SparkSession spark = SparkTest.spark();
+    Path root = variant("nightly-missing-column", "layers", df -> df.drop("fan_in"));
+    OutputTables out = OutputTables.at(spark, root.resolveSibling("nightly-missing-column-out").toString());
+    ContractException e = assertThrows(ContractException.class, () -> new NightlyAction(spark,
+        TelemetrySource.folder(root.toString()), out, Settings.defaults().with(Map.of("catalog.database", "")), true)
+        .execute());
+    assertEquals("CONTRACT.MISSING_COLUMN", e.errorClass());
+    assertEquals(2, e.exitStatus());
+    List<Row> audit = out.read(OutputTable.NIGHTLY_AUDIT).collectAsList();
+    assertEquals(1, audit.size());
+    Row row = audit.get(0);
+    assertEquals("FAILED", row.getAs("status"));
+    assertEquals(root.toString(), row.getAs("telemetry"));
+    assertTrue(row.<String>getAs("error").startsWith("CONTRACT.MISSING_COLUMN: "), row.toString());
+    assertTrue(row.<String>getAs("error").contains("'fan_in'"), row.toString());
+    assertTrue(row.isNullAt(row.fieldIndex("runs_read")), "no stage ran");
+    assertFalse(out.exists(OutputTable.DIAGNOSTICS), "nothing written");
   }
 
   @Test

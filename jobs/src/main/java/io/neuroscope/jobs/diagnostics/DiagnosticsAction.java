@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.neuroscope.jobs.telemetry.QuarantineReason;
 import io.neuroscope.jobs.spark.Elapsed;
 import io.neuroscope.jobs.action.Action;
 import io.neuroscope.jobs.action.Outcome;
@@ -295,7 +296,7 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     }
     Dataset<Row> quarantine = passQuarantine == null ? v.quarantine
         : v.quarantine.unionByName(spark.createDataFrame(passQuarantine, OutputTable.QUARANTINE.requiredSchema()));
-    KeyedUpserts.upsertQuarantine(output, quarantine);
+    KeyedUpserts.upsertQuarantine(output, quarantine, Map.of("reason_code", QuarantineReason.codeOf(col("reason"))));
     LOG.warn("Quarantined {} telemetry rows that break the contract; see {} (table, run_id, reason, row)",
         quarantined, output.path(OutputTable.QUARANTINE));
     return quarantined;
@@ -318,12 +319,13 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     Map.Entry<Integer, String> first = problems.firstEntry();
     for (TensorPartial.Chunk c : p.chunks) {
       String reason = problems.containsKey(c.chunk()) ? problems.get(c.chunk())
-          : "set aside with its tensor: chunk " + first.getKey() + " has " + first.getValue();
+          : QuarantineReason.WITH_ITS_TENSOR.prose("chunk " + first.getKey() + " has " + first.getValue());
       String json = String.format(java.util.Locale.ROOT,
           "{\"run_id\":%s,\"epoch\":%d,\"layer\":%d,\"kind\":%s,\"chunk\":%d,\"rows\":%d,\"cols\":%d,\"values_length\":%s}",
           jsonString(key.runId()), key.epoch(), key.layer(), jsonString(key.kind()), c.chunk(), c.rows(), c.cols(),
           c.length() < 0 ? "null" : Long.toString(c.length()));
-      out.add(RowFactory.create(TelemetryContract.TENSORS, key.runId(), reason, json));
+      QuarantineReason code = QuarantineReason.of(reason);
+      out.add(RowFactory.create(TelemetryContract.TENSORS, key.runId(), code == null ? null : code.name(), reason, json));
     }
     return out;
   }

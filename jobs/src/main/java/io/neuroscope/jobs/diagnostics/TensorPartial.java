@@ -1,5 +1,6 @@
 package io.neuroscope.jobs.diagnostics;
 
+import io.neuroscope.jobs.telemetry.QuarantineReason;
 import io.neuroscope.diagnostics.TensorProbe;
 import io.neuroscope.diagnostics.TensorStats;
 import java.io.Serializable;
@@ -41,7 +42,7 @@ public final class TensorPartial implements Serializable {
     List<Chunk> chunks = new ArrayList<>(this.chunks);
     chunks.sort(java.util.Comparator.comparingInt(Chunk::chunk).thenComparingInt(Chunk::cols));
     for (Chunk c : chunks) {
-      if (c.length < 0) bad.put(c.chunk, "values is null");
+      if (c.length < 0) bad.put(c.chunk, QuarantineReason.NULL_VALUES.prose());
       else if (!c.lengthMatches()) {
         bad.put(c.chunk, String.format(Locale.ROOT, "length of values (%d) is not rows x cols (%d x %d = %d)",
             c.length, c.rows, c.cols, (long) c.rows * c.cols));

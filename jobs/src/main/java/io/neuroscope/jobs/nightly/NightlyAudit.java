@@ -3,6 +3,7 @@ package io.neuroscope.jobs.nightly;
 import static org.apache.spark.sql.functions.col;
 
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.error.NeuroScopeException;
 import io.neuroscope.jobs.summary.SummariesAction;
 import io.neuroscope.jobs.table.DeltaCommits;
 import io.neuroscope.jobs.table.OutputTable;
@@ -43,11 +44,17 @@ final class NightlyAudit {
         d == null ? null : d.quarantined(),
         s == null ? null : s.runs(), s == null ? null : s.experimentRows(), s == null ? null : s.effectRows(),
         CollectionConverters.asScala(inputVersions), CollectionConverters.asScala(outputVersions(output)),
-        error == null ? null : error.getClass().getSimpleName() + ": " + error.getMessage(), settings, inputFingerprint);
+        error == null ? null : describe(error), settings, inputFingerprint);
     DeltaCommits.retry("append to " + path, () -> {
       output.spark().createDataFrame(List.of(row), OutputTable.NIGHTLY_AUDIT.requiredSchema()).write().format("delta").mode("append")
           .option("mergeSchema", "true").save(path);
     });
+  }
+
+  /** The error class of our errors, the exception's class of others; then the message. */
+  private static String describe(Throwable error) {
+    String what = error instanceof NeuroScopeException e ? e.errorClass() : error.getClass().getSimpleName();
+    return what + ": " + error.getMessage();
   }
 
   /** The last successful run's row, if there is one. */

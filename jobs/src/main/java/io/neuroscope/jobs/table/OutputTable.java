@@ -23,6 +23,7 @@ public enum OutputTable {
   QUARANTINE("quarantine", List.of("table", "reason", "row"), new StructType()
       .add("table", DataTypes.StringType, false)
       .add("run_id", DataTypes.StringType, true)
+      .add("reason_code", DataTypes.StringType, true)
       .add("reason", DataTypes.StringType, false)
       .add("row", DataTypes.StringType, false)),
   RUN_SUMMARY("run_summary", List.of("run_id"), null),

@@ -9,28 +9,21 @@ import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * The {@code quarantine} table: rows that break the contract, set aside with the reason. The row
+ * The {@code quarantine} table: rows that break the contract, set aside with the reason (its code and prose). The row
  * is kept as JSON, nulls included (a null key is the reason, so it must show); a tensor row's {@code values} array (up to millions of floats) is replaced by
  * its length, {@code values_length}.
  */
 public final class Quarantine {
   private Quarantine() {}
 
-  public static final StructType SCHEMA = new StructType()
-      .add("table", DataTypes.StringType, false)
-      .add("run_id", DataTypes.StringType, true)
-      .add("reason", DataTypes.StringType, false)
-      .add("row", DataTypes.StringType, false);
-
   /** Quarantine rows for the rows of {@code table} that have a non-null {@code reason} column. */
   static Dataset<Row> of(String table, Dataset<Row> withReason, String... rowColumns) {
     Column[] cols = Arrays.stream(rowColumns).map(c -> col(c)).toArray(Column[]::new);
     return withReason.where(col("reason").isNotNull())
-        .select(lit(table).as("table"), col("run_id"), col("reason"),
+        .select(lit(table).as("table"), col("run_id"), QuarantineReason.codeOf(col("reason")).as("reason_code"),
+            col("reason"),
             to_json(struct(cols), java.util.Map.of("ignoreNullFields", "false")).as("row"));
   }
 }

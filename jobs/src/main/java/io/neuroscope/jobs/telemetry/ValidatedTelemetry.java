@@ -43,16 +43,16 @@ public final class ValidatedTelemetry implements AutoCloseable {
   public ValidatedTelemetry(Telemetry t) {
     telemetry = t;
     Dataset<Row> r = t.runs().withColumn("reason",
-        when(col("run_id").isNull(), lit("null key: run_id"))
-            .when(col("experiment").isNull(), lit("experiment is null"))
-            .when(count(lit(1)).over(Window.partitionBy("run_id")).gt(1), lit("run_id repeats in runs")));
+        when(col("run_id").isNull(), lit(QuarantineReason.NULL_KEY.prose("run_id")))
+            .when(col("experiment").isNull(), lit(QuarantineReason.NULL_EXPERIMENT.prose()))
+            .when(count(lit(1)).over(Window.partitionBy("run_id")).gt(1), lit(QuarantineReason.DUPLICATE_RUN.prose())));
     Dataset<Row> l = t.layers().withColumn("reason",
         nullKey("run_id", "layer")
-            .when(count(lit(1)).over(Window.partitionBy("run_id", "layer")).gt(1), lit("layer repeats in layers")));
+            .when(count(lit(1)).over(Window.partitionBy("run_id", "layer")).gt(1), lit(QuarantineReason.DUPLICATE_LAYER.prose())));
     Dataset<Row> e = t.epochs().withColumn("reason",
         nullKey("run_id", "epoch")
-            .when(count(lit(1)).over(Window.partitionBy("run_id", "epoch")).gt(1), lit("epoch repeats in epochs"))
-            .when(col("train_loss").isNull(), lit("train_loss is null")));
+            .when(count(lit(1)).over(Window.partitionBy("run_id", "epoch")).gt(1), lit(QuarantineReason.DUPLICATE_EPOCH.prose()))
+            .when(col("train_loss").isNull(), lit(QuarantineReason.NULL_TRAIN_LOSS.prose())));
     // Cached with their reasons: the valid rows and the quarantine are both read from them.
     checkedRuns = r.cache();
     checkedLayers = l.cache();
@@ -69,15 +69,15 @@ public final class ValidatedTelemetry implements AutoCloseable {
         .when(col("kind").isin(KINDS.toArray()).equalTo(false), concat(lit("unknown kind '"), col("kind"),
             lit("' (expected one of " + String.join(", ", KINDS) + ")")))
         .when(count(lit(1)).over(Window.partitionBy("run_id", "epoch", "layer", "kind", "chunk")).gt(1),
-            lit("chunk repeats"))
-        .when(col("has_layer").isNull(), lit("layer missing from layers"))
-        .when(col("has_epoch").isNull(), lit("epoch missing from epochs"))
+            lit(QuarantineReason.DUPLICATE_CHUNK.prose()))
+        .when(col("has_layer").isNull(), lit(QuarantineReason.LAYER_NOT_LOGGED.prose()))
+        .when(col("has_epoch").isNull(), lit(QuarantineReason.EPOCH_NOT_LOGGED.prose()))
         .when(col("rows").isNull().or(col("cols").isNull()).or(col("rows").lt(0)).or(col("cols").lt(0)),
-            lit("rows or cols null or negative"));
+            lit(QuarantineReason.BAD_SHAPE.prose()));
     Column tensorReason = first(col("chunk_reason"), true).over(Window.partitionBy("run_id", "epoch", "layer", "kind"));
     tensorKeys = keys.withColumn("chunk_reason", chunkReason)
         .withColumn("reason", when(col("chunk_reason").isNotNull(), col("chunk_reason"))
-            .when(tensorReason.isNotNull(), concat(lit("set aside with its tensor: another chunk has "), tensorReason)))
+            .when(tensorReason.isNotNull(), concat(lit(QuarantineReason.WITH_ITS_TENSOR.prose("another chunk has ")), tensorReason)))
         .drop("l_run", "l_layer", "has_layer", "e_run", "e_epoch", "has_epoch", "chunk_reason")
         .cache();
 
@@ -91,7 +91,7 @@ public final class ValidatedTelemetry implements AutoCloseable {
     Column c = null;
     for (String k : keys) {
       Column isNull = col(k).isNull();
-      c = c == null ? when(isNull, lit("null key: " + k)) : c.when(isNull, lit("null key: " + k));
+      c = c == null ? when(isNull, lit(QuarantineReason.NULL_KEY.prose(k))) : c.when(isNull, lit(QuarantineReason.NULL_KEY.prose(k)));
     }
     return c;
   }
