@@ -6,7 +6,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The main class, the same under bin/neuroscope, spark-submit and Databricks JAR tasks: runs one
- * {@link CommandLine command} and exits with its status (2 for usage and contract errors, 1 for other failures).
+ * {@link CommandLine command} and exits with its status (2 for usage and contract errors, 1 for
+ * other failures).
  */
 public final class NeuroScope {
   private NeuroScope() {}
@@ -23,12 +24,15 @@ public final class NeuroScope {
       e.printStackTrace();
       status = 1;
     } finally {
-      SparkSession.getActiveSession().foreach(s -> {
-        s.stop();
-        return null;
-      });
+      SparkSession.getActiveSession()
+          .foreach(
+              s -> {
+                s.stop();
+                return null;
+              });
     }
-    // A clean return, not System.exit(0): Databricks JAR tasks and spark-submit expect main to return.
+    // A clean return, not System.exit(0): Databricks JAR tasks and spark-submit expect main to
+    // return.
     if (status != 0) System.exit(status);
   }
 

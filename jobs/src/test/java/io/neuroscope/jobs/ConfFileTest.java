@@ -28,7 +28,10 @@ class ConfFileTest {
     assertEquals(defaults.keySet(), settings.keySet());
     for (String k : defaults.keySet()) {
       String a = defaults.get(k), b = settings.get(k);
-      boolean same = !a.matches("-?[0-9.eE+-]+") ? a.equals(b) : Double.parseDouble(a) == Double.parseDouble(b);
+      boolean same =
+          !a.matches("-?[0-9.eE+-]+")
+              ? a.equals(b)
+              : Double.parseDouble(a) == Double.parseDouble(b);
       assertEquals(true, same, k + ": built-in " + a + ", conf file " + b);
     }
   }

@@ -20,6 +20,9 @@ final class DeltaHistory {
   }
 
   static long version(Path table) {
-    return DeltaTable.forPath(SparkTest.spark(), table.toString()).history(1).first().<Long>getAs("version");
+    return DeltaTable.forPath(SparkTest.spark(), table.toString())
+        .history(1)
+        .first()
+        .<Long>getAs("version");
   }
 }

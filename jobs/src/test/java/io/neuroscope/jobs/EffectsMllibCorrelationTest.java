@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The effects' Pearson and Spearman equal Spark MLlib's {@code Correlation.corr} ("pearson",
  * "spearman") on a complete table (every run logs every hyperparameter and has the target), where
- * per-pair completeness leaves no run out and the two must agree. Ties in the hyperparameters and in
- * the target exercise the average ranks.
+ * per-pair completeness leaves no run out and the two must agree. Ties in the hyperparameters and
+ * in the target exercise the average ranks.
  */
 class EffectsMllibCorrelationTest {
   private static final double EPS = 1e-9;
@@ -36,9 +36,13 @@ class EffectsMllibCorrelationTest {
   void pearsonAndSpearmanEqualMllib() {
     SparkSession spark = SparkTest.spark();
     List<HyperparameterEffects.Target> targets = HyperparameterEffects.targets();
-    StructType schema = new StructType().add("experiment", DataTypes.StringType).add("run_id", DataTypes.StringType)
-        .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
-    for (HyperparameterEffects.Target t : targets) schema = schema.add(t.column(), DataTypes.DoubleType);
+    StructType schema =
+        new StructType()
+            .add("experiment", DataTypes.StringType)
+            .add("run_id", DataTypes.StringType)
+            .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+    for (HyperparameterEffects.Target t : targets)
+      schema = schema.add(t.column(), DataTypes.DoubleType);
     int y = schema.fieldIndex("exploding_gradients_max");
 
     List<Row> runs = new ArrayList<>();
@@ -48,7 +52,8 @@ class EffectsMllibCorrelationTest {
       double lr = LR[rnd.nextInt(LR.length)];
       int batch = BATCH[rnd.nextInt(BATCH.length)];
       // rounded to one decimal: ties in the target too
-      double target = Math.round((Math.log10(lr) + 5 + 3 * rnd.nextDouble() - batch / 64.0) * 10) / 10.0;
+      double target =
+          Math.round((Math.log10(lr) + 5 + 3 * rnd.nextDouble() - batch / 64.0) * 10) / 10.0;
       Map<String, String> params = new LinkedHashMap<>();
       params.put("learning_rate", Double.toString(lr));
       params.put("batch_size", Integer.toString(batch));
@@ -62,20 +67,36 @@ class EffectsMllibCorrelationTest {
     }
     // no forests: only the correlations are compared
     Settings s = Settings.defaults().with(Map.of("effects.forest.min_runs", "1000"));
-    Dataset<Row> effects = HyperparameterEffects.build(spark, spark.createDataFrame(runs, schema), s)
-        .where(col("scope").equalTo("all").and(col("target").equalTo("exploding_gradients"))
-            .and(col("measure").equalTo("max")));
+    Dataset<Row> effects =
+        HyperparameterEffects.build(spark, spark.createDataFrame(runs, schema), s)
+            .where(
+                col("scope")
+                    .equalTo("all")
+                    .and(col("target").equalTo("exploding_gradients"))
+                    .and(col("measure").equalTo("max")));
 
-    StructType featureSchema = new StructType().add("lr", DataTypes.DoubleType).add("log_lr", DataTypes.DoubleType)
-        .add("batch", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
-    Dataset<Row> vectors = new VectorAssembler().setInputCols(new String[] {"lr", "log_lr", "batch", "y"})
-        .setOutputCol("features").transform(spark.createDataFrame(features, featureSchema));
+    StructType featureSchema =
+        new StructType()
+            .add("lr", DataTypes.DoubleType)
+            .add("log_lr", DataTypes.DoubleType)
+            .add("batch", DataTypes.DoubleType)
+            .add("y", DataTypes.DoubleType);
+    Dataset<Row> vectors =
+        new VectorAssembler()
+            .setInputCols(new String[] {"lr", "log_lr", "batch", "y"})
+            .setOutputCol("features")
+            .transform(spark.createDataFrame(features, featureSchema));
     Matrix pearson = Correlation.corr(vectors, "features", "pearson").first().getAs(0);
     Matrix spearman = Correlation.corr(vectors, "features", "spearman").first().getAs(0);
 
-    Object[][] pairs = {{"learning_rate", "linear", 0}, {"learning_rate", "log10", 1}, {"batch_size", "linear", 2}};
+    Object[][] pairs = {
+      {"learning_rate", "linear", 0}, {"learning_rate", "log10", 1}, {"batch_size", "linear", 2}
+    };
     for (Object[] p : pairs) {
-      Row r = effects.where(col("hyperparameter").equalTo(p[0]).and(col("scale").equalTo(p[1]))).first();
+      Row r =
+          effects
+              .where(col("hyperparameter").equalTo(p[0]).and(col("scale").equalTo(p[1])))
+              .first();
       int i = (Integer) p[2];
       String what = p[0] + " " + p[1];
       assertEquals(60L, r.<Long>getAs("n"), what);

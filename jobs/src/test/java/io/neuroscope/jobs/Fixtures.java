@@ -7,7 +7,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
-/** Telemetry tables in the contract's exact schema, written as Delta or Parquet for the job to read. */
+/**
+ * Telemetry tables in the contract's exact schema, written as Delta or Parquet for the job to read.
+ */
 final class Fixtures {
   private Fixtures() {}
 
@@ -17,7 +19,10 @@ final class Fixtures {
   static final StructType EPOCHS = TelemetryContract.schema(TelemetryContract.EPOCHS);
   static final StructType TENSORS = TelemetryContract.schema(TelemetryContract.TENSORS);
 
-  /** Reads the JSON-lines golden telemetry under {@code dir} and writes it under {@code out} as Delta or Parquet. */
+  /**
+   * Reads the JSON-lines golden telemetry under {@code dir} and writes it under {@code out} as
+   * Delta or Parquet.
+   */
   static void writeFromJson(SparkSession spark, Path dir, Path out, String format) {
     write(read(spark, dir.resolve("runs.jsonl"), RUNS), out.resolve("runs"), format);
     write(read(spark, dir.resolve("layers.jsonl"), LAYERS), out.resolve("layers"), format);
@@ -26,7 +31,11 @@ final class Fixtures {
   }
 
   static Dataset<Row> read(SparkSession spark, Path jsonl, StructType schema) {
-    return spark.read().schema(schema).option("mode", "FAILFAST").option("allowNonNumericNumbers", "true")
+    return spark
+        .read()
+        .schema(schema)
+        .option("mode", "FAILFAST")
+        .option("allowNonNumericNumbers", "true")
         .json(jsonl.toString());
   }
 

@@ -3,10 +3,10 @@ package io.neuroscope.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neuroscope.jobs.table.OutputTables;
-import io.neuroscope.jobs.nightly.DiagnosticsStage;
-import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.Telemetry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The job run twice on the same input into the same output: the second run changes neither table
  * (keyed upsert, NaN values included) and its MERGEs write nothing. The first run is the shared
- * archive's (its output copied, so that the shared one stays as it was); the second runs into the copy.
+ * archive's (its output copied, so that the shared one stays as it was); the second runs into the
+ * copy.
  */
 class IdempotenceTest {
   private static Path out;
@@ -41,7 +42,11 @@ class IdempotenceTest {
     diagnosticsAfterFirst = contents(spark, "diagnostics");
     quarantineAfterFirst = contents(spark, "quarantine");
     for (String t : List.of("diagnostics", "quarantine")) filesAfterFirst.put(t, files(spark, t));
-    DiagnosticsStage.run(Telemetry.fromFolder(spark, shared.resolve("telemetry").toString()), OutputTables.at(spark, out.toString()), Settings.defaults(), false);
+    DiagnosticsStage.run(
+        Telemetry.fromFolder(spark, shared.resolve("telemetry").toString()),
+        OutputTables.at(spark, out.toString()),
+        Settings.defaults(),
+        false);
     diagnosticsAfterSecond = contents(spark, "diagnostics");
     quarantineAfterSecond = contents(spark, "quarantine");
     for (String t : List.of("diagnostics", "quarantine")) filesAfterSecond.put(t, files(spark, t));
@@ -50,27 +55,35 @@ class IdempotenceTest {
   @Test
   void diagnosticsTableIsUnchanged() {
     assertEquals(SharedArchive.diagnostics().size(), diagnosticsAfterFirst.size());
-    assertTrue(diagnosticsAfterFirst.stream().anyMatch(s -> s.contains("|NaN|")), "the input yields NaN values");
+    assertTrue(
+        diagnosticsAfterFirst.stream().anyMatch(s -> s.contains("|NaN|")),
+        "the input yields NaN values");
     assertEquals(diagnosticsAfterFirst, diagnosticsAfterSecond);
   }
 
   @Test
   void quarantineTableIsUnchanged() {
     assertEquals(SharedArchive.quarantine().size(), quarantineAfterFirst.size());
-    assertTrue(quarantineAfterFirst.size() > 200, "the shared archive's bad runs: " + quarantineAfterFirst.size());
-    assertTrue(quarantineAfterFirst.stream().anyMatch(s -> s.startsWith("|epochs|null|")), "a row with a null run_id");
+    assertTrue(
+        quarantineAfterFirst.size() > 200,
+        "the shared archive's bad runs: " + quarantineAfterFirst.size());
+    assertTrue(
+        quarantineAfterFirst.stream().anyMatch(s -> s.startsWith("|epochs|null|")),
+        "a row with a null run_id");
     assertEquals(quarantineAfterFirst, quarantineAfterSecond);
   }
 
   @Test
   void secondRunCommitsNothingToDiagnostics() {
-    // The copied first-run table is at version 0 (its creating WRITE); an unchanged rerun adds no commit.
+    // The copied first-run table is at version 0 (its creating WRITE); an unchanged rerun adds no
+    // commit.
     Map<String, String> d = lastCommit("diagnostics");
     assertEquals("WRITE", d.get("operation"), d.toString());
     assertEquals("0", d.get("version"), d.toString());
     Map<String, String> q = lastCommit("quarantine");
     // an insert-only MERGE that inserts nothing may commit nothing at all (Delta 4.0 does not)
-    if (!q.get("version").equals("0")) assertEquals("0", q.get("numTargetRowsInserted"), q.toString());
+    if (!q.get("version").equals("0"))
+      assertEquals("0", q.get("numTargetRowsInserted"), q.toString());
   }
 
   @Test
@@ -80,7 +93,10 @@ class IdempotenceTest {
 
   @Test
   void secondRunRewritesNoDiagnosticsFile() {
-    assertEquals(filesAfterFirst.get("diagnostics"), filesAfterSecond.get("diagnostics"), lastCommit("diagnostics").toString());
+    assertEquals(
+        filesAfterFirst.get("diagnostics"),
+        filesAfterSecond.get("diagnostics"),
+        lastCommit("diagnostics").toString());
   }
 
   private static Map<String, String> lastCommit(String table) {
@@ -88,7 +104,9 @@ class IdempotenceTest {
   }
 
   private static List<String> files(SparkSession spark, String table) {
-    List<String> f = new ArrayList<>(List.of(spark.read().format("delta").load(out.resolve(table).toString()).inputFiles()));
+    List<String> f =
+        new ArrayList<>(
+            List.of(spark.read().format("delta").load(out.resolve(table).toString()).inputFiles()));
     f.sort(null);
     return f;
   }

@@ -24,23 +24,31 @@ class JobScopeTest {
     spark.sparkContext().setJobGroup("caller", "the caller's group", false);
     String batchBefore = spark.conf().get(BATCH);
     Dataset<Row>[] cached = new Dataset[1];
-    RuntimeException failure = assertThrows(RuntimeException.class, () -> {
-      try (JobScope job = JobScope.open(spark, "neuroscope-test", "a job that fails")) {
-        assertEquals("neuroscope-test", spark.sparkContext().getLocalProperty("spark.jobGroup.id"));
-        job.conf(BATCH, "7");
-        job.conf(UNSET, "x");
-        assertEquals("7", spark.conf().get(BATCH));
-        cached[0] = job.persist(spark.range(10).toDF());
-        cached[0].count();
-        assertTrue(cached[0].storageLevel().useMemory(), "persisted inside the scope");
-        throw new IllegalStateException("boom");
-      }
-    });
+    RuntimeException failure =
+        assertThrows(
+            RuntimeException.class,
+            () -> {
+              try (JobScope job = JobScope.open(spark, "neuroscope-test", "a job that fails")) {
+                assertEquals(
+                    "neuroscope-test", spark.sparkContext().getLocalProperty("spark.jobGroup.id"));
+                job.conf(BATCH, "7");
+                job.conf(UNSET, "x");
+                assertEquals("7", spark.conf().get(BATCH));
+                cached[0] = job.persist(spark.range(10).toDF());
+                cached[0].count();
+                assertTrue(cached[0].storageLevel().useMemory(), "persisted inside the scope");
+                throw new IllegalStateException("boom");
+              }
+            });
     assertEquals("boom", failure.getMessage());
     assertEquals(batchBefore, spark.conf().get(BATCH), "the conf is restored");
-    assertFalse(spark.conf().getOption(UNSET).isDefined(), "a conf that was not set is unset again");
+    assertFalse(
+        spark.conf().getOption(UNSET).isDefined(), "a conf that was not set is unset again");
     assertEquals(StorageLevel.NONE(), cached[0].storageLevel(), "the dataset is unpersisted");
-    assertEquals("caller", spark.sparkContext().getLocalProperty("spark.jobGroup.id"), "the caller's group is back");
+    assertEquals(
+        "caller",
+        spark.sparkContext().getLocalProperty("spark.jobGroup.id"),
+        "the caller's group is back");
     spark.sparkContext().clearJobGroup();
     assertNull(spark.sparkContext().getLocalProperty("spark.jobGroup.id"));
   }

@@ -6,40 +6,41 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.SparkSession;
-import io.neuroscope.diagnostics.Settings;
-import io.neuroscope.jobs.telemetry.Telemetry;
-import io.neuroscope.jobs.nightly.DiagnosticsStage;
-import io.neuroscope.jobs.table.OutputTables;
-import io.neuroscope.jobs.table.OutputTable;
-import io.neuroscope.jobs.telemetry.QuarantineReason;
-import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neuroscope.diagnostics.Diagnostics;
+import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.QuarantineReason;
+import io.neuroscope.jobs.telemetry.Telemetry;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared archive's job run ({@link SharedArchive}): a clean run {@code good} and, per kind of bad
- * input of the contract ("What counts as bad input"), a run that is {@code good} plus or minus that
- * bad input. The bad rows must land in OUTPUT/quarantine with their reason, and everything else of
- * the run must be diagnosed exactly as {@code good} is.
+ * The shared archive's job run ({@link SharedArchive}): a clean run {@code good} and, per kind of
+ * bad input of the contract ("What counts as bad input"), a run that is {@code good} plus or minus
+ * that bad input. The bad rows must land in OUTPUT/quarantine with their reason, and everything
+ * else of the run must be diagnosed exactly as {@code good} is.
  */
 class QuarantineTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> LOSS_BASED = List.of("plateau", "overfitting", "learning_progress");
-  private static final List<String> TENSOR_BASED = Diagnostics.names().stream()
-      .filter(n -> !LOSS_BASED.contains(n)).toList();
+  private static final List<String> LOSS_BASED =
+      List.of("plateau", "overfitting", "learning_progress");
+  private static final List<String> TENSOR_BASED =
+      Diagnostics.names().stream().filter(n -> !LOSS_BASED.contains(n)).toList();
 
   private static Map<String, Row> diagnostics;
   private static List<Row> quarantine;
@@ -57,9 +58,11 @@ class QuarantineTest {
   @Test
   void theCleanRunHasNoQuarantineRowsAndAllItsDiagnostics() {
     assertEquals(List.of(), of("good"));
-    // 6 epochs x (10 network rows + 23 layer rows: dead 3, vanishing 4, exploding 4, saturation 3, snr 4, wur 1, health 4)
+    // 6 epochs x (10 network rows + 23 layer rows: dead 3, vanishing 4, exploding 4, saturation 3,
+    // snr 4, wur 1, health 4)
     assertEquals(6 * 33, TestTelemetry.ofRun(diagnostics, "good").size());
-    assertEquals(quarantine.size(), result.quarantined(), "Result.quarantined counts the quarantine rows");
+    assertEquals(
+        quarantine.size(), result.quarantined(), "Result.quarantined counts the quarantine rows");
   }
 
   @Test
@@ -71,21 +74,36 @@ class QuarantineTest {
       assertEquals(code.name(), r.getAs("reason_code"), reason);
     }
     assertEquals("LENGTH_MISMATCH", of("len").get(0).getAs("reason_code"));
-    assertEquals(List.of("NULL_KEY"), quarantine.stream().filter(r -> r.getAs("run_id") == null)
-        .map(r -> r.<String>getAs("reason_code")).distinct().toList());
+    assertEquals(
+        List.of("NULL_KEY"),
+        quarantine.stream()
+            .filter(r -> r.getAs("run_id") == null)
+            .map(r -> r.<String>getAs("reason_code"))
+            .distinct()
+            .toList());
   }
 
-  /** A quarantine table written before reason_code existed gains the column, filled for its old rows. */
+  /**
+   * A quarantine table written before reason_code existed gains the column, filled for its old
+   * rows.
+   */
   @Test
   void anOlderQuarantineTableGainsReasonCodes() {
     SparkSession spark = SparkTest.spark();
     Path out = SparkTest.tempDir("quarantine-evolve").resolve("out");
-    Dataset<Row> old = spark.createDataFrame(quarantine, OutputTable.QUARANTINE.requiredSchema()).drop("reason_code");
+    Dataset<Row> old =
+        spark
+            .createDataFrame(quarantine, OutputTable.QUARANTINE.requiredSchema())
+            .drop("reason_code");
     Fixtures.write(old.repartition(1), out.resolve("quarantine"), "delta");
-    DiagnosticsStage.run(Telemetry.fromFolder(spark, SharedArchive.root().resolve("telemetry").toString()),
-        OutputTables.at(spark, out.toString()), Settings.defaults(), false);
+    DiagnosticsStage.run(
+        Telemetry.fromFolder(spark, SharedArchive.root().resolve("telemetry").toString()),
+        OutputTables.at(spark, out.toString()),
+        Settings.defaults(),
+        false);
     Dataset<Row> evolved = spark.read().format("delta").load(out.resolve("quarantine").toString());
-    assertEquals(List.of("table", "run_id", "reason_code", "reason", "row"), List.of(evolved.columns()));
+    assertEquals(
+        List.of("table", "run_id", "reason_code", "reason", "row"), List.of(evolved.columns()));
     assertEquals(quarantine.size(), evolved.count(), "nothing set aside twice");
     assertEquals(0, evolved.where("reason_code IS NULL").count(), "the old rows' codes are filled");
   }
@@ -130,11 +148,15 @@ class QuarantineTest {
   @Test
   void nullKeysInTensorsEpochsAndLayers() throws Exception {
     List<Row> q = of("nullkeys");
-    Map<String, List<Row>> byTable = q.stream().collect(Collectors.groupingBy(r -> r.getAs("table")));
+    Map<String, List<Row>> byTable =
+        q.stream().collect(Collectors.groupingBy(r -> r.getAs("table")));
     assertEquals(Set.of("tensors", "epochs", "layers"), byTable.keySet(), q::toString);
 
     List<Row> tensors = byTable.get("tensors");
-    assertEquals(4, tensors.size(), tensors::toString); // null layer, null kind, null chunk + its tensor's chunk 0
+    assertEquals(
+        4,
+        tensors.size(),
+        tensors::toString); // null layer, null kind, null chunk + its tensor's chunk 0
     Row nullLayer = only(tensors, "null key: layer");
     assertKeys(nullLayer, "run_id", "epoch", "kind", "chunk");
     assertEquals(0, json(nullLayer).get("epoch").asInt());
@@ -167,9 +189,14 @@ class QuarantineTest {
   /** A null key should appear in the row JSON as null, so that the user sees which key it was. */
   @Test
   void nullKeyIsShownAsNullInTheRowJson() throws Exception {
-    Row nullLayer = only(of("nullkeys").stream().filter(r -> r.getAs("table").equals("tensors")).toList(), "null key: layer");
+    Row nullLayer =
+        only(
+            of("nullkeys").stream().filter(r -> r.getAs("table").equals("tensors")).toList(),
+            "null key: layer");
     JsonNode j = json(nullLayer);
-    assertTrue(j.has("layer") && j.get("layer").isNull(), "row JSON " + j + " should carry \"layer\":null");
+    assertTrue(
+        j.has("layer") && j.get("layer").isNull(),
+        "row JSON " + j + " should carry \"layer\":null");
   }
 
   @Test
@@ -235,29 +262,53 @@ class QuarantineTest {
   @Test
   void everyRunAndEpochHasItsTenNetworkRows() {
     Map<String, List<String>> expectedEpochs = new java.util.TreeMap<>();
-    for (String run : List.of("good", "three", "nan", "len", "dupchunk", "nolayer", "badkind", "nullkeys", "gap",
-        "badchunk", "allbad", "nolayers")) {
+    for (String run :
+        List.of(
+            "good",
+            "three",
+            "nan",
+            "len",
+            "dupchunk",
+            "nolayer",
+            "badkind",
+            "nullkeys",
+            "gap",
+            "badchunk",
+            "allbad",
+            "nolayers")) {
       expectedEpochs.put(run, List.of("0", "1", "2", "3", "4", "5"));
     }
-    expectedEpochs.put("dupepoch", List.of("0", "1", "2", "4", "5")); // both rows of epoch 3 set aside
+    expectedEpochs.put(
+        "dupepoch", List.of("0", "1", "2", "4", "5")); // both rows of epoch 3 set aside
     for (Map.Entry<String, List<String>> e : expectedEpochs.entrySet()) {
       for (String epoch : e.getValue()) {
         Set<String> names = new TreeSet<>();
-        TestTelemetry.ofRun(diagnostics, e.getKey()).forEach((k, r) -> {
-          if (k.startsWith(epoch + "/-/")) names.add(r.getAs("diagnostic"));
-        });
+        TestTelemetry.ofRun(diagnostics, e.getKey())
+            .forEach(
+                (k, r) -> {
+                  if (k.startsWith(epoch + "/-/")) names.add(r.getAs("diagnostic"));
+                });
         assertEquals(new TreeSet<>(Diagnostics.names()), names, e.getKey() + " epoch " + epoch);
       }
     }
-    assertTrue(TestTelemetry.ofRun(diagnostics, "dupepoch").keySet().stream().noneMatch(k -> k.startsWith("3/")));
-    Set<String> runs = diagnostics.values().stream().map(r -> (String) r.getAs("run_id")).collect(Collectors.toSet());
-    assertEquals(expectedEpochs.keySet(), runs, "no diagnostics for runs that are not in epochs (nor for a null run)");
+    assertTrue(
+        TestTelemetry.ofRun(diagnostics, "dupepoch").keySet().stream()
+            .noneMatch(k -> k.startsWith("3/")));
+    Set<String> runs =
+        diagnostics.values().stream()
+            .map(r -> (String) r.getAs("run_id"))
+            .collect(Collectors.toSet());
+    assertEquals(
+        expectedEpochs.keySet(),
+        runs,
+        "no diagnostics for runs that are not in epochs (nor for a null run)");
   }
 
   @Test
   void extraBadRowsChangeNoDiagnostic() {
     for (String run : List.of("nolayer", "badkind")) {
-      assertEquals(List.of(), TestTelemetry.differences(diagnostics, "good", diagnostics, run, 0), run);
+      assertEquals(
+          List.of(), TestTelemetry.differences(diagnostics, "good", diagnostics, run, 0), run);
     }
   }
 
@@ -265,8 +316,14 @@ class QuarantineTest {
   void badLengthLeavesTheRestOfTheRunAndMakesTheOnlyDiagnosticThatNeededItUnknown() {
     // weight_update_ratio needs weights and weight_updates of one layer: only layer 0 logs updates
     assertUnknown("len", 2, "weight_update_ratio");
-    assertOnlyDifferences("len", Set.of("2/-/weight_update_ratio", "2/0/weight_update_ratio", "2/0/weight_health",
-        "2/-/weight_health"), Set.of("2/0/weight_update_ratio", "2/0/weight_health"));
+    assertOnlyDifferences(
+        "len",
+        Set.of(
+            "2/-/weight_update_ratio",
+            "2/0/weight_update_ratio",
+            "2/0/weight_health",
+            "2/-/weight_health"),
+        Set.of("2/0/weight_update_ratio", "2/0/weight_health"));
     assertKnown("len", 2, "weight_health"); // layers 1-3 still have weights
   }
 
@@ -277,22 +334,37 @@ class QuarantineTest {
       allowed.add("1/-/" + d);
       allowed.add("1/1/" + d);
     }
-    assertOnlyDifferences("dupchunk", allowed,
+    assertOnlyDifferences(
+        "dupchunk",
+        allowed,
         Set.of("1/1/vanishing_gradients", "1/1/exploding_gradients", "1/1/gradient_snr"));
-    for (String d : List.of("vanishing_gradients", "exploding_gradients", "gradient_snr")) assertKnown("dupchunk", 1, d);
+    for (String d : List.of("vanishing_gradients", "exploding_gradients", "gradient_snr"))
+      assertKnown("dupchunk", 1, d);
   }
 
   @Test
   void nullKeysLeaveTheRestOfTheRun() {
     assertUnknown("nullkeys", 3, "weight_update_ratio");
-    assertOnlyDifferences("nullkeys", Set.of("3/-/weight_update_ratio", "3/0/weight_update_ratio", "3/0/weight_health",
-        "3/-/weight_health"), Set.of("3/0/weight_update_ratio", "3/0/weight_health"));
+    assertOnlyDifferences(
+        "nullkeys",
+        Set.of(
+            "3/-/weight_update_ratio",
+            "3/0/weight_update_ratio",
+            "3/0/weight_health",
+            "3/-/weight_health"),
+        Set.of("3/0/weight_update_ratio", "3/0/weight_health"));
   }
 
   @Test
   void missingChunkLeavesTheRestOfTheRun() {
-    assertOnlyDifferences("gap", Set.of("1/-/dead_neurons", "1/0/dead_neurons", "1/-/activation_saturation",
-        "1/0/activation_saturation"), Set.of("1/0/dead_neurons", "1/0/activation_saturation", "1/-/dead_neurons"));
+    assertOnlyDifferences(
+        "gap",
+        Set.of(
+            "1/-/dead_neurons",
+            "1/0/dead_neurons",
+            "1/-/activation_saturation",
+            "1/0/activation_saturation"),
+        Set.of("1/0/dead_neurons", "1/0/activation_saturation", "1/-/dead_neurons"));
     assertKnown("gap", 1, "dead_neurons");
     assertKnown("gap", 1, "activation_saturation");
   }
@@ -300,7 +372,9 @@ class QuarantineTest {
   @Test
   void badChunkLeavesTheRestOfTheRunAndMakesItsDiagnosticUnknown() {
     assertUnknown("badchunk", 4, "weight_update_ratio");
-    assertOnlyDifferences("badchunk", Set.of("4/-/weight_update_ratio", "4/0/weight_update_ratio"),
+    assertOnlyDifferences(
+        "badchunk",
+        Set.of("4/-/weight_update_ratio", "4/0/weight_update_ratio"),
         Set.of("4/-/weight_update_ratio", "4/0/weight_update_ratio"));
   }
 
@@ -329,13 +403,21 @@ class QuarantineTest {
       for (int e = 0; e < 6; e++) {
         for (String d : LOSS_BASED) {
           String k = e + "/-/" + d;
-          assertTrue(TestTelemetry.same(good.get(k), rows.get(k), 0), run + " " + k + ": " + TestTelemetry.describe(rows.get(k))
-              + " vs good " + TestTelemetry.describe(good.get(k)));
+          assertTrue(
+              TestTelemetry.same(good.get(k), rows.get(k), 0),
+              run
+                  + " "
+                  + k
+                  + ": "
+                  + TestTelemetry.describe(rows.get(k))
+                  + " vs good "
+                  + TestTelemetry.describe(good.get(k)));
         }
         for (String d : TENSOR_BASED) assertUnknown(run, e, d);
       }
     }
-    // the loss-based diagnostics are really computed, not defaults: overfitting needs 5 val losses (epochs 0, 2..5)
+    // the loss-based diagnostics are really computed, not defaults: overfitting needs 5 val losses
+    // (epochs 0, 2..5)
     assertEquals("UNKNOWN", good.get("3/-/overfitting").getAs("status"));
     assertFalse(good.get("5/-/overfitting").getAs("status").equals("UNKNOWN"));
   }
@@ -358,14 +440,16 @@ class QuarantineTest {
   }
 
   private static Row only(List<Row> rows, String reasonStart) {
-    List<Row> m = rows.stream().filter(r -> ((String) r.getAs("reason")).startsWith(reasonStart)).toList();
+    List<Row> m =
+        rows.stream().filter(r -> ((String) r.getAs("reason")).startsWith(reasonStart)).toList();
     assertEquals(1, m.size(), "one row with a reason starting '" + reasonStart + "' in " + rows);
     return m.get(0);
   }
 
   private static void assertReason(Row q, String... words) {
     String reason = q.getAs("reason");
-    for (String w : words) assertTrue(reason.contains(w), "reason '" + reason + "' should contain '" + w + "'");
+    for (String w : words)
+      assertTrue(reason.contains(w), "reason '" + reason + "' should contain '" + w + "'");
   }
 
   private static void assertKeys(Row q, String... keys) throws Exception {
@@ -375,7 +459,8 @@ class QuarantineTest {
     }
   }
 
-  private static void assertTensorRow(Row q, String run, int epoch, int layer, String kind, Integer chunk) throws Exception {
+  private static void assertTensorRow(
+      Row q, String run, int epoch, int layer, String kind, Integer chunk) throws Exception {
     assertEquals("tensors", q.getAs("table"));
     assertEquals(run, q.getAs("run_id"));
     assertKeys(q, "run_id", "epoch", "layer", "kind", "chunk", "rows", "cols");
@@ -397,16 +482,22 @@ class QuarantineTest {
   private static void assertKnown(String run, int epoch, String diagnostic) {
     Row r = diagnostics.get(run + "/" + epoch + "/-/" + diagnostic);
     assertNotNull(r, run + "/" + epoch + "/" + diagnostic);
-    assertFalse(r.getAs("status").equals("UNKNOWN"), run + "/" + epoch + "/" + diagnostic + " should be computed");
+    assertFalse(
+        r.getAs("status").equals("UNKNOWN"),
+        run + "/" + epoch + "/" + diagnostic + " should be computed");
   }
 
   /**
-   * The run's rows equal {@code good}'s except at keys in {@code allowed}; each key of {@code mustDiffer}
-   * does differ (for a layer row: it is absent, its tensor being set aside).
+   * The run's rows equal {@code good}'s except at keys in {@code allowed}; each key of {@code
+   * mustDiffer} does differ (for a layer row: it is absent, its tensor being set aside).
    */
-  private static void assertOnlyDifferences(String run, Set<String> allowed, Set<String> mustDiffer) {
+  private static void assertOnlyDifferences(
+      String run, Set<String> allowed, Set<String> mustDiffer) {
     List<String> diff = TestTelemetry.differences(diagnostics, "good", diagnostics, run, 0);
-    Set<String> keys = diff.stream().map(d -> d.substring(0, d.indexOf(':'))).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> keys =
+        diff.stream()
+            .map(d -> d.substring(0, d.indexOf(':')))
+            .collect(Collectors.toCollection(TreeSet::new));
     Set<String> unexpected = new TreeSet<>(keys);
     unexpected.removeAll(allowed);
     assertEquals(Set.of(), unexpected, run + " differs from good beyond the bad tensor: " + diff);

@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neuroscope.jobs.table.OutputTable;
-import io.neuroscope.jobs.telemetry.TelemetrySource;
-import io.neuroscope.jobs.nightly.NightlyAction;
-import io.neuroscope.jobs.table.OutputTables;
-import io.neuroscope.jobs.nightly.DiagnosticsStage;
-import io.neuroscope.jobs.error.ContractException;
-import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.error.ContractException;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
+import io.neuroscope.jobs.nightly.NightlyAction;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.Telemetry;
+import io.neuroscope.jobs.telemetry.TelemetrySource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +31,10 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A missing table or a column missing or of the wrong type stops the job with a message naming table and column. */
+/**
+ * A missing table or a column missing or of the wrong type stops the job with a message naming
+ * table and column.
+ */
 class SchemaErrorsTest {
   private static Path base;
 
@@ -53,60 +56,96 @@ class SchemaErrorsTest {
   void missingTable() throws IOException {
     Path root = copy("missing-table");
     delete(root.resolve("layers"));
-    ContractException e = assertThrows(ContractException.class,
-        () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
+    ContractException e =
+        assertThrows(
+            ContractException.class,
+            () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
     assertMentions(e, "'layers'", "not found", root.resolve("layers").toString());
   }
 
   @Test
   void missingColumn() {
     Path root = variant("missing-column", "layers", df -> df.drop("fan_in"));
-    ContractException e = assertThrows(ContractException.class,
-        () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
+    ContractException e =
+        assertThrows(
+            ContractException.class,
+            () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
     assertMentions(e, "'layers'", "'fan_in'", "INT");
   }
 
   @Test
   void epochAsBigint() {
-    Path root = variant("epoch-bigint", "epochs", df -> df.withColumn("epoch", col("epoch").cast("bigint")));
-    ContractException e = assertThrows(ContractException.class,
-        () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
+    Path root =
+        variant(
+            "epoch-bigint", "epochs", df -> df.withColumn("epoch", col("epoch").cast("bigint")));
+    ContractException e =
+        assertThrows(
+            ContractException.class,
+            () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
     assertMentions(e, "'epochs'", "'epoch'", "BIGINT", "expected INT");
   }
 
   @Test
   void valuesAsArrayOfInt() {
-    Path root = variant("values-int", "tensors", df -> df.withColumn("values", col("values").cast("array<int>")));
-    ContractException e = assertThrows(ContractException.class,
-        () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
+    Path root =
+        variant(
+            "values-int",
+            "tensors",
+            df -> df.withColumn("values", col("values").cast("array<int>")));
+    ContractException e =
+        assertThrows(
+            ContractException.class,
+            () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
     assertMentions(e, "'tensors'", "'values'", "ARRAY<INT>", "ARRAY<FLOAT>", "ARRAY<DOUBLE>");
   }
 
   @Test
   void startedAtAsString() {
-    Path root = variant("started-string", "runs", df -> df.withColumn("started_at", col("started_at").cast("string")));
-    ContractException e = assertThrows(ContractException.class,
-        () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
+    Path root =
+        variant(
+            "started-string",
+            "runs",
+            df -> df.withColumn("started_at", col("started_at").cast("string")));
+    ContractException e =
+        assertThrows(
+            ContractException.class,
+            () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
     assertMentions(e, "'runs'", "'started_at'", "STRING", "TIMESTAMP");
   }
 
   @Test
   void valLossAsFloat() {
-    Path root = variant("val-float", "epochs", df -> df.withColumn("val_loss", col("val_loss").cast("float")));
-    ContractException e = assertThrows(ContractException.class,
-        () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
+    Path root =
+        variant(
+            "val-float", "epochs", df -> df.withColumn("val_loss", col("val_loss").cast("float")));
+    ContractException e =
+        assertThrows(
+            ContractException.class,
+            () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
     assertMentions(e, "'epochs'", "'val_loss'", "FLOAT", "DOUBLE");
   }
 
-  /** The nightly reads the telemetry inside its audited block: a contract error leaves a FAILED audit row. */
+  /**
+   * The nightly reads the telemetry inside its audited block: a contract error leaves a FAILED
+   * audit row.
+   */
   @Test
   void aContractErrorDuringTheNightlyIsAudited() {
     SparkSession spark = SparkTest.spark();
     Path root = variant("nightly-missing-column", "layers", df -> df.drop("fan_in"));
-    OutputTables out = OutputTables.at(spark, root.resolveSibling("nightly-missing-column-out").toString());
-    ContractException e = assertThrows(ContractException.class, () -> new NightlyAction(spark,
-        TelemetrySource.folder(root.toString()), out, Settings.defaults().with(Map.of("catalog.database", "")), true)
-        .execute());
+    OutputTables out =
+        OutputTables.at(spark, root.resolveSibling("nightly-missing-column-out").toString());
+    ContractException e =
+        assertThrows(
+            ContractException.class,
+            () ->
+                new NightlyAction(
+                        spark,
+                        TelemetrySource.folder(root.toString()),
+                        out,
+                        Settings.defaults().with(Map.of("catalog.database", "")),
+                        true)
+                    .execute());
     assertEquals("CONTRACT.MISSING_COLUMN", e.errorClass());
     assertEquals(2, e.exitStatus());
     List<Row> audit = out.read(OutputTable.NIGHTLY_AUDIT).collectAsList();
@@ -127,26 +166,32 @@ class SchemaErrorsTest {
     doubles.keySet().removeIf(k -> k.startsWith(DOUBLE_ONLY + "/"));
     assertEquals(floats.keySet(), doubles.keySet());
     List<String> diff = new ArrayList<>(TestTelemetry.differences(floats, doubles, 0));
-    floats.forEach((k, r) -> {
-      Map<String, Double> a = new TreeMap<>(r.getJavaMap(r.fieldIndex("details")));
-      Row o = doubles.get(k);
-      Map<String, Double> b = new TreeMap<>(o.getJavaMap(o.fieldIndex("details")));
-      if (!a.toString().equals(b.toString())) diff.add(k + " details: " + a + " vs " + b);
-    });
+    floats.forEach(
+        (k, r) -> {
+          Map<String, Double> a = new TreeMap<>(r.getJavaMap(r.fieldIndex("details")));
+          Row o = doubles.get(k);
+          Map<String, Double> b = new TreeMap<>(o.getJavaMap(o.fieldIndex("details")));
+          if (!a.toString().equals(b.toString())) diff.add(k + " details: " + a + " vs " + b);
+        });
     assertTrue(diff.isEmpty(), diff.size() + " rows differ:\n" + String.join("\n", diff));
   }
 
   /**
-   * Double values that are not floats are used as doubles: the activations of the selu layer (layer 2) are
-   * 0 and 0.09999999999, so percentile 99 - percentile 1 = 0.09999999999 < 0.1 and extreme = 0.8
-   * (spec 4, "otherwise" branch); variance 0.0024 < 0.01 gives distribution 0.3, so s = 0.5 x 0.8 + 0.3 x 0.3 = 0.49.
-   * Rounded to float, 0.09999999999 becomes 0.1f = 0.10000000149 > 0.1, and extreme would be 0.
+   * Double values that are not floats are used as doubles: the activations of the selu layer (layer
+   * 2) are 0 and 0.09999999999, so percentile 99 - percentile 1 = 0.09999999999 < 0.1 and extreme =
+   * 0.8 (spec 4, "otherwise" branch); variance 0.0024 < 0.01 gives distribution 0.3, so s = 0.5 x
+   * 0.8 + 0.3 x 0.3 = 0.49. Rounded to float, 0.09999999999 becomes 0.1f = 0.10000000149 > 0.1, and
+   * extreme would be 0.
    */
   @Test
   void arrayOfDoublePercentilesAreTakenInDoublePrecision() {
     Map<String, Row> d = doubleRun();
     Row layer = d.get(DOUBLE_ONLY + "/0/2/activation_saturation");
-    assertEquals(0.8, (double) layer.getJavaMap(layer.fieldIndex("details")).get("extreme"), 1e-12, layer.toString());
+    assertEquals(
+        0.8,
+        (double) layer.getJavaMap(layer.fieldIndex("details")).get("extreme"),
+        1e-12,
+        layer.toString());
     assertEquals(0.49, (double) layer.getAs("value"), 1e-12, layer.toString());
     Row network = d.get(DOUBLE_ONLY + "/0/-/activation_saturation");
     assertEquals(1.1 * 0.49 / 1.5, (double) network.getAs("value"), 1e-12, network.toString());
@@ -166,17 +211,38 @@ class SchemaErrorsTest {
     Path root = t.write(spark, work.resolve("telemetry"), 1);
     Double[] v = new Double[TestTelemetry.SAMPLES * 3];
     for (int i = 0; i < v.length; i++) v[i] = i % 2 == 0 ? 0.0 : 0.09999999999;
-    StructType schema = new StructType()
-        .add("run_id", DataTypes.StringType).add("epoch", DataTypes.IntegerType).add("layer", DataTypes.IntegerType)
-        .add("kind", DataTypes.StringType).add("chunk", DataTypes.IntegerType).add("rows", DataTypes.IntegerType)
-        .add("cols", DataTypes.IntegerType).add("values", DataTypes.createArrayType(DataTypes.DoubleType));
-    Dataset<Row> extra = spark.createDataFrame(
-        List.of(RowFactory.create(DOUBLE_ONLY, 0, 2, "activations", 0, TestTelemetry.SAMPLES, 3, v)), schema);
-    Fixtures.write(t.tensorsFrame(spark).withColumn("values", col("values").cast("array<double>")).unionByName(extra)
-        .repartition(1), root.resolve("tensors"), "parquet");
+    StructType schema =
+        new StructType()
+            .add("run_id", DataTypes.StringType)
+            .add("epoch", DataTypes.IntegerType)
+            .add("layer", DataTypes.IntegerType)
+            .add("kind", DataTypes.StringType)
+            .add("chunk", DataTypes.IntegerType)
+            .add("rows", DataTypes.IntegerType)
+            .add("cols", DataTypes.IntegerType)
+            .add("values", DataTypes.createArrayType(DataTypes.DoubleType));
+    Dataset<Row> extra =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create(
+                    DOUBLE_ONLY, 0, 2, "activations", 0, TestTelemetry.SAMPLES, 3, v)),
+            schema);
+    Fixtures.write(
+        t.tensorsFrame(spark)
+            .withColumn("values", col("values").cast("array<double>"))
+            .unionByName(extra)
+            .repartition(1),
+        root.resolve("tensors"),
+        "parquet");
     Telemetry telemetry = Telemetry.fromFolder(spark, root.toString());
-    assertEquals(DataTypes.DoubleType, ((ArrayType) telemetry.tensors().schema().apply("values").dataType()).elementType());
-    DiagnosticsStage.run(telemetry, OutputTables.at(spark, work.resolve("out").toString()), Settings.defaults(), false);
+    assertEquals(
+        DataTypes.DoubleType,
+        ((ArrayType) telemetry.tensors().schema().apply("values").dataType()).elementType());
+    DiagnosticsStage.run(
+        telemetry,
+        OutputTables.at(spark, work.resolve("out").toString()),
+        Settings.defaults(),
+        false);
     doubles = TestTelemetry.diagnostics(spark, work.resolve("out"));
     return doubles;
   }
@@ -184,7 +250,9 @@ class SchemaErrorsTest {
   // ---- helpers ---------------------------------------------------------------------------------
 
   private static void assertMentions(ContractException e, String... parts) {
-    for (String p : parts) assertTrue(e.getMessage().contains(p), "message '" + e.getMessage() + "' should mention " + p);
+    for (String p : parts)
+      assertTrue(
+          e.getMessage().contains(p), "message '" + e.getMessage() + "' should mention " + p);
   }
 
   /** A copy of the valid telemetry with {@code table} rewritten by {@code change}. */

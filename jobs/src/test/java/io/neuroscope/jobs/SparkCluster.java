@@ -28,15 +28,19 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * A Spark standalone cluster (a Master and two Workers on 127.0.0.1) run by
- * {@code jobs/src/test/cluster/spark-cluster.sh}, for tests. The script runs as a child of the test
- * JVM with its stdin held open: {@link #close} tells it to stop, and if the JVM dies without closing
- * the pipe closes and the script stops the cluster anyway. Drivers are submitted as child JVMs through
- * {@code org.apache.spark.deploy.SparkSubmit}. Everything lives in one folder, {@link #dir}; a process
- * whose command line names that folder belongs to this cluster ({@link #processes}).
+ * A Spark standalone cluster (a Master and two Workers on 127.0.0.1) run by {@code
+ * jobs/src/test/cluster/spark-cluster.sh}, for tests. The script runs as a child of the test JVM
+ * with its stdin held open: {@link #close} tells it to stop, and if the JVM dies without closing
+ * the pipe closes and the script stops the cluster anyway. Drivers are submitted as child JVMs
+ * through {@code org.apache.spark.deploy.SparkSubmit}. Everything lives in one folder, {@link
+ * #dir}; a process whose command line names that folder belongs to this cluster ({@link
+ * #processes}).
  */
 final class SparkCluster implements AutoCloseable {
-  /** A driver JVM started by {@link #submit}: its process, the port of its UI (and REST API) and its log. */
+  /**
+   * A driver JVM started by {@link #submit}: its process, the port of its UI (and REST API) and its
+   * log.
+   */
   record Driver(String name, Process process, int uiPort, Path log) {
     String logText() {
       try {
@@ -50,13 +54,16 @@ final class SparkCluster implements AutoCloseable {
   final Path dir;
   final int masterPort;
   final int webUiPort;
+
   /** How long the cluster took to start. */
   Duration startup;
+
   private final Path script;
   private final Process process;
   private final List<Driver> drivers = new CopyOnWriteArrayList<>();
   private final Thread shutdownHook = new Thread(this::stop, "spark-cluster-stop");
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper json = new ObjectMapper();
   private boolean closed;
 
@@ -69,24 +76,41 @@ final class SparkCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts the cluster in {@code dir} (created) on free ports and waits until both Workers have registered. */
-  static SparkCluster start(Path script, Path dir, Duration timeout) throws IOException, InterruptedException {
+  /**
+   * Starts the cluster in {@code dir} (created) on free ports and waits until both Workers have
+   * registered.
+   */
+  static SparkCluster start(Path script, Path dir, Duration timeout)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
     int masterPort = freePort(), webUiPort = freePort();
     long started = System.nanoTime();
-    Process p = new ProcessBuilder("bash", script.toString(), "run", dir.toString(),
-        "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(webUiPort))
-        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("cluster.log").toFile()))
-        .start();
+    Process p =
+        new ProcessBuilder(
+                "bash",
+                script.toString(),
+                "run",
+                dir.toString(),
+                "--port",
+                Integer.toString(masterPort),
+                "--webui-port",
+                Integer.toString(webUiPort))
+            .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("cluster.log").toFile()))
+            .start();
     SparkCluster cluster = new SparkCluster(script, dir, masterPort, webUiPort, p);
-    CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = out.readLine()) != null; ) if (line.startsWith("ready ")) return line;
-        return null;
-      } catch (IOException e) {
-        return null;
-      }
-    });
+    CompletableFuture<String> ready =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; )
+                  if (line.startsWith("ready ")) return line;
+                return null;
+              } catch (IOException e) {
+                return null;
+              }
+            });
     String line;
     try {
       line = ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -95,8 +119,13 @@ final class SparkCluster implements AutoCloseable {
     }
     if (line == null) {
       cluster.close();
-      throw new IllegalStateException("the cluster did not start in " + timeout.toSeconds() + " s; "
-          + dir.resolve("cluster.log") + " ends:\n" + tail(dir.resolve("cluster.log"), 30));
+      throw new IllegalStateException(
+          "the cluster did not start in "
+              + timeout.toSeconds()
+              + " s; "
+              + dir.resolve("cluster.log")
+              + " ends:\n"
+              + tail(dir.resolve("cluster.log"), 30));
     }
     cluster.startup = Duration.ofNanos(System.nanoTime() - started);
     return cluster;
@@ -107,21 +136,34 @@ final class SparkCluster implements AutoCloseable {
   }
 
   /**
-   * Starts {@code SparkSubmit} in client mode in a child JVM (the script's {@code submit}, which execs
-   * java, so the process is the driver), with its UI on a free port; output to {@code DIR/drivers/NAME.log}.
+   * Starts {@code SparkSubmit} in client mode in a child JVM (the script's {@code submit}, which
+   * execs java, so the process is the driver), with its UI on a free port; output to {@code
+   * DIR/drivers/NAME.log}.
    */
-  Driver submit(String name, List<String> sparkSubmitOptions, String jar, List<String> appArgs) throws IOException {
+  Driver submit(String name, List<String> sparkSubmitOptions, String jar, List<String> appArgs)
+      throws IOException {
     int uiPort = freePort();
-    List<String> cmd = new ArrayList<>(List.of("bash", script.toString(), "submit", dir.toString(),
-        "--name", name, "--conf", "spark.ui.port=" + uiPort));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                script.toString(),
+                "submit",
+                dir.toString(),
+                "--name",
+                name,
+                "--conf",
+                "spark.ui.port=" + uiPort));
     cmd.addAll(sparkSubmitOptions);
     cmd.add(jar);
     cmd.addAll(appArgs);
     Path log = dir.resolve("drivers").resolve(name + ".log");
     Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().put("DRIVER_MEMORY", "1g");
     Driver d = new Driver(name, pb.start(), uiPort, log);
     drivers.add(d);
@@ -130,7 +172,8 @@ final class SparkCluster implements AutoCloseable {
 
   /** The Master's state ({@code /json/}): workers, cores, active and completed applications. */
   JsonNode master() {
-    return get(webUiPort, "/json/").orElseThrow(() -> new IllegalStateException("the Master's UI does not answer"));
+    return get(webUiPort, "/json/")
+        .orElseThrow(() -> new IllegalStateException("the Master's UI does not answer"));
   }
 
   /** GET from a driver's REST API ({@code /api/v1/...}); empty while it does not answer. */
@@ -140,8 +183,12 @@ final class SparkCluster implements AutoCloseable {
 
   private Optional<JsonNode> get(int port, String path) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? Optional.of(json.readTree(r.body())) : Optional.empty();
     } catch (IOException e) {
       return Optional.empty();
@@ -153,29 +200,50 @@ final class SparkCluster implements AutoCloseable {
 
   /** The id of the driver's application, once its REST API answers. */
   String applicationId(Driver d, Duration timeout) throws InterruptedException {
-    return await("the application id of " + d.name(), timeout, d, () -> api(d, "/applications")
-        .filter(a -> a.size() > 0).map(a -> a.get(0).get("id").asText()));
+    return await(
+        "the application id of " + d.name(),
+        timeout,
+        d,
+        () ->
+            api(d, "/applications")
+                .filter(a -> a.size() > 0)
+                .map(a -> a.get(0).get("id").asText()));
   }
 
-  /** The JVM of executor {@code executorId} of application {@code appId}, found in the process table. */
+  /**
+   * The JVM of executor {@code executorId} of application {@code appId}, found in the process
+   * table.
+   */
   Optional<ProcessHandle> executor(String appId, String executorId) {
-    return processes().stream().filter(p -> {
-      List<String> args = List.of(commandLine(p).split("\0"));
-      int app = args.indexOf("--app-id"), exec = args.indexOf("--executor-id");
-      return args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend") && app >= 0 && exec >= 0
-          && args.get(app + 1).equals(appId) && args.get(exec + 1).equals(executorId);
-    }).findFirst();
+    return processes().stream()
+        .filter(
+            p -> {
+              List<String> args = List.of(commandLine(p).split("\0"));
+              int app = args.indexOf("--app-id"), exec = args.indexOf("--executor-id");
+              return args.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend")
+                  && app >= 0
+                  && exec >= 0
+                  && args.get(app + 1).equals(appId)
+                  && args.get(exec + 1).equals(executorId);
+            })
+        .findFirst();
   }
 
   /** The executor JVMs of application {@code appId} alive now. */
   List<ProcessHandle> executors(String appId) {
-    return processes().stream().filter(p -> {
-      String c = commandLine(p);
-      return c.contains("CoarseGrainedExecutorBackend") && c.contains("\0--app-id\0" + appId + "\0");
-    }).toList();
+    return processes().stream()
+        .filter(
+            p -> {
+              String c = commandLine(p);
+              return c.contains("CoarseGrainedExecutorBackend")
+                  && c.contains("\0--app-id\0" + appId + "\0");
+            })
+        .toList();
   }
 
-  /** Every live process whose command line names this cluster's folder: daemons, executors, drivers. */
+  /**
+   * Every live process whose command line names this cluster's folder: daemons, executors, drivers.
+   */
   List<ProcessHandle> processes() {
     String marker = dir.toString() + "/";
     long self = ProcessHandle.current().pid();
@@ -187,23 +255,37 @@ final class SparkCluster implements AutoCloseable {
   /** {@code /proc/PID/cmdline}: the arguments separated by NUL ("" if the process is gone). */
   static String commandLine(ProcessHandle p) {
     try {
-      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), StandardCharsets.UTF_8);
+      return new String(
+          Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+          StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "";
     }
   }
 
-  /** Polls {@code probe} every 100 ms until it gives a value; fails after {@code timeout} or when {@code driver} exits first. */
-  static <T> T await(String what, Duration timeout, Driver driver, Supplier<Optional<T>> probe) throws InterruptedException {
+  /**
+   * Polls {@code probe} every 100 ms until it gives a value; fails after {@code timeout} or when
+   * {@code driver} exits first.
+   */
+  static <T> T await(String what, Duration timeout, Driver driver, Supplier<Optional<T>> probe)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Optional<T> v = probe.get();
       if (v.isPresent()) return v.get();
       if (driver != null && !driver.process().isAlive()) {
-        throw new AssertionError("waiting for " + what + ": driver " + driver.name() + " exited with "
-            + driver.process().exitValue() + "; its log ends:\n" + tail(driver.log(), 40));
+        throw new AssertionError(
+            "waiting for "
+                + what
+                + ": driver "
+                + driver.name()
+                + " exited with "
+                + driver.process().exitValue()
+                + "; its log ends:\n"
+                + tail(driver.log(), 40));
       }
-      if (System.nanoTime() > deadline) throw new AssertionError("waiting for " + what + ": nothing after " + timeout);
+      if (System.nanoTime() > deadline)
+        throw new AssertionError("waiting for " + what + ": nothing after " + timeout);
       Thread.sleep(100);
     }
   }
@@ -212,7 +294,13 @@ final class SparkCluster implements AutoCloseable {
   static int exitCode(Driver d, Duration timeout) throws InterruptedException {
     if (!d.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       destroyTree(d.process().toHandle());
-      throw new AssertionError("driver " + d.name() + " still running after " + timeout + "; its log ends:\n" + tail(d.log(), 40));
+      throw new AssertionError(
+          "driver "
+              + d.name()
+              + " still running after "
+              + timeout
+              + "; its log ends:\n"
+              + tail(d.log(), 40));
     }
     return d.process().exitValue();
   }
@@ -231,7 +319,10 @@ final class SparkCluster implements AutoCloseable {
     p.destroyForcibly();
   }
 
-  /** Ends the drivers, stops the cluster (its script stops the daemons and their executors) and ends anything left. */
+  /**
+   * Ends the drivers, stops the cluster (its script stops the daemons and their executors) and ends
+   * anything left.
+   */
   @Override
   public void close() {
     stop();

@@ -16,15 +16,18 @@ final class SparkTest {
 
   static synchronized SparkSession spark() {
     if (spark == null) {
-      spark = Sessions.getOrCreate("neuroscope-tests", Map.of(
-          "spark.master", "local[2]",
-          "spark.sql.shuffle.partitions", "4",
-          "spark.default.parallelism", "4",
-          "spark.ui.enabled", "false",
-          "spark.driver.host", "127.0.0.1",
-          "spark.driver.bindAddress", "127.0.0.1",
-          "spark.sql.session.timeZone", "UTC",
-          "spark.databricks.delta.snapshotPartitions", "2"));
+      spark =
+          Sessions.getOrCreate(
+              "neuroscope-tests",
+              Map.of(
+                  "spark.master", "local[2]",
+                  "spark.sql.shuffle.partitions", "4",
+                  "spark.default.parallelism", "4",
+                  "spark.ui.enabled", "false",
+                  "spark.driver.host", "127.0.0.1",
+                  "spark.driver.bindAddress", "127.0.0.1",
+                  "spark.sql.session.timeZone", "UTC",
+                  "spark.databricks.delta.snapshotPartitions", "2"));
     }
     return spark;
   }

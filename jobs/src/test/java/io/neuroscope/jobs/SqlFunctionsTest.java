@@ -15,7 +15,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The diagnostics as SQL functions agree with the independent reference on the golden telemetry. */
+/**
+ * The diagnostics as SQL functions agree with the independent reference on the golden telemetry.
+ */
 class SqlFunctionsTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
   private static SparkSession spark;
@@ -24,16 +26,25 @@ class SqlFunctionsTest {
   static void register() {
     spark = SparkTest.spark();
     NeuroScopeFunctions.register(spark, Settings.defaults());
-    Fixtures.read(spark, GOLDEN.resolve("telemetry/epochs.jsonl"), Fixtures.EPOCHS).createOrReplaceTempView("g_epochs");
-    Fixtures.read(spark, GOLDEN.resolve("telemetry/tensors.jsonl"), Fixtures.TENSORS).createOrReplaceTempView("g_tensors");
-    spark.read().option("allowNonNumericNumbers", "true")
-        .schema("run_id STRING, epoch INT, layer INT, diagnostic STRING, value DOUBLE, status STRING")
-        .json(GOLDEN.resolve("expected.jsonl").toString()).createOrReplaceTempView("g_expected");
+    Fixtures.read(spark, GOLDEN.resolve("telemetry/epochs.jsonl"), Fixtures.EPOCHS)
+        .createOrReplaceTempView("g_epochs");
+    Fixtures.read(spark, GOLDEN.resolve("telemetry/tensors.jsonl"), Fixtures.TENSORS)
+        .createOrReplaceTempView("g_tensors");
+    spark
+        .read()
+        .option("allowNonNumericNumbers", "true")
+        .schema(
+            "run_id STRING, epoch INT, layer INT, diagnostic STRING, value DOUBLE, status STRING")
+        .json(GOLDEN.resolve("expected.jsonl").toString())
+        .createOrReplaceTempView("g_expected");
   }
 
   @Test
   void historyFunctionsMatchTheReferenceOnEveryEpoch() {
-    List<Row> rows = spark.sql("""
+    List<Row> rows =
+        spark
+            .sql(
+                """
         WITH norms AS (
           SELECT run_id, epoch, sqrt(sum(pow(s.norm, 2))) AS grad_norm
           FROM (SELECT run_id, epoch, layer, ns_tensor_stats(values) AS s FROM g_tensors
@@ -50,12 +61,16 @@ class SqlFunctionsTest {
         SELECT o.run_id, o.epoch, o.diagnostic, o.r.value, o.r.status, x.value, x.status
         FROM ours o JOIN g_expected x
           ON o.run_id = x.run_id AND o.epoch = x.epoch AND o.diagnostic = x.diagnostic AND x.layer IS NULL
-        """).collectAsList();
+        """)
+            .collectAsList();
     assertEquals(127 * 3, rows.size(), "every golden epoch, three history diagnostics");
     List<String> mismatches = new ArrayList<>();
     for (Row r : rows) {
-      boolean same = r.getString(4).equals(r.getString(6))
-          && (Double.isNaN(r.getDouble(5)) ? Double.isNaN(r.getDouble(3)) : Math.abs(r.getDouble(3) - r.getDouble(5)) <= 1e-9);
+      boolean same =
+          r.getString(4).equals(r.getString(6))
+              && (Double.isNaN(r.getDouble(5))
+                  ? Double.isNaN(r.getDouble(3))
+                  : Math.abs(r.getDouble(3) - r.getDouble(5)) <= 1e-9);
       if (!same) mismatches.add(r.toString());
     }
     assertTrue(mismatches.isEmpty(), String.join("\n", mismatches));
@@ -64,23 +79,33 @@ class SqlFunctionsTest {
   @Test
   void tensorStatsAggregateOverChunksEqualsTheSameTensorInOneRow() {
     Map<String, Row> byChunks = new HashMap<>();
-    for (Row r : spark.sql("""
+    for (Row r :
+        spark
+            .sql(
+                """
         SELECT concat_ws('/', run_id, epoch, layer, kind) AS k, ns_tensor_stats(values) AS s
-        FROM g_tensors GROUP BY run_id, epoch, layer, kind HAVING count(*) > 1""").collectAsList()) {
+        FROM g_tensors GROUP BY run_id, epoch, layer, kind HAVING count(*) > 1""")
+            .collectAsList()) {
       byChunks.put(r.getString(0), r.getStruct(1));
     }
-    List<Row> whole = spark.sql("""
+    List<Row> whole =
+        spark
+            .sql(
+                """
         SELECT concat_ws('/', run_id, epoch, layer, kind) AS k, ns_tensor_stats(v) AS s
         FROM (SELECT run_id, epoch, layer, kind, flatten(transform(array_sort(collect_list(struct(chunk, values))),
                      c -> c.values)) AS v
               FROM g_tensors GROUP BY run_id, epoch, layer, kind HAVING count(*) > 1)
-        GROUP BY run_id, epoch, layer, kind""").withColumnRenamed("v", "values").collectAsList();
+        GROUP BY run_id, epoch, layer, kind""")
+            .withColumnRenamed("v", "values")
+            .collectAsList();
     assertTrue(byChunks.size() > 100, "the golden telemetry has many chunked tensors");
     for (Row r : whole) {
       Row a = byChunks.get(r.getString(0)), b = r.getStruct(1);
       for (String f : new String[] {"count", "mean", "variance", "norm", "meanAbs", "stdAbs"}) {
         double x = ((Number) a.getAs(f)).doubleValue(), y = ((Number) b.getAs(f)).doubleValue();
-        assertTrue(Double.compare(x, y) == 0 || Math.abs(x - y) <= 1e-12 * Math.max(1, Math.abs(x)),
+        assertTrue(
+            Double.compare(x, y) == 0 || Math.abs(x - y) <= 1e-12 * Math.max(1, Math.abs(x)),
             r.getString(0) + " " + f + ": " + x + " vs " + y);
       }
     }

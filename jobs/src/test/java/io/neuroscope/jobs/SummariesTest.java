@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.neuroscope.jobs.telemetry.TelemetryContract;
-import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Settings;
 import io.neuroscope.jobs.summary.ExperimentSummary;
 import io.neuroscope.jobs.summary.HyperparameterEffects;
 import io.neuroscope.jobs.summary.RunSummary;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.telemetry.TelemetryContract;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * run_summary, experiment_summary and hyperparameter_effects on a hand-made diagnostics table of 11
  * runs in two experiments. The correlations, p-values, intervals and η² are scipy 1.17.1's
- * (pearsonr, spearmanr, norm, f_oneway) on the same numbers, computed apart from this code; ω²
- * is numpy's from its textbook formula.
+ * (pearsonr, spearmanr, norm, f_oneway) on the same numbers, computed apart from this code; ω² is
+ * numpy's from its textbook formula.
  */
 class SummariesTest {
   private static final double EPS = 1e-9;
@@ -38,17 +38,17 @@ class SummariesTest {
 
   /** run -> experiment, params, exploding_gradients value at epoch 2 (epoch 1 is 0.1, HEALTHY). */
   private static final Object[][] RUNS = {
-      {"a1", "A", Map.of("lr", "0.001", "act", "relu", "seed", "1", "bs", "32"), 0.5},
-      {"a2", "A", Map.of("lr", "0.01", "act", "relu", "seed", "2", "bs", "32"), 0.9},
-      {"a3", "A", Map.of("lr", "0.1", "act", "tanh", "seed", "3", "bs", "32"), 2.0},
-      {"a4", "A", Map.of("lr", "1.0", "act", "tanh", "seed", "4", "bs", "32"), 7.5},
-      {"a5", "A", Map.of("lr", "0.01", "act", "sigmoid", "seed", "5", "bs", "32"), 1.1},
-      {"a6", "A", Map.of("lr", "0.1", "act", "sigmoid", "seed", "6", "bs", "32"), Double.NaN},
-      {"b1", "B", Map.of("lr", "0.05", "act", "relu"), 1.0},
-      {"b2", "B", Map.of("lr", "0.5", "act", "relu"), 3.0},
-      {"b3", "B", Map.of("act", "tanh"), 2.5},
-      {"b4", "B", Map.of("lr", "0.2", "act", "tanh"), 1.5},
-      {"b5", "B", Map.of("lr", "0.3", "act", "relu"), 4.0},
+    {"a1", "A", Map.of("lr", "0.001", "act", "relu", "seed", "1", "bs", "32"), 0.5},
+    {"a2", "A", Map.of("lr", "0.01", "act", "relu", "seed", "2", "bs", "32"), 0.9},
+    {"a3", "A", Map.of("lr", "0.1", "act", "tanh", "seed", "3", "bs", "32"), 2.0},
+    {"a4", "A", Map.of("lr", "1.0", "act", "tanh", "seed", "4", "bs", "32"), 7.5},
+    {"a5", "A", Map.of("lr", "0.01", "act", "sigmoid", "seed", "5", "bs", "32"), 1.1},
+    {"a6", "A", Map.of("lr", "0.1", "act", "sigmoid", "seed", "6", "bs", "32"), Double.NaN},
+    {"b1", "B", Map.of("lr", "0.05", "act", "relu"), 1.0},
+    {"b2", "B", Map.of("lr", "0.5", "act", "relu"), 3.0},
+    {"b3", "B", Map.of("act", "tanh"), 2.5},
+    {"b4", "B", Map.of("lr", "0.2", "act", "tanh"), 1.5},
+    {"b5", "B", Map.of("lr", "0.3", "act", "relu"), 4.0},
   };
 
   @BeforeAll
@@ -68,22 +68,39 @@ class SummariesTest {
       diagnostics.add(diag(exp, id, 1, "dead_neurons", 5.0, "HEALTHY"));
       diagnostics.add(diag(exp, id, 2, "dead_neurons", 0.0, "UNKNOWN"));
       // a layer row must not count
-      diagnostics.add(RowFactory.create(exp, id, 2, 0, "exploding_gradients", 99.0, "CRITICAL", scalaMap(Map.of())));
+      diagnostics.add(
+          RowFactory.create(
+              exp, id, 2, 0, "exploding_gradients", 99.0, "CRITICAL", scalaMap(Map.of())));
       runs.add(RowFactory.create(id, exp, null, scalaMap((Map<String, String>) r[2])));
       epochs.add(RowFactory.create(id, 1, 1.0, 1.2));
-      epochs.add(RowFactory.create(id, 2, id.equals("a6") ? Double.NaN : 0.5, id.startsWith("a") ? null : 0.8));
+      epochs.add(
+          RowFactory.create(
+              id, 2, id.equals("a6") ? Double.NaN : 0.5, id.startsWith("a") ? null : 0.8));
     }
     Dataset<Row> d = spark.createDataFrame(diagnostics, OutputTable.DIAGNOSTICS.requiredSchema());
     Dataset<Row> perDiagnostic = RunSummary.perDiagnostic(d).cache();
-    runSummary = RunSummary.build(perDiagnostic, spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
-        spark.createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS))).cache();
+    runSummary =
+        RunSummary.build(
+                perDiagnostic,
+                spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
+                spark.createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS)))
+            .cache();
     experimentSummary = ExperimentSummary.build(perDiagnostic, runSummary, List.of("seed")).cache();
-    Settings s = Settings.defaults().with(Map.of("effects.forest.trees", "5", "effects.forest.max_depth", "3",
-        "effects.forest.min_runs", "5"));
+    Settings s =
+        Settings.defaults()
+            .with(
+                Map.of(
+                    "effects.forest.trees",
+                    "5",
+                    "effects.forest.max_depth",
+                    "3",
+                    "effects.forest.min_runs",
+                    "5"));
     effects = HyperparameterEffects.build(spark, runSummary, s).cache();
   }
 
-  private static Row diag(String exp, String run, int epoch, String name, double value, String status) {
+  private static Row diag(
+      String exp, String run, int epoch, String name, double value, String status) {
     return RowFactory.create(exp, run, epoch, null, name, value, status, scalaMap(Map.of()));
   }
 
@@ -102,7 +119,10 @@ class SummariesTest {
     assertEquals("CRITICAL", a4.getAs("exploding_gradients_status"));
     assertEquals(2, (int) a4.<Integer>getAs("exploding_gradients_first_warning"));
     assertEquals(2, (int) a4.<Integer>getAs("exploding_gradients_first_critical"));
-    assertEquals(7.5, a4.<Double>getAs("exploding_gradients_final"), EPS); // the layer row's 99 is not counted
+    assertEquals(
+        7.5,
+        a4.<Double>getAs("exploding_gradients_final"),
+        EPS); // the layer row's 99 is not counted
     assertEquals(7.5, a4.<Double>getAs("exploding_gradients_max"), EPS);
     assertEquals(0.5, a4.<Double>getAs("exploding_gradients_critical_share"), EPS);
     assertEquals("CRITICAL", a4.getAs("health"));
@@ -148,14 +168,22 @@ class SummariesTest {
     Row b1 = run("b1");
     assertEquals(0.8, b1.<Double>getAs("final_val_loss"), EPS);
     assertEquals(2, (int) b1.<Integer>getAs("best_val_epoch"));
-    assertEquals(Map.of("lr", "0.05", "act", "relu"),
-        scala.jdk.javaapi.CollectionConverters.asJava(b1.<scala.collection.Map<String, String>>getAs("params")));
+    assertEquals(
+        Map.of("lr", "0.05", "act", "relu"),
+        scala.jdk.javaapi.CollectionConverters.asJava(
+            b1.<scala.collection.Map<String, String>>getAs("params")));
   }
 
   @Test
   void experimentSummaryGivesSharesPercentilesAndSeedGroups() {
-    Row a = experimentSummary.where(col("experiment").equalTo("A").and(col("config").isNull())
-        .and(col("diagnostic").equalTo("exploding_gradients"))).first();
+    Row a =
+        experimentSummary
+            .where(
+                col("experiment")
+                    .equalTo("A")
+                    .and(col("config").isNull())
+                    .and(col("diagnostic").equalTo("exploding_gradients")))
+            .first();
     assertEquals(6L, a.<Long>getAs("runs"));
     // worst statuses in A: a1 H, a2 H, a3 W, a4 C, a5 W, a6 C
     assertEquals(2 / 6.0, a.<Double>getAs("healthy_share"), EPS);
@@ -167,10 +195,15 @@ class SummariesTest {
     assertEquals(1.1, a.<Double>getAs("final_median"), EPS);
     assertEquals(2.0, a.<Double>getAs("final_p75"), EPS);
     assertEquals(2.4, a.<Double>getAs("final_mean"), EPS);
-    assertEquals(Math.sqrt((1.9 * 1.9 + 1.5 * 1.5 + 0.4 * 0.4 + 5.1 * 5.1 + 1.3 * 1.3) / 4), a.<Double>getAs("final_std"), EPS);
+    assertEquals(
+        Math.sqrt((1.9 * 1.9 + 1.5 * 1.5 + 0.4 * 0.4 + 5.1 * 5.1 + 1.3 * 1.3) / 4),
+        a.<Double>getAs("final_std"),
+        EPS);
 
-    // seeds differ in every run of A, so groups are by the other params: a2 and a5 differ in act, so
-    // every group holds one run and none is written; B has no seed param and no two equal runs either
+    // seeds differ in every run of A, so groups are by the other params: a2 and a5 differ in act,
+    // so
+    // every group holds one run and none is written; B has no seed param and no two equal runs
+    // either
     assertEquals(0, experimentSummary.where(col("config").isNotNull()).count());
     assertEquals(0, experimentSummary.where(col("diagnostic").equalTo("plateau")).count());
   }
@@ -183,13 +216,22 @@ class SummariesTest {
     Object[][] rs = {{"r1", "0.1", "1", 1.0}, {"r2", "0.1", "2", 3.0}, {"r3", "0.2", "1", 5.0}};
     for (Object[] r : rs) {
       diagnostics.add(diag("S", (String) r[0], 1, "plateau", (Double) r[3], "HEALTHY"));
-      runs.add(RowFactory.create(r[0], "S", null, scalaMap(Map.of("lr", r[1], "random_seed", r[2]))));
+      runs.add(
+          RowFactory.create(r[0], "S", null, scalaMap(Map.of("lr", r[1], "random_seed", r[2]))));
     }
-    Dataset<Row> perDiagnostic = RunSummary.perDiagnostic(spark.createDataFrame(diagnostics, OutputTable.DIAGNOSTICS.requiredSchema()));
-    Dataset<Row> summary = RunSummary.build(perDiagnostic, spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
-        spark.createDataFrame(List.<Row>of(), TelemetryContract.schema(TelemetryContract.EPOCHS)));
-    List<Row> groups = ExperimentSummary.build(perDiagnostic, summary, List.of("seed", "random_seed"))
-        .where(col("config").isNotNull()).collectAsList();
+    Dataset<Row> perDiagnostic =
+        RunSummary.perDiagnostic(
+            spark.createDataFrame(diagnostics, OutputTable.DIAGNOSTICS.requiredSchema()));
+    Dataset<Row> summary =
+        RunSummary.build(
+            perDiagnostic,
+            spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
+            spark.createDataFrame(
+                List.<Row>of(), TelemetryContract.schema(TelemetryContract.EPOCHS)));
+    List<Row> groups =
+        ExperimentSummary.build(perDiagnostic, summary, List.of("seed", "random_seed"))
+            .where(col("config").isNotNull())
+            .collectAsList();
     assertEquals(1, groups.size()); // lr=0.2 has one run: no group
     Row g = groups.get(0);
     assertEquals("lr=0.1", g.getAs("config"));
@@ -200,15 +242,31 @@ class SummariesTest {
   }
 
   private static Row effect(String scope, String hp, String scale, String target, String measure) {
-    List<Row> rows = effects.where(col("scope").equalTo(scope).and(col("hyperparameter").equalTo(hp))
-        .and(scale == null ? col("scale").isNull() : col("scale").equalTo(scale))
-        .and(col("target").equalTo(target)).and(col("measure").equalTo(measure))).collectAsList();
+    List<Row> rows =
+        effects
+            .where(
+                col("scope")
+                    .equalTo(scope)
+                    .and(col("hyperparameter").equalTo(hp))
+                    .and(scale == null ? col("scale").isNull() : col("scale").equalTo(scale))
+                    .and(col("target").equalTo(target))
+                    .and(col("measure").equalTo(measure)))
+            .collectAsList();
     assertEquals(1, rows.size(), scope + " " + hp + " " + scale + " " + target + "." + measure);
     return rows.get(0);
   }
 
-  private static void assertCorrelation(Row r, long n, double pearson, double pp, double plo, double phi,
-      double spearman, double sp, double slo, double shi) {
+  private static void assertCorrelation(
+      Row r,
+      long n,
+      double pearson,
+      double pp,
+      double plo,
+      double phi,
+      double spearman,
+      double sp,
+      double slo,
+      double shi) {
     assertNull(r.getAs("reason"), () -> r.getAs("reason"));
     assertEquals(n, r.<Long>getAs("n"));
     assertEquals(pearson, r.<Double>getAs("pearson"), EPS);
@@ -228,26 +286,76 @@ class SummariesTest {
     Row r = effect("all", "lr", "linear", "exploding_gradients", "final");
     assertEquals(2L, r.<Long>getAs("excluded"));
     assertEquals("numeric", r.getAs("kind"));
-    assertCorrelation(r, 9, 0.9542316588114221, 4.267954622529889e-06, 0.7920570895459501, 0.9905904707061272,
-        0.9372466978064098, 2.66156313843872e-05, 0.723406191972806, 0.9870088289215114);
+    assertCorrelation(
+        r,
+        9,
+        0.9542316588114221,
+        4.267954622529889e-06,
+        0.7920570895459501,
+        0.9905904707061272,
+        0.9372466978064098,
+        2.66156313843872e-05,
+        0.723406191972806,
+        0.9870088289215114);
     // lr spans 0.001..1: also on a log scale; Spearman is the same there
-    assertCorrelation(effect("all", "lr", "log10", "exploding_gradients", "final"), 9, 0.7555213056974731,
-        0.01575883755034736, 0.18344422208381642, 0.9453206969249754,
-        0.9372466978064098, 2.66156313843872e-05, 0.723406191972806, 0.9870088289215114);
-    assertCorrelation(effect("A", "lr", "linear", "exploding_gradients", "final"), 5, 0.9943707542614395,
-        3.31324653637016e-05, 0.9136451971103593, 0.9996469657243873,
-        0.9746794344808963, 0.002066241398242346, 0.6597486293515724, 0.9983972054945205);
-    assertCorrelation(effect("A", "lr", "log10", "exploding_gradients", "final"), 5, 0.8835688712137474,
-        0.04903132579184511, 0.005907938429579129, 0.9922969819806017,
-        0.9746794344808963, 0.002066241398242346, 0.6597486293515724, 0.9983972054945205);
-    // max: a6 counts (its max is 0.1), ties in y (0.1 is not a tie here) and in lr (0.1, 0.01 twice)
-    assertCorrelation(effect("all", "lr", "linear", "exploding_gradients", "max"), 10, 0.9391382380716317,
-        4.672183571050794e-06, 0.7573197538003923, 0.9858345321222985,
-        0.7987953376480265, 0.003757601069456113, 0.34034101762775093, 0.9504166576325778);
+    assertCorrelation(
+        effect("all", "lr", "log10", "exploding_gradients", "final"),
+        9,
+        0.7555213056974731,
+        0.01575883755034736,
+        0.18344422208381642,
+        0.9453206969249754,
+        0.9372466978064098,
+        2.66156313843872e-05,
+        0.723406191972806,
+        0.9870088289215114);
+    assertCorrelation(
+        effect("A", "lr", "linear", "exploding_gradients", "final"),
+        5,
+        0.9943707542614395,
+        3.31324653637016e-05,
+        0.9136451971103593,
+        0.9996469657243873,
+        0.9746794344808963,
+        0.002066241398242346,
+        0.6597486293515724,
+        0.9983972054945205);
+    assertCorrelation(
+        effect("A", "lr", "log10", "exploding_gradients", "final"),
+        5,
+        0.8835688712137474,
+        0.04903132579184511,
+        0.005907938429579129,
+        0.9922969819806017,
+        0.9746794344808963,
+        0.002066241398242346,
+        0.6597486293515724,
+        0.9983972054945205);
+    // max: a6 counts (its max is 0.1), ties in y (0.1 is not a tie here) and in lr (0.1, 0.01
+    // twice)
+    assertCorrelation(
+        effect("all", "lr", "linear", "exploding_gradients", "max"),
+        10,
+        0.9391382380716317,
+        4.672183571050794e-06,
+        0.7573197538003923,
+        0.9858345321222985,
+        0.7987953376480265,
+        0.003757601069456113,
+        0.34034101762775093,
+        0.9504166576325778);
     // seed is logged by A only: 5 runs with a finite final
-    assertCorrelation(effect("all", "seed", "linear", "exploding_gradients", "final"), 5, 0.4247670494086672,
-        0.5213032811148737, -0.7317153382351592, 0.9507373328397429,
-        0.7, 0.21999246028704122, -0.476621313746714, 0.9781649560449645);
+    assertCorrelation(
+        effect("all", "seed", "linear", "exploding_gradients", "final"),
+        5,
+        0.4247670494086672,
+        0.5213032811148737,
+        -0.7317153382351592,
+        0.9507373328397429,
+        0.7,
+        0.21999246028704122,
+        -0.476621313746714,
+        0.9781649560449645);
   }
 
   @Test
@@ -262,11 +370,15 @@ class SummariesTest {
     assertEquals(0.33592761335741367, r.<Double>getAs("anova_p"), EPS);
     assertEquals(0.007419669308604112, r.<Double>getAs("omega_squared"), EPS);
     assertEquals(Math.sqrt(0.007419669308604112), r.<Double>getAs("strength"), EPS);
-    Map<String, Object> means = scala.jdk.javaapi.CollectionConverters.asJava(r.<scala.collection.Map<String, Object>>getAs("level_means"));
+    Map<String, Object> means =
+        scala.jdk.javaapi.CollectionConverters.asJava(
+            r.<scala.collection.Map<String, Object>>getAs("level_means"));
     assertEquals(Map.of("relu", 1.88, "tanh", 3.375).keySet(), means.keySet());
     assertEquals(1.88, (Double) means.get("relu"), EPS);
     assertEquals(3.375, (Double) means.get("tanh"), EPS);
-    Map<String, Object> counts = scala.jdk.javaapi.CollectionConverters.asJava(r.<scala.collection.Map<String, Object>>getAs("level_counts"));
+    Map<String, Object> counts =
+        scala.jdk.javaapi.CollectionConverters.asJava(
+            r.<scala.collection.Map<String, Object>>getAs("level_counts"));
     assertEquals(Map.of("relu", 5L, "tanh", 4L), counts);
     assertNull(r.getAs("pearson"));
 
@@ -284,7 +396,8 @@ class SummariesTest {
     assertEquals(0.059646514718489155, max.<Double>getAs("omega_squared"), EPS);
 
     // in A, final leaves relu (2) and tanh (2): 4 runs, fewer than 5
-    assertEquals("4 runs log act and have a finite exploding_gradients.final, fewer than effects.min_runs (5)",
+    assertEquals(
+        "4 runs log act and have a finite exploding_gradients.final, fewer than effects.min_runs (5)",
         effect("A", "act", null, "exploding_gradients", "final").getAs("reason"));
   }
 
@@ -296,7 +409,8 @@ class SummariesTest {
     Row few = effect("B", "lr", "linear", "exploding_gradients", "final");
     assertEquals(4L, few.<Long>getAs("n"));
     assertEquals(1L, few.<Long>getAs("excluded"));
-    assertEquals("4 runs log lr and have a finite exploding_gradients.final, fewer than effects.min_runs (5)",
+    assertEquals(
+        "4 runs log lr and have a finite exploding_gradients.final, fewer than effects.min_runs (5)",
         few.getAs("reason"));
     assertNull(few.getAs("pearson"));
     assertNull(few.getAs("importance"));
@@ -307,7 +421,8 @@ class SummariesTest {
     assertTrue(none.<String>getAs("reason").startsWith("0 runs log lr"));
     // a target equal in every run: critical share of dead_neurons is 0 everywhere
     Row flat = effect("all", "lr", "linear", "dead_neurons", "critical_share");
-    assertEquals("dead_neurons.critical_share is the same for all 10 runs (0.00000)", flat.getAs("reason"));
+    assertEquals(
+        "dead_neurons.critical_share is the same for all 10 runs (0.00000)", flat.getAs("reason"));
     // every (scope, hyperparameter[, scale], target) has its row
     int targets = Diagnostics.names().size() * 3 + 2;
     // all and A: act, bs, lr (+log10), seed; B: act, lr (+log10: 0.05..0.5 spans exactly a decade)
@@ -320,14 +435,18 @@ class SummariesTest {
     assertNotNull(r.getAs("forest_r2"));
     double sum = 0;
     for (String hp : List.of("act", "lr", "seed")) {
-      Double imp = effect("all", hp, hp.equals("act") ? null : "linear", "exploding_gradients", "final").getAs("importance");
+      Double imp =
+          effect("all", hp, hp.equals("act") ? null : "linear", "exploding_gradients", "final")
+              .getAs("importance");
       assertNotNull(imp, hp);
       assertTrue(imp >= 0 && imp <= 1, hp + " " + imp);
       sum += imp;
     }
     assertEquals(1.0, sum, 1e-9);
     // the log10 row carries the same forest's importance
-    assertEquals(r.<Double>getAs("importance"), effect("all", "lr", "log10", "exploding_gradients", "final")
-        .<Double>getAs("importance"), 0);
+    assertEquals(
+        r.<Double>getAs("importance"),
+        effect("all", "lr", "log10", "exploding_gradients", "final").<Double>getAs("importance"),
+        0);
   }
 }

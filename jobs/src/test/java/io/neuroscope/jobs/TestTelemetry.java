@@ -20,7 +20,9 @@ import org.apache.spark.sql.SparkSession;
 final class TestTelemetry {
   /** name, activation, fan_in, fan_out of the layers 0..3. */
   static final Object[][] LAYERS = {
-      {"fc1", "relu", 3, 4}, {"fc2", "tanh", 4, 4}, {"fc3", "selu", 4, 3}, {"out", "softmax", 3, 2}};
+    {"fc1", "relu", 3, 4}, {"fc2", "tanh", 4, 4}, {"fc3", "selu", 4, 3}, {"out", "softmax", 3, 2}
+  };
+
   static final int SAMPLES = 5;
   static final int EPOCHS = 6;
   static final String EXPERIMENT = "exp";
@@ -30,25 +32,32 @@ final class TestTelemetry {
   final List<Row> epochs = new ArrayList<>();
   final List<Row> tensors = new ArrayList<>();
 
-  /** A whole run: runs, layers, epochs and every tensor of every epoch, each tensor in {@code chunks} chunks. */
+  /**
+   * A whole run: runs, layers, epochs and every tensor of every epoch, each tensor in {@code
+   * chunks} chunks.
+   */
   TestTelemetry run(String runId, int chunks) {
     return runRow(runId).layerRows(runId).epochRows(runId).tensorRows(runId, chunks);
   }
 
   TestTelemetry runRow(String runId) {
-    runs.add(RowFactory.create(runId, EXPERIMENT, null, Map.of("learning_rate", "0.01", "optimizer", "adam")));
+    runs.add(
+        RowFactory.create(
+            runId, EXPERIMENT, null, Map.of("learning_rate", "0.01", "optimizer", "adam")));
     return this;
   }
 
   TestTelemetry layerRows(String runId) {
     for (int l = 0; l < LAYERS.length; l++) {
-      layers.add(RowFactory.create(runId, l, LAYERS[l][0], LAYERS[l][1], LAYERS[l][2], LAYERS[l][3]));
+      layers.add(
+          RowFactory.create(runId, l, LAYERS[l][0], LAYERS[l][1], LAYERS[l][2], LAYERS[l][3]));
     }
     return this;
   }
 
   TestTelemetry epochRows(String runId) {
-    for (int e = 0; e < EPOCHS; e++) epochs.add(RowFactory.create(runId, e, trainLoss(e), valLoss(e)));
+    for (int e = 0; e < EPOCHS; e++)
+      epochs.add(RowFactory.create(runId, e, trainLoss(e), valLoss(e)));
     return this;
   }
 
@@ -64,7 +73,8 @@ final class TestTelemetry {
 
   TestTelemetry tensorRows(String runId, int chunks) {
     for (int e = 0; e < EPOCHS; e++) {
-      for (String kind : List.of("activations", "gradients", "weights", "weight_updates", "bias_gradients")) {
+      for (String kind :
+          List.of("activations", "gradients", "weights", "weight_updates", "bias_gradients")) {
         for (int l = 0; l < LAYERS.length; l++) {
           if (kind.equals("weight_updates") && l != 0) continue; // only layer 0 logs its updates
           if (kind.equals("bias_gradients") && l != 3) continue;
@@ -75,7 +85,10 @@ final class TestTelemetry {
     return this;
   }
 
-  /** Adds one tensor, split along its first axis into {@code chunks} chunks (fewer if it has fewer rows). */
+  /**
+   * Adds one tensor, split along its first axis into {@code chunks} chunks (fewer if it has fewer
+   * rows).
+   */
   TestTelemetry addTensor(String runId, int epoch, int layer, String kind, int chunks) {
     int[] shape = shape(layer, kind);
     float[] v = values(epoch, layer, kind);
@@ -84,13 +97,28 @@ final class TestTelemetry {
     int start = 0;
     for (int c = 0; c < n; c++) {
       int r = rows / n + (c < rows % n ? 1 : 0);
-      addRow(runId, epoch, layer, kind, c, r, cols, Arrays.copyOfRange(v, start * cols, (start + r) * cols));
+      addRow(
+          runId,
+          epoch,
+          layer,
+          kind,
+          c,
+          r,
+          cols,
+          Arrays.copyOfRange(v, start * cols, (start + r) * cols));
       start += r;
     }
     return this;
   }
 
-  TestTelemetry addRow(String runId, Integer epoch, Integer layer, String kind, Integer chunk, Integer rows, Integer cols,
+  TestTelemetry addRow(
+      String runId,
+      Integer epoch,
+      Integer layer,
+      String kind,
+      Integer chunk,
+      Integer rows,
+      Integer cols,
       float[] values) {
     Float[] boxed = null;
     if (values != null) {
@@ -103,8 +131,12 @@ final class TestTelemetry {
 
   /** Removes every row of the tensor (run, epoch, layer, kind). */
   TestTelemetry removeTensor(String runId, int epoch, int layer, String kind) {
-    tensors.removeIf(r -> runId.equals(r.get(0)) && Integer.valueOf(epoch).equals(r.get(1))
-        && Integer.valueOf(layer).equals(r.get(2)) && kind.equals(r.get(3)));
+    tensors.removeIf(
+        r ->
+            runId.equals(r.get(0))
+                && Integer.valueOf(epoch).equals(r.get(1))
+                && Integer.valueOf(layer).equals(r.get(2))
+                && kind.equals(r.get(3)));
     return this;
   }
 
@@ -132,18 +164,22 @@ final class TestTelemetry {
     for (int i = 0; i < v.length; i++) {
       double g = rnd.nextGaussian();
       int col = i % cols;
-      v[i] = (float) switch (kind) {
-        case "activations" -> switch ((String) LAYERS[layer][1]) {
-          case "relu" -> col == 0 ? 0.0 : Math.max(0, g); // neuron 0 of the relu layer is dead
-          case "tanh" -> Math.tanh(2 * g);
-          case "selu" -> g > 0 ? 1.0507 * g : 1.0507 * 1.67326 * (Math.exp(g) - 1);
-          default -> 1.0 / (1 + Math.exp(-g));
-        };
-        case "gradients" -> 0.01 * g / (layer + 1);
-        case "weights" -> scale * g;
-        case "weight_updates" -> 0.004 * scale * g;
-        default -> 0.001 * g;
-      };
+      v[i] =
+          (float)
+              switch (kind) {
+                case "activations" ->
+                    switch ((String) LAYERS[layer][1]) {
+                      case "relu" ->
+                          col == 0 ? 0.0 : Math.max(0, g); // neuron 0 of the relu layer is dead
+                      case "tanh" -> Math.tanh(2 * g);
+                      case "selu" -> g > 0 ? 1.0507 * g : 1.0507 * 1.67326 * (Math.exp(g) - 1);
+                      default -> 1.0 / (1 + Math.exp(-g));
+                    };
+                case "gradients" -> 0.01 * g / (layer + 1);
+                case "weights" -> scale * g;
+                case "weight_updates" -> 0.004 * scale * g;
+                default -> 0.001 * g;
+              };
     }
     return v;
   }
@@ -152,12 +188,18 @@ final class TestTelemetry {
     return spark.createDataFrame(tensors, Fixtures.TENSORS);
   }
 
-  /** Writes the four tables as Parquet under {@code root}, the tensors in {@code tensorPartitions} files. */
+  /**
+   * Writes the four tables as Parquet under {@code root}, the tensors in {@code tensorPartitions}
+   * files.
+   */
   Path write(SparkSession spark, Path root, int tensorPartitions) {
     Fixtures.write(spark.createDataFrame(runs, Fixtures.RUNS), root.resolve("runs"), "parquet");
-    Fixtures.write(spark.createDataFrame(layers, Fixtures.LAYERS), root.resolve("layers"), "parquet");
-    Fixtures.write(spark.createDataFrame(epochs, Fixtures.EPOCHS), root.resolve("epochs"), "parquet");
-    Fixtures.write(tensorsFrame(spark).repartition(tensorPartitions), root.resolve("tensors"), "parquet");
+    Fixtures.write(
+        spark.createDataFrame(layers, Fixtures.LAYERS), root.resolve("layers"), "parquet");
+    Fixtures.write(
+        spark.createDataFrame(epochs, Fixtures.EPOCHS), root.resolve("epochs"), "parquet");
+    Fixtures.write(
+        tensorsFrame(spark).repartition(tensorPartitions), root.resolve("tensors"), "parquet");
     return root;
   }
 
@@ -166,7 +208,8 @@ final class TestTelemetry {
   /** The diagnostics table, by "run/epoch/layer/diagnostic" (layer "-" on network rows). */
   static Map<String, Row> diagnostics(SparkSession spark, Path out) {
     Map<String, Row> m = new TreeMap<>();
-    for (Row r : spark.read().format("delta").load(out.resolve("diagnostics").toString()).collectAsList()) {
+    for (Row r :
+        spark.read().format("delta").load(out.resolve("diagnostics").toString()).collectAsList()) {
       Row previous = m.put(key(r), r);
       if (previous != null) throw new AssertionError("two diagnostics rows for " + key(r));
     }
@@ -175,15 +218,27 @@ final class TestTelemetry {
 
   static String key(Row r) {
     Integer layer = r.getAs("layer");
-    return r.getAs("run_id") + "/" + r.getAs("epoch") + "/" + (layer == null ? "-" : layer) + "/" + r.getAs("diagnostic");
+    return r.getAs("run_id")
+        + "/"
+        + r.getAs("epoch")
+        + "/"
+        + (layer == null ? "-" : layer)
+        + "/"
+        + r.getAs("diagnostic");
   }
 
-  /** Whether two diagnostics rows agree: status, experiment, and value to {@code rel} relative (NaN equals NaN). */
+  /**
+   * Whether two diagnostics rows agree: status, experiment, and value to {@code rel} relative (NaN
+   * equals NaN).
+   */
   static boolean same(Row a, Row b, double rel) {
     double x = a.getAs("value"), y = b.getAs("value");
-    boolean value = Double.isNaN(x) ? Double.isNaN(y)
-        : x == y || Math.abs(x - y) <= rel * Math.max(Math.abs(x), Math.abs(y));
-    return value && a.getAs("status").equals(b.getAs("status"))
+    boolean value =
+        Double.isNaN(x)
+            ? Double.isNaN(y)
+            : x == y || Math.abs(x - y) <= rel * Math.max(Math.abs(x), Math.abs(y));
+    return value
+        && a.getAs("status").equals(b.getAs("status"))
         && java.util.Objects.equals(a.getAs("experiment"), b.getAs("experiment"));
   }
 
@@ -195,40 +250,50 @@ final class TestTelemetry {
    * Differences between two sets of diagnostics rows, comparing {@code a}'s run {@code runA} with
    * {@code b}'s run {@code runB} (keys with the run id replaced); empty when they agree.
    */
-  static List<String> differences(Map<String, Row> a, String runA, Map<String, Row> b, String runB, double rel) {
+  static List<String> differences(
+      Map<String, Row> a, String runA, Map<String, Row> b, String runB, double rel) {
     Map<String, Row> left = ofRun(a, runA), right = ofRun(b, runB);
     List<String> diff = new ArrayList<>();
     for (Map.Entry<String, Row> e : left.entrySet()) {
       Row other = right.get(e.getKey());
-      if (other == null) diff.add(e.getKey() + ": only in " + runA + " (" + describe(e.getValue()) + ")");
+      if (other == null)
+        diff.add(e.getKey() + ": only in " + runA + " (" + describe(e.getValue()) + ")");
       else if (!same(e.getValue(), other, rel)) {
         diff.add(e.getKey() + ": " + describe(e.getValue()) + " vs " + describe(other));
       }
     }
-    for (String k : right.keySet()) if (!left.containsKey(k)) diff.add(k + ": only in " + runB + " (" + describe(right.get(k)) + ")");
+    for (String k : right.keySet())
+      if (!left.containsKey(k))
+        diff.add(k + ": only in " + runB + " (" + describe(right.get(k)) + ")");
     return diff;
   }
 
-  /** Differences between two whole diagnostics tables (keys as in {@link #diagnostics}); empty when they agree. */
+  /**
+   * Differences between two whole diagnostics tables (keys as in {@link #diagnostics}); empty when
+   * they agree.
+   */
   static List<String> differences(Map<String, Row> a, Map<String, Row> b, double rel) {
     List<String> diff = new ArrayList<>();
-    a.forEach((k, r) -> {
-      Row o = b.get(k);
-      if (o == null) diff.add(k + ": only in the first (" + describe(r) + ")");
-      else if (!same(r, o, rel)) diff.add(k + ": " + describe(r) + " vs " + describe(o));
-    });
-    b.forEach((k, r) -> {
-      if (!a.containsKey(k)) diff.add(k + ": only in the second (" + describe(r) + ")");
-    });
+    a.forEach(
+        (k, r) -> {
+          Row o = b.get(k);
+          if (o == null) diff.add(k + ": only in the first (" + describe(r) + ")");
+          else if (!same(r, o, rel)) diff.add(k + ": " + describe(r) + " vs " + describe(o));
+        });
+    b.forEach(
+        (k, r) -> {
+          if (!a.containsKey(k)) diff.add(k + ": only in the second (" + describe(r) + ")");
+        });
     return diff;
   }
 
   /** A run's rows keyed without the run id: "epoch/layer/diagnostic". */
   static Map<String, Row> ofRun(Map<String, Row> all, String run) {
     Map<String, Row> m = new TreeMap<>();
-    all.forEach((k, r) -> {
-      if (r.getAs("run_id").equals(run)) m.put(k.substring(run.length() + 1), r);
-    });
+    all.forEach(
+        (k, r) -> {
+          if (r.getAs("run_id").equals(run)) m.put(k.substring(run.length() + 1), r);
+        });
     return m;
   }
 

@@ -6,17 +6,30 @@ import java.util.Locale;
 public final class Activation {
   private Activation() {}
 
-  /** Dead-neuron family (§1): exactly relu; exactly leaky_relu; relu with leaky/lrelu; relu; otherwise default. */
-  public enum Family { RELU, LEAKY_RELU, DEFAULT }
+  /**
+   * Dead-neuron family (§1): exactly relu; exactly leaky_relu; relu with leaky/lrelu; relu;
+   * otherwise default.
+   */
+  public enum Family {
+    RELU,
+    LEAKY_RELU,
+    DEFAULT
+  }
 
   /** Saturation branch (§4): tanh, sigmoid, the relu family of §1, otherwise percentile-based. */
-  public enum Saturation { TANH, SIGMOID, RELU_FAMILY, OTHER }
+  public enum Saturation {
+    TANH,
+    SIGMOID,
+    RELU_FAMILY,
+    OTHER
+  }
 
   public static Family family(String name) {
     String f = lower(name);
     if (f.equals("relu")) return Family.RELU;
     if (f.equals("leaky_relu")) return Family.LEAKY_RELU;
-    if (f.contains("relu") && (f.contains("leaky") || f.contains("lrelu"))) return Family.LEAKY_RELU;
+    if (f.contains("relu") && (f.contains("leaky") || f.contains("lrelu")))
+      return Family.LEAKY_RELU;
     if (f.contains("relu")) return Family.RELU;
     return Family.DEFAULT;
   }

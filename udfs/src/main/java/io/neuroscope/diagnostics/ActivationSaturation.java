@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Spec §4: hidden activations pinned at the flat ends of their function, weighted toward the
- * input side. The element predicates (extremes, gradient-dead band) were counted in the tensor
- * pass by the probe {@link TensorProbe#of} chose for the layer's activation.
+ * Spec §4: hidden activations pinned at the flat ends of their function, weighted toward the input
+ * side. The element predicates (extremes, gradient-dead band) were counted in the tensor pass by
+ * the probe {@link TensorProbe#of} chose for the layer's activation.
  */
 public final class ActivationSaturation extends SpecDiagnostic implements TensorDiagnostic {
   public static final String NAME = "activation_saturation";
@@ -30,9 +30,14 @@ public final class ActivationSaturation extends SpecDiagnostic implements Tensor
       TensorStats x = e.getValue();
       double extreme = extreme(f, x);
       double distribution = distribution(f, x.variance());
-      double gradientDead = (f == Activation.Saturation.TANH || f == Activation.Saturation.SIGMOID) ? x.fractionOutside() : 0;
-      double saturation = s.get(K + "extreme_weight") * extreme + s.get(K + "distribution_weight") * distribution
-          + s.get(K + "gradient_dead_weight") * gradientDead;
+      double gradientDead =
+          (f == Activation.Saturation.TANH || f == Activation.Saturation.SIGMOID)
+              ? x.fractionOutside()
+              : 0;
+      double saturation =
+          s.get(K + "extreme_weight") * extreme
+              + s.get(K + "distribution_weight") * distribution
+              + s.get(K + "gradient_dead_weight") * gradientDead;
       double weight = 1 + (h - i) * s.get(K + "depth_weight_step");
       weightedSum += weight * saturation;
       Map<String, Double> details = new LinkedHashMap<>();
@@ -58,17 +63,22 @@ public final class ActivationSaturation extends SpecDiagnostic implements Tensor
     return switch (f) {
       case TANH, SIGMOID -> x.fractionAbove() + x.fractionBelow();
       case RELU_FAMILY -> x.fractionAbove();
-      case OTHER -> x.percentile(s.get(K + "other.percentile_high")) - x.percentile(s.get(K + "other.percentile_low"))
-          < s.get(K + "other.range_below") ? s.get(K + "other.extreme_score") : 0;
+      case OTHER ->
+          x.percentile(s.get(K + "other.percentile_high"))
+                      - x.percentile(s.get(K + "other.percentile_low"))
+                  < s.get(K + "other.range_below")
+              ? s.get(K + "other.extreme_score")
+              : 0;
     };
   }
 
   private double distribution(Activation.Saturation f, double v) {
-    String family = switch (f) {
-      case TANH -> "tanh";
-      case SIGMOID -> "sigmoid";
-      default -> null;
-    };
+    String family =
+        switch (f) {
+          case TANH -> "tanh";
+          case SIGMOID -> "sigmoid";
+          default -> null;
+        };
     if (family == null) {
       return v < s.get(K + "other.variance_low") ? s.get(K + "other.variance_score") : 0;
     }

@@ -18,11 +18,17 @@ public final class DeadNeurons extends SpecDiagnostic implements TensorDiagnosti
     long dead = 0, neurons = 0;
     for (Map.Entry<Integer, TensorStats> e : t.hidden(TensorKind.ACTIVATIONS).entrySet()) {
       String family = TensorProbe.familyKey(Activation.family(t.layer(e.getKey()).activation()));
-      int layerDead = e.getValue().columnsMostlyZero(s.get("dead_neurons." + family + ".dead_threshold"));
+      int layerDead =
+          e.getValue().columnsMostlyZero(s.get("dead_neurons." + family + ".dead_threshold"));
       int layerNeurons = e.getValue().cols();
       double value = (100.0 * layerDead) / layerNeurons;
-      layers.add(new Finding(NAME, e.getKey(), value, status(value),
-          Map.of("dead_neurons", (double) layerDead, "neurons", (double) layerNeurons)));
+      layers.add(
+          new Finding(
+              NAME,
+              e.getKey(),
+              value,
+              status(value),
+              Map.of("dead_neurons", (double) layerDead, "neurons", (double) layerNeurons)));
       dead += layerDead;
       neurons += layerNeurons;
     }
@@ -31,14 +37,20 @@ public final class DeadNeurons extends SpecDiagnostic implements TensorDiagnosti
       out.add(Finding.unknown(NAME, null)); // no hidden layer with activations
     } else {
       double value = (100.0 * dead) / neurons;
-      out.add(new Finding(NAME, null, value, status(value),
-          Map.of("dead_neurons", (double) dead, "neurons", (double) neurons)));
+      out.add(
+          new Finding(
+              NAME,
+              null,
+              value,
+              status(value),
+              Map.of("dead_neurons", (double) dead, "neurons", (double) neurons)));
     }
     out.addAll(layers);
     return out;
   }
 
   private Status status(double value) {
-    return Status.higherIsWorse(value, s.get("dead_neurons.critical_above"), s.get("dead_neurons.warning_above"));
+    return Status.higherIsWorse(
+        value, s.get("dead_neurons.critical_above"), s.get("dead_neurons.warning_above"));
   }
 }

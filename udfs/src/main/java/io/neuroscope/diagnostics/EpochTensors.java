@@ -14,7 +14,8 @@ import java.util.TreeMap;
  */
 public final class EpochTensors implements Serializable {
   private final SortedMap<Integer, LayerInfo> layers;
-  private final Map<TensorKind, SortedMap<Integer, TensorStats>> tensors = new EnumMap<>(TensorKind.class);
+  private final Map<TensorKind, SortedMap<Integer, TensorStats>> tensors =
+      new EnumMap<>(TensorKind.class);
 
   public EpochTensors(Map<Integer, LayerInfo> layers) {
     this.layers = Collections.unmodifiableSortedMap(new TreeMap<>(layers));
@@ -42,9 +43,12 @@ public final class EpochTensors implements Serializable {
   /** The hidden layers' tensors of this kind, in forward order. */
   public SortedMap<Integer, TensorStats> hidden(TensorKind kind) {
     SortedMap<Integer, TensorStats> h = new TreeMap<>();
-    tensors.get(kind).forEach((layer, t) -> {
-      if (isHidden(layer)) h.put(layer, t);
-    });
+    tensors
+        .get(kind)
+        .forEach(
+            (layer, t) -> {
+              if (isHidden(layer)) h.put(layer, t);
+            });
     return h;
   }
 

@@ -32,10 +32,16 @@ public final class ExplodingGradients extends SpecDiagnostic implements TensorDi
 
     double severity = 0;
     if (total > s.get("exploding_gradients.total_high")) {
-      severity = Math.min(1, (total - s.get("exploding_gradients.total_high")) / s.get("exploding_gradients.total_high_scale"));
+      severity =
+          Math.min(
+              1,
+              (total - s.get("exploding_gradients.total_high"))
+                  / s.get("exploding_gradients.total_high_scale"));
     } else if (total > s.get("exploding_gradients.total_moderate")) {
-      severity = s.get("exploding_gradients.total_moderate_weight")
-          * (total - s.get("exploding_gradients.total_moderate")) / s.get("exploding_gradients.total_moderate_scale");
+      severity =
+          s.get("exploding_gradients.total_moderate_weight")
+              * (total - s.get("exploding_gradients.total_moderate"))
+              / s.get("exploding_gradients.total_moderate_scale");
     }
     if (maxLayer > s.get("exploding_gradients.layer_threshold")) {
       severity = Math.min(1, severity + layerSeverity(maxLayer));
@@ -48,20 +54,29 @@ public final class ExplodingGradients extends SpecDiagnostic implements TensorDi
     out.add(new Finding(NAME, null, severity, status(severity), details));
     for (Map.Entry<Integer, TensorStats> e : grads.entrySet()) {
       double norm = e.getValue().norm();
-      double layerSeverity = Double.isNaN(norm) ? 1
-          : norm > s.get("exploding_gradients.layer_threshold") ? layerSeverity(norm) : 0;
-      out.add(new Finding(NAME, e.getKey(), norm, status(layerSeverity), Map.of("severity", layerSeverity)));
+      double layerSeverity =
+          Double.isNaN(norm)
+              ? 1
+              : norm > s.get("exploding_gradients.layer_threshold") ? layerSeverity(norm) : 0;
+      out.add(
+          new Finding(
+              NAME, e.getKey(), norm, status(layerSeverity), Map.of("severity", layerSeverity)));
     }
     return out;
   }
 
   /** min(0.5, (norm − 5) / 5). */
   private double layerSeverity(double norm) {
-    return Math.min(s.get("exploding_gradients.layer_max_severity"),
-        (norm - s.get("exploding_gradients.layer_threshold")) / s.get("exploding_gradients.layer_scale"));
+    return Math.min(
+        s.get("exploding_gradients.layer_max_severity"),
+        (norm - s.get("exploding_gradients.layer_threshold"))
+            / s.get("exploding_gradients.layer_scale"));
   }
 
   private Status status(double severity) {
-    return Status.lowerIsHealthier(severity, s.get("exploding_gradients.healthy_below"), s.get("exploding_gradients.warning_below"));
+    return Status.lowerIsHealthier(
+        severity,
+        s.get("exploding_gradients.healthy_below"),
+        s.get("exploding_gradients.warning_below"));
   }
 }

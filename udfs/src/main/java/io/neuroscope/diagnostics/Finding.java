@@ -9,7 +9,8 @@ import java.util.Map;
  * One output row's content: a diagnostic's value and status for a run and epoch, on the whole
  * network ({@code layer == null}) or on one layer, with the component figures in {@code details}.
  */
-public record Finding(String diagnostic, Integer layer, double value, Status status, Map<String, Double> details)
+public record Finding(
+    String diagnostic, Integer layer, double value, Status status, Map<String, Double> details)
     implements Serializable {
 
   public Finding {

@@ -39,7 +39,12 @@ public final class GradientSnr extends SpecDiagnostic implements TensorDiagnosti
     Map<String, Double> details = new LinkedHashMap<>();
     details.put("mean_abs", m);
     details.put("std_abs", sd);
-    return new Finding(NAME, layer, value,
-        Status.higherIsHealthier(value, s.get("gradient_snr.healthy_above"), s.get("gradient_snr.warning_above")), details);
+    return new Finding(
+        NAME,
+        layer,
+        value,
+        Status.higherIsHealthier(
+            value, s.get("gradient_snr.healthy_above"), s.get("gradient_snr.warning_above")),
+        details);
   }
 }

@@ -17,7 +17,12 @@ public final class LearningProgress extends SpecDiagnostic implements HistoryDia
     double[] losses = h.train();
     int n = losses.length;
     if (n < s.integer(K + "min_history")) {
-      return new Finding(NAME, null, s.get(K + "short_history_value"), Status.HEALTHY, Map.of("history", (double) n));
+      return new Finding(
+          NAME,
+          null,
+          s.get(K + "short_history_value"),
+          Status.HEALTHY,
+          Map.of("history", (double) n));
     }
     double eps = s.get(K + "epsilon");
     double[] recent = Series.last(losses, s.integer(K + "recent_window"));
@@ -29,8 +34,12 @@ public final class LearningProgress extends SpecDiagnostic implements HistoryDia
     details.put("decay", decay);
     details.put("range", range);
     details.put("generalization", generalization);
-    return new Finding(NAME, null, value,
-        Status.higherIsHealthier(value, s.get(K + "healthy_above"), s.get(K + "warning_above")), details);
+    return new Finding(
+        NAME,
+        null,
+        value,
+        Status.higherIsHealthier(value, s.get(K + "healthy_above"), s.get(K + "warning_above")),
+        details);
   }
 
   private double decay(double[] recent, double eps) {
@@ -56,13 +65,17 @@ public final class LearningProgress extends SpecDiagnostic implements HistoryDia
   }
 
   private double generalization(LossHistory h, int n, double eps) {
-    if (h.valAtE() != null && h.validation().length >= s.integer(K + "generalization_min_validation")) {
+    if (h.valAtE() != null
+        && h.validation().length >= s.integer(K + "generalization_min_validation")) {
       double rel = (h.valAtE() - h.trainAtE()) / (h.trainAtE() + eps);
-      if (rel < s.get(K + "generalization_good_below")) return s.get(K + "generalization_good_score");
-      if (rel < s.get(K + "generalization_fair_below")) return s.get(K + "generalization_fair_score");
+      if (rel < s.get(K + "generalization_good_below"))
+        return s.get(K + "generalization_good_score");
+      if (rel < s.get(K + "generalization_fair_below"))
+        return s.get(K + "generalization_fair_score");
       return 0;
     }
-    return n < s.integer(K + "no_validation_short_history") ? s.get(K + "no_validation_short_score")
+    return n < s.integer(K + "no_validation_short_history")
+        ? s.get(K + "no_validation_short_score")
         : s.get(K + "no_validation_long_score");
   }
 }

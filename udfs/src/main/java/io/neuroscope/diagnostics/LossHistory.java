@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A run's scalar history as the loss-based diagnostics see it at one epoch e (spec, Conventions):
- * T = the train losses of epochs ≤ e, the last N; V = the non-null val losses of epochs ≤ e, the
- * last N; and the global gradient norms of epochs ≤ e that logged gradients.
+ * A run's scalar history as the loss-based diagnostics see it at one epoch e (spec, Conventions): T
+ * = the train losses of epochs ≤ e, the last N; V = the non-null val losses of epochs ≤ e, the last
+ * N; and the global gradient norms of epochs ≤ e that logged gradients.
  */
 public final class LossHistory {
   private final double[] train;
@@ -15,7 +15,8 @@ public final class LossHistory {
   private final Double valAtE;
   private final double[] gradientNorms;
 
-  public LossHistory(double[] train, double[] validation, double trainAtE, Double valAtE, double[] gradientNorms) {
+  public LossHistory(
+      double[] train, double[] validation, double trainAtE, Double valAtE, double[] gradientNorms) {
     this.train = train;
     this.validation = validation;
     this.trainAtE = trainAtE;
@@ -26,10 +27,11 @@ public final class LossHistory {
   /**
    * The histories at each epoch of a run, from its epochs sorted by epoch number.
    *
-   * @param val       null where no validation was run
+   * @param val null where no validation was run
    * @param gradNorms null where that epoch logged no gradients
    */
-  public static List<LossHistory> ofRun(double[] train, Double[] val, Double[] gradNorms, int historyLength) {
+  public static List<LossHistory> ofRun(
+      double[] train, Double[] val, Double[] gradNorms, int historyLength) {
     List<LossHistory> out = new ArrayList<>(train.length);
     List<Double> vals = new ArrayList<>();
     List<Double> norms = new ArrayList<>();

@@ -23,24 +23,32 @@ public final class Overfitting extends SpecDiagnostic implements HistoryDiagnost
     double eps = s.get(K + "epsilon");
     double train = h.trainAtE();
     double rel = (h.valAtE() - train) / (train + eps);
-    double gap = rel > s.get(K + "gap_severe") ? s.get(K + "gap_severe_score")
-        : rel > s.get(K + "gap_moderate") ? s.get(K + "gap_moderate_score")
-        : rel > s.get(K + "gap_mild") ? s.get(K + "gap_mild_score") : 0;
+    double gap =
+        rel > s.get(K + "gap_severe")
+            ? s.get(K + "gap_severe_score")
+            : rel > s.get(K + "gap_moderate")
+                ? s.get(K + "gap_moderate_score")
+                : rel > s.get(K + "gap_mild") ? s.get(K + "gap_mild_score") : 0;
 
     double curve = 0;
     if (v.length >= s.integer(K + "curve_min_validation")) {
       double slope = Series.slope(Series.last(v, s.integer(K + "curve_window")));
-      curve = slope > s.get(K + "curve_strong") ? s.get(K + "curve_strong_score")
-          : slope > s.get(K + "curve_moderate") ? s.get(K + "curve_moderate_score")
-          : slope > s.get(K + "curve_mild") ? s.get(K + "curve_mild_score") : 0;
+      curve =
+          slope > s.get(K + "curve_strong")
+              ? s.get(K + "curve_strong_score")
+              : slope > s.get(K + "curve_moderate")
+                  ? s.get(K + "curve_moderate_score")
+                  : slope > s.get(K + "curve_mild") ? s.get(K + "curve_mild_score") : 0;
     }
 
     int w = s.integer(K + "divergence_window");
     double trainTrend = trend(Series.last(t, w), eps);
     double valTrend = trend(Series.last(v, w), eps);
     double strong = s.get(K + "divergence_strong_trend");
-    double divergence = trainTrend < -strong && valTrend > strong ? s.get(K + "divergence_strong_score")
-        : trainTrend < 0 && valTrend > 0 ? s.get(K + "divergence_weak_score") : 0;
+    double divergence =
+        trainTrend < -strong && valTrend > strong
+            ? s.get(K + "divergence_strong_score")
+            : trainTrend < 0 && valTrend > 0 ? s.get(K + "divergence_weak_score") : 0;
 
     double value = Math.min(s.get(K + "max_value"), gap + curve + divergence);
     Map<String, Double> details = new LinkedHashMap<>();
@@ -48,8 +56,12 @@ public final class Overfitting extends SpecDiagnostic implements HistoryDiagnost
     details.put("gap", gap);
     details.put("curve", curve);
     details.put("divergence", divergence);
-    return new Finding(NAME, null, value,
-        Status.lowerIsHealthier(value, s.get(K + "healthy_below"), s.get(K + "warning_below")), details);
+    return new Finding(
+        NAME,
+        null,
+        value,
+        Status.lowerIsHealthier(value, s.get(K + "healthy_below"), s.get(K + "warning_below")),
+        details);
   }
 
   /** (last − first) / (first + ε). */

@@ -3,7 +3,9 @@ package io.neuroscope.diagnostics;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Spec §7: stagnation of the train loss at several scales, of the gradient norm, and of validation. */
+/**
+ * Spec §7: stagnation of the train loss at several scales, of the gradient norm, and of validation.
+ */
 public final class Plateau extends SpecDiagnostic implements HistoryDiagnostic {
   public static final String NAME = "plateau";
   private static final String K = "plateau.";
@@ -30,8 +32,12 @@ public final class Plateau extends SpecDiagnostic implements HistoryDiagnostic {
     details.put("effect_size", effect);
     details.put("gradient", gradient);
     details.put("validation", validation);
-    return new Finding(NAME, null, value,
-        Status.lowerIsHealthier(value, s.get(K + "healthy_below"), s.get(K + "warning_below")), details);
+    return new Finding(
+        NAME,
+        null,
+        value,
+        Status.lowerIsHealthier(value, s.get(K + "healthy_below"), s.get(K + "warning_below")),
+        details);
   }
 
   /** Method 1: per window, weight × mean of the two stagnation indicators. */
@@ -68,7 +74,8 @@ public final class Plateau extends SpecDiagnostic implements HistoryDiagnostic {
     double[] g = Series.last(norms, s.integer(K + "gradient_window"));
     if (g.length < s.integer(K + "gradient_min_epochs")) return 0;
     double relvar = Series.relativeVariance(g, eps);
-    if (relvar < s.get(K + "gradient_relvar_strong") && Series.mean(g) < s.get(K + "gradient_mean_below")) {
+    if (relvar < s.get(K + "gradient_relvar_strong")
+        && Series.mean(g) < s.get(K + "gradient_mean_below")) {
       return s.get(K + "gradient_strong_score");
     }
     if (relvar < s.get(K + "gradient_relvar_weak")) return s.get(K + "gradient_weak_score");
@@ -77,7 +84,8 @@ public final class Plateau extends SpecDiagnostic implements HistoryDiagnostic {
 
   /** Method 4: validation and train losses both flat over their last 10. */
   private double validationStagnation(LossHistory h, double eps) {
-    if (h.valAtE() == null || h.validation().length < s.integer(K + "validation_min_history")) return 0;
+    if (h.valAtE() == null || h.validation().length < s.integer(K + "validation_min_history"))
+      return 0;
     int w = s.integer(K + "validation_window");
     double val = Series.relativeVariance(Series.last(h.validation(), w), eps);
     double train = Series.relativeVariance(Series.last(h.train(), w), eps);

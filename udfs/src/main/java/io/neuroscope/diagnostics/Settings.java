@@ -18,39 +18,51 @@ import java.util.TreeMap;
 public final class Settings implements Serializable {
   private static final String DEFAULTS = "defaults.properties";
   static final String REFERENCE_KEY = "weight_health.reference";
+
   /** The settings whose values are text; every other value must be a number. */
-  static final java.util.Set<String> TEXT_KEYS = java.util.Set.of(REFERENCE_KEY, "summary.seed_params", "catalog.database");
+  static final java.util.Set<String> TEXT_KEYS =
+      java.util.Set.of(REFERENCE_KEY, "summary.seed_params", "catalog.database");
+
   private final Map<String, String> values;
   private final Map<String, Double> numbers = new HashMap<>();
 
   private Settings(Map<String, String> values) {
     this.values = Collections.unmodifiableMap(values);
-    values.forEach((k, v) -> {
-      if (!TEXT_KEYS.contains(k)) numbers.put(k, Double.parseDouble(v));
-    });
+    values.forEach(
+        (k, v) -> {
+          if (!TEXT_KEYS.contains(k)) numbers.put(k, Double.parseDouble(v));
+        });
   }
 
   public static Settings defaults() {
     return new Settings(loadDefaults());
   }
 
-  /** The defaults with the given overrides; throws IllegalArgumentException naming an unknown key or a bad number. */
+  /**
+   * The defaults with the given overrides; throws IllegalArgumentException naming an unknown key or
+   * a bad number.
+   */
   public Settings with(Map<String, String> overrides) {
     Map<String, String> merged = new TreeMap<>(values);
     for (Map.Entry<String, String> e : overrides.entrySet()) {
       String key = e.getKey().trim();
       if (!merged.containsKey(key)) {
-        throw new IllegalArgumentException("Unknown setting '" + key + "' (known settings are listed in conf/neuroscope.properties)");
+        throw new IllegalArgumentException(
+            "Unknown setting '"
+                + key
+                + "' (known settings are listed in conf/neuroscope.properties)");
       }
       String value = e.getValue().trim();
       if (!TEXT_KEYS.contains(key)) {
         try {
           Double.parseDouble(value);
         } catch (NumberFormatException ex) {
-          throw new IllegalArgumentException("Setting '" + key + "' must be a number, got '" + value + "'");
+          throw new IllegalArgumentException(
+              "Setting '" + key + "' must be a number, got '" + value + "'");
         }
       } else if (key.equals(REFERENCE_KEY) && !value.equals("he") && !value.equals("per_family")) {
-        throw new IllegalArgumentException("Setting 'weight_health.reference' must be 'he' or 'per_family', got '" + value + "'");
+        throw new IllegalArgumentException(
+            "Setting 'weight_health.reference' must be 'he' or 'per_family', got '" + value + "'");
       }
       merged.put(key, value);
     }
@@ -65,7 +77,8 @@ public final class Settings implements Serializable {
 
   public int integer(String key) {
     double v = get(key);
-    if (v != Math.rint(v) || v < 0) throw new IllegalArgumentException("Setting '" + key + "' must be a whole number, got " + v);
+    if (v != Math.rint(v) || v < 0)
+      throw new IllegalArgumentException("Setting '" + key + "' must be a whole number, got " + v);
     return (int) v;
   }
 

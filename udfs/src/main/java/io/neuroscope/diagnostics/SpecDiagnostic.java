@@ -2,7 +2,10 @@ package io.neuroscope.diagnostics;
 
 import java.io.Serializable;
 
-/** What every diagnostic class shares: its name in the output and the settings it reads its thresholds from. */
+/**
+ * What every diagnostic class shares: its name in the output and the settings it reads its
+ * thresholds from.
+ */
 abstract class SpecDiagnostic implements Serializable {
   protected final Settings s;
   private final String name;

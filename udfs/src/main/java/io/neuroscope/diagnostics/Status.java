@@ -1,6 +1,9 @@
 package io.neuroscope.diagnostics;
 
-/** A diagnostic's verdict. UNKNOWN: the inputs the diagnostic needs are absent for that run and epoch. */
+/**
+ * A diagnostic's verdict. UNKNOWN: the inputs the diagnostic needs are absent for that run and
+ * epoch.
+ */
 public enum Status {
   HEALTHY(1),
   WARNING(2),
@@ -35,14 +38,17 @@ public enum Status {
   /** A SQL expression of a status column's {@link #severity()} (0 for null or any other text). */
   public static String severitySql(String column) {
     StringBuilder out = new StringBuilder("CASE ").append(column);
-    for (Status s : values()) if (s.severity > 0) out.append(" WHEN '").append(s).append("' THEN ").append(s.severity);
+    for (Status s : values())
+      if (s.severity > 0) out.append(" WHEN '").append(s).append("' THEN ").append(s.severity);
     return out.append(" ELSE 0 END").toString();
   }
 
   /** A SQL expression of the status of a {@link #severity()} expression. */
   public static String statusSql(String severity) {
     StringBuilder out = new StringBuilder("CASE ").append(severity);
-    for (Status s : values()) if (s.severity > 0) out.append(" WHEN ").append(s.severity).append(" THEN '").append(s).append("'");
+    for (Status s : values())
+      if (s.severity > 0)
+        out.append(" WHEN ").append(s.severity).append(" THEN '").append(s).append("'");
     return out.append(" ELSE '").append(UNKNOWN).append("' END").toString();
   }
 

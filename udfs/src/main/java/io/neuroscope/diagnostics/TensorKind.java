@@ -3,7 +3,10 @@ package io.neuroscope.diagnostics;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The kinds of tensor snapshot in the telemetry contract, by their names in the {@code kind} column. */
+/**
+ * The kinds of tensor snapshot in the telemetry contract, by their names in the {@code kind}
+ * column.
+ */
 public enum TensorKind {
   ACTIVATIONS("activations"),
   GRADIENTS("gradients"),

@@ -36,7 +36,10 @@ public final class TensorStats implements Serializable {
     this.probe = probe;
   }
 
-  /** Elements per block: a block's doubles stay in L1 while the counting and the moment loops read them. */
+  /**
+   * Elements per block: a block's doubles stay in L1 while the counting and the moment loops read
+   * them.
+   */
   private static final int BLOCK = 2048;
 
   /** Adds a chunk of {@code rows x cols} float values, row-major. */
@@ -58,7 +61,10 @@ public final class TensorStats implements Serializable {
     return this;
   }
 
-  /** Adds a chunk of {@code rows x cols} double values (the contract also accepts ARRAY&lt;DOUBLE&gt;). */
+  /**
+   * Adds a chunk of {@code rows x cols} double values (the contract also accepts
+   * ARRAY&lt;DOUBLE&gt;).
+   */
   public TensorStats add(double[] values, int rows, int cols) {
     noteShape(rows, cols);
     double[] block = new double[Math.min(BLOCK, values.length)];
@@ -86,7 +92,8 @@ public final class TensorStats implements Serializable {
     count += n;
     if (probe.above() < Double.POSITIVE_INFINITY) aboveCount += countAbove(b, n, probe.above());
     if (probe.below() > Double.NEGATIVE_INFINITY) belowCount += countBelow(b, n, probe.below());
-    if (probe.outsideLow() > Double.NEGATIVE_INFINITY || probe.outsideHigh() < Double.POSITIVE_INFINITY) {
+    if (probe.outsideLow() > Double.NEGATIVE_INFINITY
+        || probe.outsideHigh() < Double.POSITIVE_INFINITY) {
       outsideCount += countBelow(b, n, probe.outsideLow()) + countAbove(b, n, probe.outsideHigh());
     }
     if (probe.absBelow() > 0) absBelowCount += countAbsBelow(b, n, probe.absBelow());
@@ -197,7 +204,15 @@ public final class TensorStats implements Serializable {
     addMoments(finite, shift, s1, s2, absShift, a1, a2, sq);
   }
 
-  private void addMoments(long n, double shift, double s1, double s2, double absShift, double a1, double a2, double sq) {
+  private void addMoments(
+      long n,
+      double shift,
+      double s1,
+      double s2,
+      double absShift,
+      double a1,
+      double a2,
+      double sq) {
     sumOfSquares += sq;
     x.merge(Moments.fromShiftedSums(n, shift, s1, s2));
     abs.merge(Moments.fromShiftedSums(n, absShift, a1, a2));
@@ -270,7 +285,8 @@ public final class TensorStats implements Serializable {
   }
 
   public double mean() {
-    if (nanCount > 0 || (positiveInfinities > 0 && negativeInfinities > 0) || count == 0) return Double.NaN;
+    if (nanCount > 0 || (positiveInfinities > 0 && negativeInfinities > 0) || count == 0)
+      return Double.NaN;
     if (positiveInfinities > 0) return Double.POSITIVE_INFINITY;
     if (negativeInfinities > 0) return Double.NEGATIVE_INFINITY;
     return x.mean;
@@ -353,9 +369,12 @@ public final class TensorStats implements Serializable {
     return n;
   }
 
-  /** Linear-interpolation percentile; NaN when any value is NaN. Needs a probe that keeps values. */
+  /**
+   * Linear-interpolation percentile; NaN when any value is NaN. Needs a probe that keeps values.
+   */
   public double percentile(double q) {
-    if (!probe.keepValues()) throw new IllegalStateException("percentiles need a probe that keeps values");
+    if (!probe.keepValues())
+      throw new IllegalStateException("percentiles need a probe that keeps values");
     if (nanCount > 0) return Double.NaN;
     double[] sorted = Arrays.copyOf(kept == null ? new double[0] : kept, keptLength);
     Arrays.sort(sorted);

@@ -30,10 +30,14 @@ public final class VanishingGradients extends SpecDiagnostic implements TensorDi
     }
 
     double severity = 0;
-    double meanRatio = Series.mean(ratioOf.values().stream().mapToDouble(Double::doubleValue).toArray());
+    double meanRatio =
+        Series.mean(ratioOf.values().stream().mapToDouble(Double::doubleValue).toArray());
     if (!ratioOf.isEmpty() && meanRatio > s.get("vanishing_gradients.ratio_onset")) {
-      severity = Math.min(s.get("vanishing_gradients.ratio_max_severity"),
-          (meanRatio - s.get("vanishing_gradients.ratio_onset")) / s.get("vanishing_gradients.ratio_scale"));
+      severity =
+          Math.min(
+              s.get("vanishing_gradients.ratio_max_severity"),
+              (meanRatio - s.get("vanishing_gradients.ratio_onset"))
+                  / s.get("vanishing_gradients.ratio_scale"));
     }
     double minRms = Double.POSITIVE_INFINITY;
     for (TensorStats g : grads.values()) minRms = Math.min(minRms, g.rms());
@@ -51,8 +55,16 @@ public final class VanishingGradients extends SpecDiagnostic implements TensorDi
       if (!ratioOf.isEmpty()) details.put("mean_variance_ratio", meanRatio);
       details.put("variance_ratios", (double) ratioOf.size());
       details.put("min_rms", minRms);
-      out.add(new Finding(NAME, null, severity, Status.lowerIsHealthier(severity,
-          s.get("vanishing_gradients.healthy_below"), s.get("vanishing_gradients.warning_below")), details));
+      out.add(
+          new Finding(
+              NAME,
+              null,
+              severity,
+              Status.lowerIsHealthier(
+                  severity,
+                  s.get("vanishing_gradients.healthy_below"),
+                  s.get("vanishing_gradients.warning_below")),
+              details));
     }
     for (Map.Entry<Integer, TensorStats> e : grads.entrySet()) {
       double rms = e.getValue().rms();

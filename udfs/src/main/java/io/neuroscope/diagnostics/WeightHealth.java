@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Spec §9: per layer, weight scale against its initialisation reference, dead weights, finiteness. */
+/**
+ * Spec §9: per layer, weight scale against its initialisation reference, dead weights, finiteness.
+ */
 public final class WeightHealth extends SpecDiagnostic implements TensorDiagnostic {
   public static final String NAME = "weight_health";
   private static final String K = "weight_health.";
@@ -22,7 +24,8 @@ public final class WeightHealth extends SpecDiagnostic implements TensorDiagnost
       TensorStats w = e.getValue();
       double ref = referenceStd(t.layer(e.getKey()));
       double ratio = w.std() / (ref + s.get(K + "epsilon"));
-      double init = s.get(K + "init_ratio_low") <= ratio && ratio <= s.get(K + "init_ratio_high") ? 1 : 0;
+      double init =
+          s.get(K + "init_ratio_low") <= ratio && ratio <= s.get(K + "init_ratio_high") ? 1 : 0;
       double dead = w.fractionAbsBelow() < s.get(K + "dead_fraction_below") ? 1 : 0;
       double finite = w.allFinite() ? 1 : 0;
       double health = (init + dead + finite) / 3.0;
@@ -39,17 +42,22 @@ public final class WeightHealth extends SpecDiagnostic implements TensorDiagnost
       out.add(Finding.unknown(NAME, null)); // no weights
     } else {
       double value = sum / layers.size();
-      out.add(new Finding(NAME, null, value, status(value), Map.of("layers", (double) layers.size())));
+      out.add(
+          new Finding(NAME, null, value, status(value), Map.of("layers", (double) layers.size())));
     }
     out.addAll(layers);
     return out;
   }
 
-  /** He sqrt(2 / fan_in) by default; with reference = per_family, Glorot for layers outside the relu family. */
+  /**
+   * He sqrt(2 / fan_in) by default; with reference = per_family, Glorot for layers outside the relu
+   * family.
+   */
   private double referenceStd(LayerInfo layer) {
     double fanIn = layer.fanIn() == null ? Double.NaN : layer.fanIn();
-    boolean glorot = s.string(K + "reference").equals("per_family")
-        && Activation.family(layer.activation()) == Activation.Family.DEFAULT;
+    boolean glorot =
+        s.string(K + "reference").equals("per_family")
+            && Activation.family(layer.activation()) == Activation.Family.DEFAULT;
     if (glorot) {
       double fanOut = layer.fanOut() == null ? Double.NaN : layer.fanOut();
       return Math.sqrt(2 / (fanIn + fanOut));

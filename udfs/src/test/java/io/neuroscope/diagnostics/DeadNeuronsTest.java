@@ -25,20 +25,25 @@ class DeadNeuronsTest {
     return v;
   }
 
-  private static List<Finding> oneHiddenLayer(Settings s, String activation, int neurons, int dead) {
-    Net n = Net.of(s, activation, "linear").put(ACTIVATIONS, 0, 4, neurons, withDeadColumns(4, neurons, dead));
+  private static List<Finding> oneHiddenLayer(
+      Settings s, String activation, int neurons, int dead) {
+    Net n =
+        Net.of(s, activation, "linear")
+            .put(ACTIVATIONS, 0, 4, neurons, withDeadColumns(4, neurons, dead));
     return new DeadNeurons(s).evaluate(n.tensors);
   }
 
   @ParameterizedTest(name = "{1} dead of {0} -> {2} {3}")
   @CsvSource({
-      "10, 0, 0,                  HEALTHY",
-      "10, 1, 10,                 HEALTHY",  // 100·1/10 = 10: not > 10
-      "9,  1, 11.111111111111111, WARNING",  // 100·1/9 just above 10
-      "10, 3, 30,                 WARNING",  // 100·3/10 = 30: not > 30
-      "13, 4, 30.76923076923077,  CRITICAL", // 100·4/13 just above 30
-      "4,  4, 100,                CRITICAL"})
-  void valueIsThePercentageOfDeadNeuronsWithStrictBands(int neurons, int dead, double value, Status status) {
+    "10, 0, 0,                  HEALTHY",
+    "10, 1, 10,                 HEALTHY", // 100·1/10 = 10: not > 10
+    "9,  1, 11.111111111111111, WARNING", // 100·1/9 just above 10
+    "10, 3, 30,                 WARNING", // 100·3/10 = 30: not > 30
+    "13, 4, 30.76923076923077,  CRITICAL", // 100·4/13 just above 30
+    "4,  4, 100,                CRITICAL"
+  })
+  void valueIsThePercentageOfDeadNeuronsWithStrictBands(
+      int neurons, int dead, double value, Status status) {
     List<Finding> f = oneHiddenLayer(S, "relu", neurons, dead);
     assertFinding(network(f), value, status);
     assertFinding(layer(f, 0), value, status);
@@ -47,9 +52,10 @@ class DeadNeuronsTest {
 
   @Test
   void networkValuePoolsNeuronsOverLayersRatherThanAveragingPercentages() {
-    Net n = Net.of(S, "relu", "relu", "linear")
-        .put(ACTIVATIONS, 0, 4, 10, withDeadColumns(4, 10, 1))
-        .put(ACTIVATIONS, 1, 4, 5, withDeadColumns(4, 5, 3));
+    Net n =
+        Net.of(S, "relu", "relu", "linear")
+            .put(ACTIVATIONS, 0, 4, 10, withDeadColumns(4, 10, 1))
+            .put(ACTIVATIONS, 1, 4, 5, withDeadColumns(4, 5, 3));
     List<Finding> f = new DeadNeurons(S).evaluate(n.tensors);
     // 100·(1+3)/(10+5) = 26.67 -> WARNING (the mean of 10 % and 60 % would be 35 -> CRITICAL)
     assertFinding(network(f), 400.0 / 15, Status.WARNING);
@@ -61,12 +67,11 @@ class DeadNeuronsTest {
   }
 
   /**
-   * 20 rows x 4 neurons, one activation set per column:
-   * col0 all 5e-7 (zero only within the leaky tolerance 1e-6);
-   * col1 18 of 20 rows exactly 0, 2 rows 1 (zero ratio 0.9: dead only with threshold 0.85);
-   * col2 all 5e-8 (zero within the default 1e-7 and leaky 1e-6 tolerances, not relu's 1e-8);
-   * col3 all 5e-9 (zero within every tolerance).
-   * relu: col3 -> 1/4 = 25; leaky_relu: all four -> 100; default: col1, col2, col3 -> 75.
+   * 20 rows x 4 neurons, one activation set per column: col0 all 5e-7 (zero only within the leaky
+   * tolerance 1e-6); col1 18 of 20 rows exactly 0, 2 rows 1 (zero ratio 0.9: dead only with
+   * threshold 0.85); col2 all 5e-8 (zero within the default 1e-7 and leaky 1e-6 tolerances, not
+   * relu's 1e-8); col3 all 5e-9 (zero within every tolerance). relu: col3 -> 1/4 = 25; leaky_relu:
+   * all four -> 100; default: col1, col2, col3 -> 75.
    */
   private static float[] familyProbe() {
     float[] v = new float[20 * 4];
@@ -81,9 +86,10 @@ class DeadNeuronsTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
-      "relu,       25", "ReLU,       25", "my_relu,    25", "PReLU,      25",
-      "leaky_relu, 100", "LeakyReLU,  100", "lrelu,      100", "Leaky_ReLU, 100",
-      "tanh,       75", "sigmoid,    75", "leaky,      75", "linear,     75"})
+    "relu,       25", "ReLU,       25", "my_relu,    25", "PReLU,      25",
+    "leaky_relu, 100", "LeakyReLU,  100", "lrelu,      100", "Leaky_ReLU, 100",
+    "tanh,       75", "sigmoid,    75", "leaky,      75", "linear,     75"
+  })
   void activationFamilyChoosesZeroToleranceAndDeadThreshold(String activation, double value) {
     Net n = Net.of(S, activation, "linear").put(ACTIVATIONS, 0, 20, 4, familyProbe());
     assertEquals(value, network(new DeadNeurons(S).evaluate(n.tensors)).value(), Net.TOL);
@@ -123,10 +129,17 @@ class DeadNeuronsTest {
 
   @Test
   void zeroRatioIsOverAllRowsOfAllChunks() {
-    // Two chunks of 5 rows: column 0 zero in all of the first chunk and none of the second -> 0.5: alive.
+    // Two chunks of 5 rows: column 0 zero in all of the first chunk and none of the second -> 0.5:
+    // alive.
     TensorProbe p = TensorProbe.of(ACTIVATIONS, new LayerInfo(0, "h", "relu", 4, 4), true, S);
-    TensorStats t = new TensorStats(p).add(withDeadColumns(5, 2, 1), 5, 2).merge(new TensorStats(p).add(withDeadColumns(5, 2, 0), 5, 2));
-    EpochTensors e = new EpochTensors(Map.of(0, new LayerInfo(0, "h", "relu", 4, 4), 1, new LayerInfo(1, "o", "linear", 4, 4)));
+    TensorStats t =
+        new TensorStats(p)
+            .add(withDeadColumns(5, 2, 1), 5, 2)
+            .merge(new TensorStats(p).add(withDeadColumns(5, 2, 0), 5, 2));
+    EpochTensors e =
+        new EpochTensors(
+            Map.of(
+                0, new LayerInfo(0, "h", "relu", 4, 4), 1, new LayerInfo(1, "o", "linear", 4, 4)));
     e.put(ACTIVATIONS, 0, t);
     assertFinding(network(new DeadNeurons(S).evaluate(e)), 0, Status.HEALTHY);
   }
@@ -140,14 +153,16 @@ class DeadNeuronsTest {
       v[r * 2 + 1] = 0f;
     }
     Net n = Net.of(S, "relu", "linear").put(ACTIVATIONS, 0, 4, 2, v);
-    assertFinding(network(new DeadNeurons(S).evaluate(n.tensors)), 50, Status.CRITICAL); // only col1
+    assertFinding(
+        network(new DeadNeurons(S).evaluate(n.tensors)), 50, Status.CRITICAL); // only col1
   }
 
   @Test
   void outputLayerActivationsAreIgnored() {
-    Net n = Net.of(S, "relu", "relu")
-        .put(ACTIVATIONS, 0, 4, 10, withDeadColumns(4, 10, 0))
-        .put(ACTIVATIONS, 1, 4, 10, withDeadColumns(4, 10, 10));
+    Net n =
+        Net.of(S, "relu", "relu")
+            .put(ACTIVATIONS, 0, 4, 10, withDeadColumns(4, 10, 0))
+            .put(ACTIVATIONS, 1, 4, 10, withDeadColumns(4, 10, 10));
     List<Finding> f = new DeadNeurons(S).evaluate(n.tensors);
     assertFinding(network(f), 0, Status.HEALTHY);
     assertEquals(List.of(0), Net.layerIndices(f));
@@ -190,9 +205,17 @@ class DeadNeuronsTest {
     for (int r = 0; r < 9; r++) v[r] = 0f;
     v[9] = 1f;
     Settings s = Settings.defaults().with(Map.of("dead_neurons.relu.dead_threshold", "0.8"));
-    assertFinding(network(new DeadNeurons(S).evaluate(Net.of(S, "relu", "linear").put(ACTIVATIONS, 0, 10, 1, v).tensors)),
-        0, Status.HEALTHY);
-    assertFinding(network(new DeadNeurons(s).evaluate(Net.of(s, "relu", "linear").put(ACTIVATIONS, 0, 10, 1, v).tensors)),
-        100, Status.CRITICAL);
+    assertFinding(
+        network(
+            new DeadNeurons(S)
+                .evaluate(Net.of(S, "relu", "linear").put(ACTIVATIONS, 0, 10, 1, v).tensors)),
+        0,
+        Status.HEALTHY);
+    assertFinding(
+        network(
+            new DeadNeurons(s)
+                .evaluate(Net.of(s, "relu", "linear").put(ACTIVATIONS, 0, 10, 1, v).tensors)),
+        100,
+        Status.CRITICAL);
   }
 }

@@ -11,8 +11,18 @@ class DiagnosticsTest {
 
   @Test
   void namesAreTheTenOfTheSpecInOrder() {
-    assertEquals(List.of("dead_neurons", "vanishing_gradients", "exploding_gradients", "activation_saturation",
-        "gradient_snr", "weight_update_ratio", "plateau", "overfitting", "weight_health", "learning_progress"),
+    assertEquals(
+        List.of(
+            "dead_neurons",
+            "vanishing_gradients",
+            "exploding_gradients",
+            "activation_saturation",
+            "gradient_snr",
+            "weight_update_ratio",
+            "plateau",
+            "overfitting",
+            "weight_health",
+            "learning_progress"),
         Diagnostics.names());
   }
 
@@ -20,14 +30,25 @@ class DiagnosticsTest {
   void everyEpochGetsOneNetworkRowPerDiagnostic() {
     Settings s = Settings.defaults();
     EpochTensors empty = Net.layers(s, 3).tensors;
-    LossHistory h = LossHistory.ofRun(new double[] {1, 0.9}, new Double[2], new Double[2], 50).get(1);
+    LossHistory h =
+        LossHistory.ofRun(new double[] {1, 0.9}, new Double[2], new Double[2], 50).get(1);
     List<Finding> f = new Diagnostics(s).evaluate(empty, h);
-    Map<String, Finding> byName = f.stream().filter(Finding::networkLevel)
-        .collect(Collectors.toMap(Finding::diagnostic, x -> x));
+    Map<String, Finding> byName =
+        f.stream()
+            .filter(Finding::networkLevel)
+            .collect(Collectors.toMap(Finding::diagnostic, x -> x));
     assertEquals(10, f.size()); // no tensors: no layer rows
-    assertEquals(Diagnostics.names().stream().sorted().toList(), byName.keySet().stream().sorted().toList());
-    for (String tensorBased : List.of("dead_neurons", "vanishing_gradients", "exploding_gradients",
-        "activation_saturation", "gradient_snr", "weight_update_ratio", "weight_health")) {
+    assertEquals(
+        Diagnostics.names().stream().sorted().toList(), byName.keySet().stream().sorted().toList());
+    for (String tensorBased :
+        List.of(
+            "dead_neurons",
+            "vanishing_gradients",
+            "exploding_gradients",
+            "activation_saturation",
+            "gradient_snr",
+            "weight_update_ratio",
+            "weight_health")) {
       assertEquals(Status.UNKNOWN, byName.get(tensorBased).status(), tensorBased);
     }
     assertEquals(Status.HEALTHY, byName.get("plateau").status()); // n < 15: 0, HEALTHY

@@ -39,12 +39,14 @@ class ExplodingGradientsTest {
   @Test
   void moderateBandScalesFromFive() {
     // two layers of norm 5: total sqrt(50); severity 0.6·(sqrt(50) − 5)/5 = 0.2485…
-    assertFinding(network(eval(normFiveLayers(S, 2))), 0.6 * (Math.sqrt(50) - 5) / 5, Status.WARNING);
+    assertFinding(
+        network(eval(normFiveLayers(S, 2))), 0.6 * (Math.sqrt(50) - 5) / 5, Status.WARNING);
   }
 
   @Test
   void totalOfExactlyTenStaysInTheModerateBand() {
-    // four layers: total sqrt(100) = 10, not > 10 -> 0.6·(10 − 5)/5 = 0.6 (the high band would give 0)
+    // four layers: total sqrt(100) = 10, not > 10 -> 0.6·(10 − 5)/5 = 0.6 (the high band would give
+    // 0)
     assertFinding(network(eval(normFiveLayers(S, 4))), 0.6, Status.CRITICAL);
   }
 
@@ -70,18 +72,20 @@ class ExplodingGradientsTest {
   @Test
   void severityWithTheLayerTermIsCappedAtOne() {
     // one layer {13}: total 13 -> 0.3; + min(0.5, 8/5) = 0.8; {30}: min(1, 1 + 0.5) = 1
-    assertFinding(network(eval(Net.layers(S, 1).row(GRADIENTS, 0, 13))), 0.3 + 0.5, Status.CRITICAL);
+    assertFinding(
+        network(eval(Net.layers(S, 1).row(GRADIENTS, 0, 13))), 0.3 + 0.5, Status.CRITICAL);
     assertFinding(network(eval(Net.layers(S, 1).row(GRADIENTS, 0, 30))), 1, Status.CRITICAL);
   }
 
   @ParameterizedTest(name = "layer norm {0} -> severity {1} {2}")
   @CsvSource({
-      "5,    0,    HEALTHY",
-      "5.25, 0.05, HEALTHY",  // (5.25 − 5)/5
-      "5.5,  0.1,  WARNING",  // (5.5 − 5)/5 = 0.1: not < 0.1
-      "6,    0.2,  WARNING",
-      "7,    0.4,  CRITICAL", // 0.4: not < 0.4
-      "9,    0.5,  CRITICAL"})  // min(0.5, 0.8)
+    "5,    0,    HEALTHY",
+    "5.25, 0.05, HEALTHY", // (5.25 − 5)/5
+    "5.5,  0.1,  WARNING", // (5.5 − 5)/5 = 0.1: not < 0.1
+    "6,    0.2,  WARNING",
+    "7,    0.4,  CRITICAL", // 0.4: not < 0.4
+    "9,    0.5,  CRITICAL"
+  }) // min(0.5, 0.8)
   void layerRowBands(float norm, double severity, Status status) {
     Finding row = layer(eval(Net.layers(S, 1).row(GRADIENTS, 0, norm)), 0);
     assertFinding(row, norm, status);
@@ -138,7 +142,9 @@ class ExplodingGradientsTest {
   @Test
   void moderateThresholdOverrideChangesTheVerdict() {
     // total 5 > 4: 0.6·(5 − 4)/5 = 0.12 -> WARNING (HEALTHY by default)
-    assertFinding(network(eval(normFiveLayers(Net.with("exploding_gradients.total_moderate", "4"), 1))),
-        0.6 * 1 / 5, Status.WARNING);
+    assertFinding(
+        network(eval(normFiveLayers(Net.with("exploding_gradients.total_moderate", "4"), 1))),
+        0.6 * 1 / 5,
+        Status.WARNING);
   }
 }

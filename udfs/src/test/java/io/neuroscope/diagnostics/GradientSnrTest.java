@@ -38,13 +38,15 @@ class GradientSnrTest {
   @Test
   void signsDoNotMatter() {
     // |g| = 1, 3
-    assertFinding(network(eval(Net.layers(S, 1).row(GRADIENTS, 0, -1, 3))), 2 / (1 + E), Status.HEALTHY);
+    assertFinding(
+        network(eval(Net.layers(S, 1).row(GRADIENTS, 0, -1, 3))), 2 / (1 + E), Status.HEALTHY);
   }
 
   @Test
   void warningBand() {
     // |g| = 0, 2: m = 1, s = 1
-    assertFinding(network(eval(Net.layers(S, 1).row(GRADIENTS, 0, 0, 2))), 1 / (1 + E), Status.WARNING);
+    assertFinding(
+        network(eval(Net.layers(S, 1).row(GRADIENTS, 0, 0, 2))), 1 / (1 + E), Status.WARNING);
   }
 
   @Test
@@ -52,14 +54,16 @@ class GradientSnrTest {
     // |g| = nine 0s and one 10: m = 1, E|g|² = 10, s = sqrt(10 − 1) = 3 -> 1/3
     float[] g = new float[10];
     g[9] = -10;
-    assertFinding(network(eval(Net.layers(S, 1).row(GRADIENTS, 0, g))), 1 / (3 + E), Status.CRITICAL);
+    assertFinding(
+        network(eval(Net.layers(S, 1).row(GRADIENTS, 0, g))), 1 / (3 + E), Status.CRITICAL);
   }
 
   @Test
   void healthyBandIsStrict() {
     // epsilon 0; |g| = 0.5, 2.5: m = 1.5, s = 1 -> exactly 1.5, not > 1.5
     Settings s = Net.with("gradient_snr.epsilon", "0");
-    assertFinding(network(eval(Net.layers(s, 1).row(GRADIENTS, 0, 0.5f, -2.5f))), 1.5, Status.WARNING);
+    assertFinding(
+        network(eval(Net.layers(s, 1).row(GRADIENTS, 0, 0.5f, -2.5f))), 1.5, Status.WARNING);
   }
 
   @Test
@@ -83,7 +87,8 @@ class GradientSnrTest {
   @Test
   void magnitudesExactlyAtTheFloorAreKnown() {
     // every |g| = 1e-10: not < 1e-10; m = 1e-10, s = 0 -> 1e-10/(0 + 1e-10) = 1
-    assertFinding(network(eval(Net.layers(S, 1).rowD(GRADIENTS, 0, 1e-10, -1e-10))), 1, Status.WARNING);
+    assertFinding(
+        network(eval(Net.layers(S, 1).rowD(GRADIENTS, 0, 1e-10, -1e-10))), 1, Status.WARNING);
   }
 
   @Test
@@ -122,7 +127,12 @@ class GradientSnrTest {
   @Test
   void healthyThresholdOverrideChangesTheVerdict() {
     // |g| = 1, 3 -> ≈ 2: HEALTHY by default, WARNING with healthy_above = 2.5
-    assertFinding(network(eval(Net.layers(Net.with("gradient_snr.healthy_above", "2.5"), 1).row(GRADIENTS, 0, 1, 3))),
-        2 / (1 + E), Status.WARNING);
+    assertFinding(
+        network(
+            eval(
+                Net.layers(Net.with("gradient_snr.healthy_above", "2.5"), 1)
+                    .row(GRADIENTS, 0, 1, 3))),
+        2 / (1 + E),
+        Status.WARNING);
   }
 }

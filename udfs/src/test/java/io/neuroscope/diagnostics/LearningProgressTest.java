@@ -13,7 +13,8 @@ class LearningProgressTest {
   private static final double[] NONE = {};
 
   private static Finding eval(Settings s, double[] train, double[] val, Double valAtE) {
-    return new LearningProgress(s).evaluate(new LossHistory(train, val, train[train.length - 1], valAtE, NONE));
+    return new LearningProgress(s)
+        .evaluate(new LossHistory(train, val, train[train.length - 1], valAtE, NONE));
   }
 
   private static Finding eval(double[] train) {
@@ -46,16 +47,18 @@ class LearningProgressTest {
 
   @Test
   void tenFlatLossesAreExactlyTheWarningEdge() {
-    // decay slope 0 < 0.001 -> 0.1; range 0; no validation, n ≥ 10 -> 0.15. 0.25 is not > 0.25 -> CRITICAL
+    // decay slope 0 < 0.001 -> 0.1; range 0; no validation, n ≥ 10 -> 0.15. 0.25 is not > 0.25 ->
+    // CRITICAL
     assertFinding(eval(constant(1, 10)), 0.25, Status.CRITICAL);
   }
 
   @ParameterizedTest(name = "rate {0}: decay {1} + range {2} + 0.15 -> {3}")
   @CsvSource({
-      "-0.02,  0.4,  0.3, HEALTHY",   // range (1 − e^−0.08)/mean ≈ 0.08
-      "-0.005, 0.25, 0.1, WARNING",   // range ≈ 0.02; 0.25 + 0.1 + 0.15 = 0.5, not > 0.5
-      "0,      0.1,  0,   CRITICAL",  // 0.1 + 0 + 0.15 = 0.25, not > 0.25
-      "0.005,  0,    0.1, CRITICAL"}) // rising loss: slope ≥ 0.001
+    "-0.02,  0.4,  0.3, HEALTHY", // range (1 − e^−0.08)/mean ≈ 0.08
+    "-0.005, 0.25, 0.1, WARNING", // range ≈ 0.02; 0.25 + 0.1 + 0.15 = 0.5, not > 0.5
+    "0,      0.1,  0,   CRITICAL", // 0.1 + 0 + 0.15 = 0.25, not > 0.25
+    "0.005,  0,    0.1, CRITICAL"
+  }) // rising loss: slope ≥ 0.001
   void decayBandsOnTwentyLosses(double rate, double decay, double range, Status status) {
     Finding f = eval(exponential(rate, 20));
     assertEquals(decay, f.details().get("decay"), Net.TOL);
@@ -65,7 +68,8 @@ class LearningProgressTest {
 
   @Test
   void decayUsesTheLastTwentyLosses() {
-    // 10 losses of 0.01, then 20 of exp(−0.02·i): over all 30 the log-slope is positive; over the last 20 it is −0.02
+    // 10 losses of 0.01, then 20 of exp(−0.02·i): over all 30 the log-slope is positive; over the
+    // last 20 it is −0.02
     double[] t = new double[30];
     for (int i = 0; i < 10; i++) t[i] = 0.01;
     System.arraycopy(exponential(-0.02, 20), 0, t, 10, 20);
@@ -91,7 +95,8 @@ class LearningProgressTest {
 
   @Test
   void lossJustAboveMinusEpsilonIsStillUsed() {
-    // first value −0.5e-8: v + 1e-8 = 0.5e-8 > 0 -> the slope is computed; ln rises from −19.1 to ≈ −0.4 -> 0
+    // first value −0.5e-8: v + 1e-8 = 0.5e-8 > 0 -> the slope is computed; ln rises from −19.1 to ≈
+    // −0.4 -> 0
     double[] t = exponential(-0.02, 20);
     t[0] = -0.5e-8;
     assertEquals(0.0, eval(t).details().get("decay"));
@@ -99,11 +104,12 @@ class LearningProgressTest {
 
   @ParameterizedTest(name = "last {0} -> range {1}")
   @CsvSource({
-      "1.005, 0",   // 0.005/1.001 < 0.01
-      "1.03,  0.1", // 0.03/1.006 < 0.05
-      "1.1,   0.3", // 0.1/1.02 < 0.2
-      "2,     0.1", // 1/1.2: unstable
-      "NaN,   0.1"}) // NaN passes no test: last band
+    "1.005, 0", // 0.005/1.001 < 0.01
+    "1.03,  0.1", // 0.03/1.006 < 0.05
+    "1.1,   0.3", // 0.1/1.02 < 0.2
+    "2,     0.1", // 1/1.2: unstable
+    "NaN,   0.1"
+  }) // NaN passes no test: last band
   void rangeBands(double last, double range) {
     // five losses: decay 0 (n < 10); no validation -> 0.3
     Finding f = eval(new double[] {1, 1, 1, 1, last});
@@ -113,10 +119,11 @@ class LearningProgressTest {
 
   @ParameterizedTest(name = "val {0} -> generalization {1}")
   @CsvSource({
-      "1.2, 0.3", // rel 0.2 < 0.3
-      "1.4, 0.1", // rel 0.4 < 0.5
-      "1.6, 0",
-      "0.8, 0.3"}) // negative gap
+    "1.2, 0.3", // rel 0.2 < 0.3
+    "1.4, 0.1", // rel 0.4 < 0.5
+    "1.6, 0",
+    "0.8, 0.3"
+  }) // negative gap
   void generalizationBands(double val, double generalization) {
     // ten flat losses: decay 0.1, range 0
     Finding f = eval(S, constant(1, 10), constant(val, 3), val);
@@ -127,16 +134,23 @@ class LearningProgressTest {
   @Test
   void generalizationBandIsStrict() {
     // epsilon 0: train 10, val 13 -> rel exactly 0.3: not < 0.3 -> 0.1
-    Finding f = eval(Net.with("learning_progress.epsilon", "0"), constant(10, 10), constant(13, 3), 13.0);
+    Finding f =
+        eval(Net.with("learning_progress.epsilon", "0"), constant(10, 10), constant(13, 3), 13.0);
     assertEquals(0.1, f.details().get("generalization"), Net.TOL);
   }
 
   @Test
   void withoutUsableValidationTheScoreDependsOnHistoryLength() {
     // val at e missing: n = 10 -> 0.15
-    assertEquals(0.15, eval(S, constant(1, 10), constant(1.6, 3), null).details().get("generalization"), Net.TOL);
+    assertEquals(
+        0.15,
+        eval(S, constant(1, 10), constant(1.6, 3), null).details().get("generalization"),
+        Net.TOL);
     // only 2 validation losses: n = 10 -> 0.15 (the gap 0.6 would have scored 0)
-    assertEquals(0.15, eval(S, constant(1, 10), constant(1.6, 2), 1.6).details().get("generalization"), Net.TOL);
+    assertEquals(
+        0.15,
+        eval(S, constant(1, 10), constant(1.6, 2), 1.6).details().get("generalization"),
+        Net.TOL);
     // n = 9 -> 0.3
     assertEquals(0.3, eval(S, constant(1, 9), NONE, null).details().get("generalization"), Net.TOL);
   }
@@ -144,7 +158,9 @@ class LearningProgressTest {
   @Test
   void minHistoryOverrideChangesTheVerdict() {
     // min_history 11: ten flat losses are now "short" -> 0.7 HEALTHY (0.25 CRITICAL by default)
-    assertFinding(eval(Net.with("learning_progress.min_history", "11"), constant(1, 10), NONE, null), 0.7,
+    assertFinding(
+        eval(Net.with("learning_progress.min_history", "11"), constant(1, 10), NONE, null),
+        0.7,
         Status.HEALTHY);
   }
 }

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Conventions: T = train losses of epochs ≤ e, the last 50; V = the non-null val losses of epochs ≤ e, the last 50. */
+/**
+ * Conventions: T = train losses of epochs ≤ e, the last 50; V = the non-null val losses of epochs ≤
+ * e, the last 50.
+ */
 class LossHistoryTest {
 
   @Test
@@ -24,7 +27,8 @@ class LossHistoryTest {
     assertArrayEquals(new double[] {5, 4, 3}, h.get(2).train());
     assertArrayEquals(new double[] {6, 4}, h.get(2).validation());
     assertEquals(4.0, h.get(2).valAtE());
-    assertArrayEquals(new double[] {2, 1}, h.get(2).gradientNorms()); // only epochs that logged gradients
+    assertArrayEquals(
+        new double[] {2, 1}, h.get(2).gradientNorms()); // only epochs that logged gradients
   }
 
   @Test

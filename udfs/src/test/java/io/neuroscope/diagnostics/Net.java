@@ -27,7 +27,8 @@ final class Net {
   /** Layers named by their activations, fan_in = fan_out = 4. */
   static Net of(Settings s, String... activations) {
     Map<Integer, LayerInfo> m = new LinkedHashMap<>();
-    for (int i = 0; i < activations.length; i++) m.put(i, new LayerInfo(i, "layer" + i, activations[i], 4, 4));
+    for (int i = 0; i < activations.length; i++)
+      m.put(i, new LayerInfo(i, "layer" + i, activations[i], 4, 4));
     return new Net(s, m);
   }
 
@@ -46,7 +47,9 @@ final class Net {
 
   TensorProbe probe(TensorKind kind, int layer) {
     TensorProbe p = TensorProbe.of(kind, layers.get(layer), tensors.isHidden(layer), s);
-    return p == null ? TensorProbe.MOMENTS_ONLY : p; // output-layer activations: read by no diagnostic
+    return p == null
+        ? TensorProbe.MOMENTS_ONLY
+        : p; // output-layer activations: read by no diagnostic
   }
 
   Net put(TensorKind kind, int layer, int rows, int cols, float... values) {
@@ -75,7 +78,9 @@ final class Net {
   }
 
   static Finding layer(List<Finding> findings, int layer) {
-    return findings.stream().filter(f -> f.layer() != null && f.layer() == layer).findFirst()
+    return findings.stream()
+        .filter(f -> f.layer() != null && f.layer() == layer)
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no row for layer " + layer + " in " + findings));
   }
 

@@ -10,12 +10,21 @@ import org.junit.jupiter.api.Test;
 class PlateauTest {
   private static final Settings S = Settings.defaults();
   private static final double[] NONE = {};
-  /** Method 1 switched off (window weights 0), to look at methods 2–4 alone. */
-  private static final Settings NO_METHOD_1 = Net.with("plateau.window_short_weight", "0",
-      "plateau.window_medium_weight", "0", "plateau.window_long_weight", "0");
 
-  private static Finding eval(Settings s, double[] train, double[] val, Double valAtE, double[] gradNorms) {
-    return new Plateau(s).evaluate(new LossHistory(train, val, train[train.length - 1], valAtE, gradNorms));
+  /** Method 1 switched off (window weights 0), to look at methods 2–4 alone. */
+  private static final Settings NO_METHOD_1 =
+      Net.with(
+          "plateau.window_short_weight",
+          "0",
+          "plateau.window_medium_weight",
+          "0",
+          "plateau.window_long_weight",
+          "0");
+
+  private static Finding eval(
+      Settings s, double[] train, double[] val, Double valAtE, double[] gradNorms) {
+    return new Plateau(s)
+        .evaluate(new LossHistory(train, val, train[train.length - 1], valAtE, gradNorms));
   }
 
   private static Finding eval(Settings s, double[] train) {
@@ -73,7 +82,8 @@ class PlateauTest {
 
   @Test
   void effectSizeOfExactlyPointTwoIsTheWeakBand() {
-    // early = 0.375/1.625 alternating: mean 1, var 0.625²; recent = 0.5/1.75: mean 1.125, var 0.625²
+    // early = 0.375/1.625 alternating: mean 1, var 0.625²; recent = 0.5/1.75: mean 1.125, var
+    // 0.625²
     // pooled 0.390625; d = 0.125/0.625 = 0.2: not < 0.2, < 0.5 -> 0.1 -> HEALTHY
     double[] t = concat(alternating(0.375, 1.625, 10), alternating(0.5, 1.75, 10));
     Finding f = eval(NO_METHOD_1, t);
@@ -87,14 +97,16 @@ class PlateauTest {
     // recent = early: d = 0 -> 0.3
     assertFinding(eval(NO_METHOD_1, concat(early, early)), 0.3, Status.WARNING);
     // recent shifted by 0.1875: d = 0.1875/0.625 = 0.3 -> 0.1
-    assertFinding(eval(NO_METHOD_1, concat(early, alternating(0.5625, 1.8125, 10))), 0.1, Status.HEALTHY);
+    assertFinding(
+        eval(NO_METHOD_1, concat(early, alternating(0.5625, 1.8125, 10))), 0.1, Status.HEALTHY);
     // recent shifted by 0.625: d = 1 -> 0
     assertFinding(eval(NO_METHOD_1, concat(early, alternating(1.0, 2.25, 10))), 0, Status.HEALTHY);
   }
 
   @Test
   void effectSizeUsesTheTenLossesBeforeTheLastTen() {
-    // five wild losses first (n = 25): early = losses[5..14], recent = losses[15..24], both identical -> 0.3
+    // five wild losses first (n = 25): early = losses[5..14], recent = losses[15..24], both
+    // identical -> 0.3
     double[] early = alternating(0.375, 1.625, 10);
     double[] t = concat(constant(100, 5), concat(early, early));
     assertEquals(0.3, eval(NO_METHOD_1, t).details().get("effect_size"), Net.TOL);
@@ -124,21 +136,27 @@ class PlateauTest {
     // four norms: not enough -> 0
     assertFinding(eval(NO_METHOD_1, t, NONE, null, constant(1e-4, 4)), 0, Status.HEALTHY);
     // 1, 2, 1, 2, 1: var 0.24, mean 1.4 -> relvar 0.122 -> 0
-    assertFinding(eval(NO_METHOD_1, t, NONE, null, new double[] {1, 2, 1, 2, 1}), 0, Status.HEALTHY);
+    assertFinding(
+        eval(NO_METHOD_1, t, NONE, null, new double[] {1, 2, 1, 2, 1}), 0, Status.HEALTHY);
     // 1e-4·(1 ± 0.05): var 2.5e-11 over mean² + 1e-8 = 2e-8 -> relvar 1.25e-3: not < 1e-3 -> 0.15
-    assertFinding(eval(NO_METHOD_1, t, NONE, null, alternating(0.95e-4, 1.05e-4, 6)), 0.15, Status.HEALTHY);
+    assertFinding(
+        eval(NO_METHOD_1, t, NONE, null, alternating(0.95e-4, 1.05e-4, 6)), 0.15, Status.HEALTHY);
   }
 
   @Test
   void gradientNormStagnationUsesTheLastTenNorms() {
     // five norms of 100 then ten of 1: last 10 constant -> 0.15 (all 15 would give 0)
     double[] norms = concat(constant(100, 5), constant(1, 10));
-    assertEquals(0.15, eval(NO_METHOD_1, constant(1, 15), NONE, null, norms).details().get("gradient"), Net.TOL);
+    assertEquals(
+        0.15,
+        eval(NO_METHOD_1, constant(1, 15), NONE, null, norms).details().get("gradient"),
+        Net.TOL);
   }
 
   @Test
   void gradientHistoryCoversEveryEpochThatLoggedGradients() {
-    // 15 epochs; gradients logged at epochs 0..4 only (norm 1e-4) -> at epoch 14 there are 5 norms -> 0.25
+    // 15 epochs; gradients logged at epochs 0..4 only (norm 1e-4) -> at epoch 14 there are 5 norms
+    // -> 0.25
     double[] train = new double[15];
     Double[] val = new Double[15];
     Double[] norms = new Double[15];
@@ -156,11 +174,15 @@ class PlateauTest {
     // V constant (10 values), T constant: both relvar 0 < 1e-3 -> 0.2
     assertFinding(eval(NO_METHOD_1, t, constant(2, 10), 2.0, NONE), 0.2, Status.WARNING);
     // V 1 ± 0.05: relvar 0.0025/(1 + 1e-8) -> only < 1e-2 -> 0.1
-    assertFinding(eval(NO_METHOD_1, t, alternating(0.95, 1.05, 10), 1.05, NONE), 0.1, Status.HEALTHY);
+    assertFinding(
+        eval(NO_METHOD_1, t, alternating(0.95, 1.05, 10), 1.05, NONE), 0.1, Status.HEALTHY);
     // V 1 ± 0.2: relvar 0.04 -> 0
     assertFinding(eval(NO_METHOD_1, t, alternating(0.8, 1.2, 10), 1.2, NONE), 0, Status.HEALTHY);
     // T 1 ± 0.05 with V constant: both must pass -> 0.1
-    assertFinding(eval(NO_METHOD_1, alternating(0.95, 1.05, 15), constant(2, 10), 2.0, NONE), 0.1, Status.HEALTHY);
+    assertFinding(
+        eval(NO_METHOD_1, alternating(0.95, 1.05, 15), constant(2, 10), 2.0, NONE),
+        0.1,
+        Status.HEALTHY);
   }
 
   @Test
@@ -179,8 +201,15 @@ class PlateauTest {
     assertEquals(0.25, f.details().get("gradient"), Net.TOL);
     assertEquals(0.2, f.details().get("validation"), Net.TOL);
     // lower the cap: max_value 0.6
-    assertFinding(eval(Net.with("plateau.max_value", "0.6"), constant(1, 15), constant(1, 10), 1.0, constant(1e-4, 5)),
-        0.6, Status.CRITICAL);
+    assertFinding(
+        eval(
+            Net.with("plateau.max_value", "0.6"),
+            constant(1, 15),
+            constant(1, 10),
+            1.0,
+            constant(1e-4, 5)),
+        0.6,
+        Status.CRITICAL);
   }
 
   @Test
@@ -190,7 +219,8 @@ class PlateauTest {
 
   @Test
   void historiesFromARunTakeEachEpochOnce() {
-    // 15 flat epochs through ofRun: at epoch 14 the history has 15 losses -> 1; at epoch 13 only 14 -> 0
+    // 15 flat epochs through ofRun: at epoch 14 the history has 15 losses -> 1; at epoch 13 only 14
+    // -> 0
     double[] train = constant(1, 15);
     List<LossHistory> h = LossHistory.ofRun(train, new Double[15], new Double[15], 50);
     assertFinding(new Plateau(S).evaluate(h.get(14)), 1, Status.CRITICAL);

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class StatusTest {
   @Test
   void worstOrderIsUnknownHealthyWarningCritical() {
-    List<Status> ordered = Arrays.stream(Status.values()).sorted(Comparator.comparingInt(Status::severity)).toList();
+    List<Status> ordered =
+        Arrays.stream(Status.values()).sorted(Comparator.comparingInt(Status::severity)).toList();
     assertEquals(List.of(Status.UNKNOWN, Status.HEALTHY, Status.WARNING, Status.CRITICAL), ordered);
     assertEquals(List.of(0, 1, 2, 3), ordered.stream().map(Status::severity).toList());
   }
@@ -35,9 +36,11 @@ class StatusTest {
 
   @Test
   void theSqlRanksAsTheEnum() {
-    assertEquals("CASE s WHEN 'HEALTHY' THEN 1 WHEN 'WARNING' THEN 2 WHEN 'CRITICAL' THEN 3 ELSE 0 END",
+    assertEquals(
+        "CASE s WHEN 'HEALTHY' THEN 1 WHEN 'WARNING' THEN 2 WHEN 'CRITICAL' THEN 3 ELSE 0 END",
         Status.severitySql("s"));
-    assertEquals("CASE x WHEN 1 THEN 'HEALTHY' WHEN 2 THEN 'WARNING' WHEN 3 THEN 'CRITICAL' ELSE 'UNKNOWN' END",
+    assertEquals(
+        "CASE x WHEN 1 THEN 'HEALTHY' WHEN 2 THEN 'WARNING' WHEN 3 THEN 'CRITICAL' ELSE 'UNKNOWN' END",
         Status.statusSql("x"));
   }
 }

@@ -100,7 +100,8 @@ class TensorStatsTest {
     assertEquals(expected.fractionAbsBelow(), actual.fractionAbsBelow(), 0);
     assertEquals(2, actual.columnsMostlyZero(0.8)); // columns 0 (5/6) and 3 (6/6)
     assertEquals(1, actual.columnsMostlyZero(0.9)); // column 3 only
-    for (double q : new double[] {0, 1, 25, 50, 75, 99, 100}) assertRel(expected.percentile(q), actual.percentile(q));
+    for (double q : new double[] {0, 1, 25, 50, 75, 99, 100})
+      assertRel(expected.percentile(q), actual.percentile(q));
   }
 
   private static void assertRel(double expected, double actual) {
@@ -111,9 +112,11 @@ class TensorStatsTest {
   void oneChunkEqualsThreeMergedChunksOfRows() {
     float[] v = sixByFour();
     TensorStats whole = new TensorStats(PROBE).add(v, 6, 4);
-    TensorStats merged = new TensorStats(PROBE).add(rows(v, 0, 2, 4), 2, 4)
-        .merge(new TensorStats(PROBE).add(rows(v, 2, 4, 4), 2, 4))
-        .merge(new TensorStats(PROBE).add(rows(v, 4, 6, 4), 2, 4));
+    TensorStats merged =
+        new TensorStats(PROBE)
+            .add(rows(v, 0, 2, 4), 2, 4)
+            .merge(new TensorStats(PROBE).add(rows(v, 2, 4, 4), 2, 4))
+            .merge(new TensorStats(PROBE).add(rows(v, 4, 6, 4), 2, 4));
     assertSameStatistics(whole, merged);
   }
 
@@ -153,9 +156,11 @@ class TensorStatsTest {
     TensorStats one = new TensorStats(TensorProbe.MOMENTS_ONLY).add(v, 1, 6);
     assertEquals(1e6, one.mean(), TOL);
     assertEquals(0.109375, one.variance(), TOL);
-    TensorStats three = new TensorStats(TensorProbe.MOMENTS_ONLY).add(new float[] {v[0], v[1]}, 1, 2)
-        .merge(new TensorStats(TensorProbe.MOMENTS_ONLY).add(new float[] {v[2], v[3]}, 1, 2))
-        .merge(new TensorStats(TensorProbe.MOMENTS_ONLY).add(new float[] {v[4], v[5]}, 1, 2));
+    TensorStats three =
+        new TensorStats(TensorProbe.MOMENTS_ONLY)
+            .add(new float[] {v[0], v[1]}, 1, 2)
+            .merge(new TensorStats(TensorProbe.MOMENTS_ONLY).add(new float[] {v[2], v[3]}, 1, 2))
+            .merge(new TensorStats(TensorProbe.MOMENTS_ONLY).add(new float[] {v[4], v[5]}, 1, 2));
     assertEquals(0.109375, three.variance(), TOL);
     assertEquals(0.109375, three.stdAbs() * three.stdAbs(), 1e-9); // |x| = x here
   }
@@ -165,29 +170,45 @@ class TensorStatsTest {
     // 1e6 + the same noise, split 3 + 3 so the chunk means differ (1e6 ± 1/12).
     double b = 1e6;
     double[] v = {b + 0.5, b - 0.5, b + 0.25, b - 0.25, b + 0.125, b - 0.125};
-    TensorStats t = new TensorStats(TensorProbe.MOMENTS_ONLY).add(new double[] {v[0], v[1], v[2]}, 1, 3)
-        .merge(new TensorStats(TensorProbe.MOMENTS_ONLY).add(new double[] {v[3], v[4], v[5]}, 1, 3));
+    TensorStats t =
+        new TensorStats(TensorProbe.MOMENTS_ONLY)
+            .add(new double[] {v[0], v[1], v[2]}, 1, 3)
+            .merge(
+                new TensorStats(TensorProbe.MOMENTS_ONLY)
+                    .add(new double[] {v[3], v[4], v[5]}, 1, 3));
     assertEquals(0.109375, t.variance(), 1e-12 * 0.109375 * 1e3);
   }
 
   @Test
   void veryLargeOffsetStaysFarMoreAccurateThanTheNaiveFormula() {
-    // 1e9 + the same noise: the naive E[x²] − E[x]² would be off by ~1e18 · 2e-16 = 200 (and a single
+    // 1e9 + the same noise: the naive E[x²] − E[x]² would be off by ~1e18 · 2e-16 = 200 (and a
+    // single
     // chunk must be exact: its sums are taken around a sample value). Across a merge, Chan's update
     // works on chunk means stored near 1e9 (ulp 1.2e-7), so ~1e-7 relative is its precision here.
     double b = 1e9;
     double[] v = {b + 0.5, b - 0.5, b + 0.25, b - 0.25, b + 0.125, b - 0.125};
     assertEquals(0.109375, new TensorStats(TensorProbe.MOMENTS_ONLY).add(v, 1, 6).variance(), TOL);
-    TensorStats t = new TensorStats(TensorProbe.MOMENTS_ONLY).add(new double[] {v[0], v[1], v[2]}, 1, 3)
-        .merge(new TensorStats(TensorProbe.MOMENTS_ONLY).add(new double[] {v[3], v[4], v[5]}, 1, 3));
+    TensorStats t =
+        new TensorStats(TensorProbe.MOMENTS_ONLY)
+            .add(new double[] {v[0], v[1], v[2]}, 1, 3)
+            .merge(
+                new TensorStats(TensorProbe.MOMENTS_ONLY)
+                    .add(new double[] {v[3], v[4], v[5]}, 1, 3));
     assertEquals(0.109375, t.variance(), 1e-6 * 0.109375);
   }
 
   @Test
   void nanMakesMomentsNaNButCountsStillUseEveryElement() {
     // probe: x > 0; |x| < 2
-    TensorProbe p = new TensorProbe(0, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 2,
-        0.5, true);
+    TensorProbe p =
+        new TensorProbe(
+            0,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            2,
+            0.5,
+            true);
     TensorStats t = new TensorStats(p).add(new float[] {1, Float.NaN, 3, -1}, 2, 2);
     assertTrue(Double.isNaN(t.mean()));
     assertTrue(Double.isNaN(t.variance()));
@@ -205,8 +226,15 @@ class TensorStatsTest {
 
   @Test
   void positiveInfinityGivesInfiniteMeanAndNormAndNaNVariance() {
-    TensorProbe p = new TensorProbe(2, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0,
-        Double.NaN, false);
+    TensorProbe p =
+        new TensorProbe(
+            2,
+            Double.NEGATIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            0,
+            Double.NaN,
+            false);
     TensorStats t = new TensorStats(p).add(new float[] {1, Float.POSITIVE_INFINITY, 3}, 1, 3);
     assertEquals(Double.POSITIVE_INFINITY, t.mean());
     assertTrue(Double.isNaN(t.variance()));
@@ -219,11 +247,14 @@ class TensorStatsTest {
 
   @Test
   void negativeInfinityGivesMinusInfiniteMeanAndBothInfinitiesGiveNaNMean() {
-    TensorStats neg = new TensorStats(TensorProbe.MOMENTS_ONLY).add(new float[] {1, Float.NEGATIVE_INFINITY}, 1, 2);
+    TensorStats neg =
+        new TensorStats(TensorProbe.MOMENTS_ONLY)
+            .add(new float[] {1, Float.NEGATIVE_INFINITY}, 1, 2);
     assertEquals(Double.NEGATIVE_INFINITY, neg.mean());
     assertEquals(Double.POSITIVE_INFINITY, neg.norm());
-    TensorStats both = new TensorStats(TensorProbe.MOMENTS_ONLY)
-        .add(new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}, 1, 2);
+    TensorStats both =
+        new TensorStats(TensorProbe.MOMENTS_ONLY)
+            .add(new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}, 1, 2);
     assertTrue(Double.isNaN(both.mean())); // inf + (−inf) = NaN, as numpy
   }
 

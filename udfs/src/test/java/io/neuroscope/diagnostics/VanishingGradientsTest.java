@@ -35,13 +35,15 @@ class VanishingGradientsTest {
     pm(n, 3, 1e-3f);
     List<Finding> f = eval(n);
     // ratios 4/1 = 4 and 16/4 = 4; mean 4 > 2 -> severity (4 − 2)/8 = 0.25 -> WARNING
-    // (input over output would give 0.25 -> severity 0; with the output layer, mean ≈ 2.67 -> 0.083)
+    // (input over output would give 0.25 -> severity 0; with the output layer, mean ≈ 2.67 ->
+    // 0.083)
     assertFinding(network(f), 0.25, Status.WARNING);
     assertEquals(4.0, network(f).details().get("mean_variance_ratio"), Net.TOL);
     assertEquals(2.0, network(f).details().get("variance_ratios"));
     assertEquals(4.0, layer(f, 0).details().get("variance_ratio"), Net.TOL);
     assertEquals(4.0, layer(f, 1).details().get("variance_ratio"), Net.TOL);
-    assertFalse(layer(f, 2).details().containsKey("variance_ratio")); // last hidden layer: no successor
+    assertFalse(
+        layer(f, 2).details().containsKey("variance_ratio")); // last hidden layer: no successor
     assertFalse(layer(f, 3).details().containsKey("variance_ratio")); // output layer
     assertEquals(16.0, layer(f, 2).details().get("variance"), Net.TOL);
   }
@@ -160,7 +162,8 @@ class VanishingGradientsTest {
     a.rowD(GRADIENTS, 1, -1e-5, 1e-5);
     assertFinding(network(eval(a)), 0, Status.HEALTHY);
     assertFinding(layer(eval(a), 1), 1e-5, Status.HEALTHY);
-    // rms exactly 1e-7: not < 1e-7 but < 1e-5 -> severity 0.4, which is not < 0.4 -> CRITICAL; layer WARNING
+    // rms exactly 1e-7: not < 1e-7 but < 1e-5 -> severity 0.4, which is not < 0.4 -> CRITICAL;
+    // layer WARNING
     Net b = Net.layers(S, 2);
     pm(b, 0, 1);
     b.rowD(GRADIENTS, 1, -1e-7, 1e-7);
@@ -229,7 +232,8 @@ class VanishingGradientsTest {
 
   @Test
   void nanGradientMakesRatioAndMinRmsNaNSoNoComponentFires() {
-    // var_0 NaN is not ≤ 1e-12, so the pair counts; mean ratio NaN is not > 2; min_rms NaN is not < 1e-7
+    // var_0 NaN is not ≤ 1e-12, so the pair counts; mean ratio NaN is not > 2; min_rms NaN is not <
+    // 1e-7
     Net n = Net.layers(S, 3);
     n.row(GRADIENTS, 0, Float.NaN, 1);
     pm(n, 1, 1e-9f); // would be critical by rms if the minimum ignored the NaN

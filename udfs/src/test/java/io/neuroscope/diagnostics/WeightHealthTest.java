@@ -24,7 +24,8 @@ class WeightHealthTest {
 
   /** One layer, fan_in 2, fan_out 3, with the given weights. */
   private static List<Finding> oneLayer(Settings s, float... w) {
-    return new WeightHealth(s).evaluate(Net.of(s, info(0, "relu", 2, 3)).row(WEIGHTS, 0, w).tensors);
+    return new WeightHealth(s)
+        .evaluate(Net.of(s, info(0, "relu", 2, 3)).row(WEIGHTS, 0, w).tensors);
   }
 
   @Test
@@ -33,12 +34,14 @@ class WeightHealthTest {
     assertFinding(network(f), 1, Status.HEALTHY);
     assertFinding(layer(f, 0), 1, Status.HEALTHY);
     // ratio = 1 / (sqrt(2/(2 + 1e-8)) + 1e-8)
-    assertEquals(1 / (Math.sqrt(2 / (2 + 1e-8)) + 1e-8), layer(f, 0).details().get("std_ratio"), Net.TOL);
+    assertEquals(
+        1 / (Math.sqrt(2 / (2 + 1e-8)) + 1e-8), layer(f, 0).details().get("std_ratio"), Net.TOL);
   }
 
   @Test
   void referenceUsesFanInFromLayersNotFanOut() {
-    // fan_in 2, fan_out 200, std 1: He with fan_in -> ratio ≈ 1 -> init 1; with fan_out it would be 10 -> init 0
+    // fan_in 2, fan_out 200, std 1: He with fan_in -> ratio ≈ 1 -> init 1; with fan_out it would be
+    // 10 -> init 0
     Net n = Net.of(S, info(0, "relu", 2, 200)).row(WEIGHTS, 0, 1, -1);
     assertFinding(network(new WeightHealth(S).evaluate(n.tensors)), 1, Status.HEALTHY);
   }
@@ -63,7 +66,8 @@ class WeightHealthTest {
 
   @Test
   void deadFractionMustBeBelowTenPercent() {
-    // 20 weights: 2 zeros (P = 0.1, not < 0.1) and 9 pairs ±1 -> std sqrt(0.9) ≈ 0.95 -> init 1, dead 0
+    // 20 weights: 2 zeros (P = 0.1, not < 0.1) and 9 pairs ±1 -> std sqrt(0.9) ≈ 0.95 -> init 1,
+    // dead 0
     float[] w = new float[20];
     for (int i = 0; i < 18; i++) w[i] = i % 2 == 0 ? 1 : -1;
     List<Finding> f = oneLayer(S, w);
@@ -80,10 +84,22 @@ class WeightHealthTest {
     double[] alive = {1e-8, 1e-8, 1e-8, 1e-8, 1e-8, 1, -1, 1, -1, 1};
     double[] dead = {5e-9, 5e-9, 5e-9, 5e-9, 5e-9, 1, -1, 1, -1, 1};
     Settings s = Net.with("weight_health.init_ratio_low", "0"); // keep init at 1 whatever the std
-    assertEquals(1.0, layer(new WeightHealth(s).evaluate(Net.of(s, info(0, "relu", 2, 3)).rowD(WEIGHTS, 0, alive).tensors), 0)
-        .details().get("dead"));
-    assertEquals(0.0, layer(new WeightHealth(s).evaluate(Net.of(s, info(0, "relu", 2, 3)).rowD(WEIGHTS, 0, dead).tensors), 0)
-        .details().get("dead"));
+    assertEquals(
+        1.0,
+        layer(
+                new WeightHealth(s)
+                    .evaluate(Net.of(s, info(0, "relu", 2, 3)).rowD(WEIGHTS, 0, alive).tensors),
+                0)
+            .details()
+            .get("dead"));
+    assertEquals(
+        0.0,
+        layer(
+                new WeightHealth(s)
+                    .evaluate(Net.of(s, info(0, "relu", 2, 3)).rowD(WEIGHTS, 0, dead).tensors),
+                0)
+            .details()
+            .get("dead"));
   }
 
   @Test
@@ -114,10 +130,15 @@ class WeightHealthTest {
 
   @Test
   void networkValueIsTheMeanOverLayersWithInclusiveBands() {
-    assertFinding(network(layersWithHealth(1, TWO_THIRDS)), (1 + TWO_THIRDS) / 2, Status.HEALTHY); // 0.8333
-    assertFinding(network(layersWithHealth(1, 1, 1, 1, 0)), 0.8, Status.HEALTHY); // 4/5 = 0.8: ≥ 0.8
+    assertFinding(
+        network(layersWithHealth(1, TWO_THIRDS)), (1 + TWO_THIRDS) / 2, Status.HEALTHY); // 0.8333
+    assertFinding(
+        network(layersWithHealth(1, 1, 1, 1, 0)), 0.8, Status.HEALTHY); // 4/5 = 0.8: ≥ 0.8
     assertFinding(network(layersWithHealth(TWO_THIRDS, TWO_THIRDS)), TWO_THIRDS, Status.WARNING);
-    assertFinding(network(layersWithHealth(THIRD, TWO_THIRDS)), 0.5, Status.WARNING); // (1/3 + 2/3)/2 = 0.5: ≥ 0.5
+    assertFinding(
+        network(layersWithHealth(THIRD, TWO_THIRDS)),
+        0.5,
+        Status.WARNING); // (1/3 + 2/3)/2 = 0.5: ≥ 0.5
     assertFinding(network(layersWithHealth(THIRD, TWO_THIRDS, THIRD)), 4 / 9.0, Status.CRITICAL);
     List<Finding> f = layersWithHealth(1, 0);
     assertEquals(List.of(0, 1), Net.layerIndices(f));
@@ -137,11 +158,16 @@ class WeightHealthTest {
     // Glorot sqrt(2/100) = 0.1414 -> ratio 2.12 -> init 0
     Settings perFamily = Net.with("weight_health.reference", "per_family");
     for (Settings s : List.of(S, perFamily)) {
-      Net n = Net.of(s, info(0, "tanh", 50, 50), info(1, "leaky_relu", 50, 50))
-          .row(WEIGHTS, 0, 0.3f, -0.3f).row(WEIGHTS, 1, 0.3f, -0.3f);
+      Net n =
+          Net.of(s, info(0, "tanh", 50, 50), info(1, "leaky_relu", 50, 50))
+              .row(WEIGHTS, 0, 0.3f, -0.3f)
+              .row(WEIGHTS, 1, 0.3f, -0.3f);
       List<Finding> f = new WeightHealth(s).evaluate(n.tensors);
       boolean glorot = s == perFamily;
-      assertEquals(glorot ? 0.0 : 1.0, layer(f, 0).details().get("init"), "tanh layer, per_family=" + glorot);
+      assertEquals(
+          glorot ? 0.0 : 1.0,
+          layer(f, 0).details().get("init"),
+          "tanh layer, per_family=" + glorot);
       assertEquals(1.0, layer(f, 1).details().get("init"), "leaky_relu layer keeps He");
       double ref = glorot ? Math.sqrt(2.0 / 100) : Math.sqrt(2 / (50 + 1e-8));
       assertEquals(0.3f / (ref + 1e-8), layer(f, 0).details().get("std_ratio"), 1e-12);
@@ -150,9 +176,16 @@ class WeightHealthTest {
 
   @Test
   void healthyThresholdOverrideChangesTheVerdict() {
-    List<Finding> f = new WeightHealth(Net.with("weight_health.healthy_at_least", "0.9"))
-        .evaluate(Net.of(Net.with("weight_health.healthy_at_least", "0.9"), info(0, "relu", 2, 2), info(1, "relu", 2, 2))
-            .row(WEIGHTS, 0, 1, -1).row(WEIGHTS, 1, 5, -5).tensors);
+    List<Finding> f =
+        new WeightHealth(Net.with("weight_health.healthy_at_least", "0.9"))
+            .evaluate(
+                Net.of(
+                        Net.with("weight_health.healthy_at_least", "0.9"),
+                        info(0, "relu", 2, 2),
+                        info(1, "relu", 2, 2))
+                    .row(WEIGHTS, 0, 1, -1)
+                    .row(WEIGHTS, 1, 5, -5)
+                    .tensors);
     assertFinding(network(f), (1 + TWO_THIRDS) / 2, Status.WARNING); // 0.8333 < 0.9
   }
 }

@@ -15,22 +15,57 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The demo's terminal report over the job's {@code diagnostics} table: per run, each diagnostic's worst network-level
- * status over the epochs and the epoch it first turned WARNING or CRITICAL; then the main findings in words.
+ * The demo's terminal report over the job's {@code diagnostics} table: per run, each diagnostic's
+ * worst network-level status over the epochs and the epoch it first turned WARNING or CRITICAL;
+ * then the main findings in words.
  */
 public final class DemoReport {
-  /** The ten diagnostics in the table's order, with a short column header and words for the findings. */
-  static final List<String> DIAGNOSTICS = List.of("dead_neurons", "vanishing_gradients", "exploding_gradients",
-      "activation_saturation", "gradient_snr", "weight_update_ratio", "plateau", "overfitting", "weight_health",
-      "learning_progress");
+  /**
+   * The ten diagnostics in the table's order, with a short column header and words for the
+   * findings.
+   */
+  static final List<String> DIAGNOSTICS =
+      List.of(
+          "dead_neurons",
+          "vanishing_gradients",
+          "exploding_gradients",
+          "activation_saturation",
+          "gradient_snr",
+          "weight_update_ratio",
+          "plateau",
+          "overfitting",
+          "weight_health",
+          "learning_progress");
+
   private static final List<String> HEADERS =
-      List.of("dead", "vanish", "explode", "satur", "snr", "update", "plateau", "overfit", "weights", "progress");
+      List.of(
+          "dead",
+          "vanish",
+          "explode",
+          "satur",
+          "snr",
+          "update",
+          "plateau",
+          "overfit",
+          "weights",
+          "progress");
+
   /** The diagnostics whose WARNINGs are findings too (elsewhere only CRITICAL is). */
-  private static final List<String> HEADLINE = List.of("dead_neurons", "vanishing_gradients", "exploding_gradients",
-      "activation_saturation", "plateau", "overfitting");
+  private static final List<String> HEADLINE =
+      List.of(
+          "dead_neurons",
+          "vanishing_gradients",
+          "exploding_gradients",
+          "activation_saturation",
+          "plateau",
+          "overfitting");
 
   /** One diagnostic of one run over its epochs. */
-  public record Verdict(String status, Integer firstBadEpoch, int worstEpoch, double worstValue,
+  public record Verdict(
+      String status,
+      Integer firstBadEpoch,
+      int worstEpoch,
+      double worstValue,
       Map<String, Double> worstDetails) {
     public boolean bad() {
       return Status.valueOf(status).isProblem();
@@ -38,7 +73,8 @@ public final class DemoReport {
   }
 
   /** A run's verdicts, by diagnostic. */
-  public record RunVerdicts(String runId, String experiment, int epochs, Map<String, Verdict> verdicts) {}
+  public record RunVerdicts(
+      String runId, String experiment, int epochs, Map<String, Verdict> verdicts) {}
 
   private DemoReport() {}
 
@@ -47,24 +83,41 @@ public final class DemoReport {
   }
 
   /**
-   * Reads the network-level rows of {@code OUTPUT/diagnostics} and summarises them per run and diagnostic, runs in the
-   * order of {@code started_at} in the telemetry's {@code runs} (then run_id).
+   * Reads the network-level rows of {@code OUTPUT/diagnostics} and summarises them per run and
+   * diagnostic, runs in the order of {@code started_at} in the telemetry's {@code runs} (then
+   * run_id).
    */
   public static List<RunVerdicts> verdicts(SparkSession spark, String telemetry, String output) {
-    List<Row> rows = spark.read().format("delta").load(output + "/diagnostics").where(col("layer").isNull())
-        .select("run_id", "experiment", "epoch", "diagnostic", "value", "status", "details")
-        .orderBy("run_id", "diagnostic", "epoch").collectAsList();
+    List<Row> rows =
+        spark
+            .read()
+            .format("delta")
+            .load(output + "/diagnostics")
+            .where(col("layer").isNull())
+            .select("run_id", "experiment", "epoch", "diagnostic", "value", "status", "details")
+            .orderBy("run_id", "diagnostic", "epoch")
+            .collectAsList();
     Map<String, Long> order = new HashMap<>();
-    for (Row r : spark.read().format("delta").load(telemetry + "/runs").select("run_id", "started_at")
-        .orderBy(col("started_at").asc_nulls_last(), col("run_id")).collectAsList()) {
+    for (Row r :
+        spark
+            .read()
+            .format("delta")
+            .load(telemetry + "/runs")
+            .select("run_id", "started_at")
+            .orderBy(col("started_at").asc_nulls_last(), col("run_id"))
+            .collectAsList()) {
       order.put(r.getString(0), (long) order.size());
     }
     Map<String, String> experiments = new HashMap<>();
     Map<String, TreeMap<Integer, Boolean>> epochs = new HashMap<>();
-    Map<String, Map<String, Verdict>> byRun = new TreeMap<>((a, b) -> {
-      int c = Long.compare(order.getOrDefault(a, Long.MAX_VALUE), order.getOrDefault(b, Long.MAX_VALUE));
-      return c != 0 ? c : a.compareTo(b);
-    });
+    Map<String, Map<String, Verdict>> byRun =
+        new TreeMap<>(
+            (a, b) -> {
+              int c =
+                  Long.compare(
+                      order.getOrDefault(a, Long.MAX_VALUE), order.getOrDefault(b, Long.MAX_VALUE));
+              return c != 0 ? c : a.compareTo(b);
+            });
     for (Row r : rows) {
       String run = r.getString(0);
       experiments.put(run, r.isNullAt(1) ? "" : r.getString(1));
@@ -80,18 +133,28 @@ public final class DemoReport {
       }
       if (old == null || rank(status) > rank(old.status())) {
         Map<String, Double> details = r.isNullAt(6) ? Map.of() : r.getJavaMap(6);
-        v.put(diagnostic, new Verdict(status, firstBad, epoch, r.getDouble(4), new HashMap<>(details)));
+        v.put(
+            diagnostic,
+            new Verdict(status, firstBad, epoch, r.getDouble(4), new HashMap<>(details)));
       } else {
-        v.put(diagnostic, new Verdict(old.status(), firstBad, old.worstEpoch(), old.worstValue(), old.worstDetails()));
+        v.put(
+            diagnostic,
+            new Verdict(
+                old.status(), firstBad, old.worstEpoch(), old.worstValue(), old.worstDetails()));
       }
     }
     List<RunVerdicts> out = new ArrayList<>();
-    byRun.forEach((run, v) -> out.add(new RunVerdicts(run, experiments.get(run), epochs.get(run).size(), v)));
+    byRun.forEach(
+        (run, v) -> out.add(new RunVerdicts(run, experiments.get(run), epochs.get(run).size(), v)));
     return out;
   }
 
   /** Prints the report; {@code notes} (may be empty) says per run id what the run is. */
-  public static void print(PrintStream out, List<RunVerdicts> runs, Map<String, String> notes, String telemetry,
+  public static void print(
+      PrintStream out,
+      List<RunVerdicts> runs,
+      Map<String, String> notes,
+      String telemetry,
       String output) {
     int idWidth = Math.max(3, runs.stream().mapToInt(r -> r.runId().length()).max().orElse(3));
     StringBuilder header = new StringBuilder(pad("run", idWidth)).append(' ');
@@ -100,7 +163,10 @@ public final class DemoReport {
       header.append(String.format(Locale.ROOT, " %8s", h));
     }
     out.println();
-    out.println("NeuroScope demo: " + runs.size() + " training runs, ten diagnostics each (network level, worst over the epochs)");
+    out.println(
+        "NeuroScope demo: "
+            + runs.size()
+            + " training runs, ten diagnostics each (network level, worst over the epochs)");
     out.println();
     String experiment = null;
     for (RunVerdicts r : runs) {
@@ -117,11 +183,16 @@ public final class DemoReport {
       out.println(line);
     }
     out.println();
-    out.println("Legend: ok = HEALTHY in every epoch it could be computed; W@e / C@e = worst status WARNING / CRITICAL,");
-    out.println("first WARNING or CRITICAL at epoch e; ? = UNKNOWN throughout (inputs missing or history too short).");
-    out.println("Columns: dead = dead_neurons, vanish = vanishing_gradients, explode = exploding_gradients,");
-    out.println("satur = activation_saturation, snr = gradient_snr, update = weight_update_ratio, plateau,");
-    out.println("overfit = overfitting, weights = weight_health, progress = learning_progress; ep = epochs.");
+    out.println(
+        "Legend: ok = HEALTHY in every epoch it could be computed; W@e / C@e = worst status WARNING / CRITICAL,");
+    out.println(
+        "first WARNING or CRITICAL at epoch e; ? = UNKNOWN throughout (inputs missing or history too short).");
+    out.println(
+        "Columns: dead = dead_neurons, vanish = vanishing_gradients, explode = exploding_gradients,");
+    out.println(
+        "satur = activation_saturation, snr = gradient_snr, update = weight_update_ratio, plateau,");
+    out.println(
+        "overfit = overfitting, weights = weight_health, progress = learning_progress; ep = epochs.");
     out.println();
     out.println("Main findings:");
     for (RunVerdicts r : runs) {
@@ -140,9 +211,13 @@ public final class DemoReport {
           Verdict v = r.verdicts().get(d);
           if (v != null && v.bad()) warnings.add(d.replace('_', ' '));
         }
-        out.println(prefix + (warnings.isEmpty() ? " healthy on every diagnostic that could be computed."
-            : " no CRITICAL finding; HEALTHY on the planted pathologies' diagnostics; WARNING at times on "
-                + String.join(", ", warnings) + "."));
+        out.println(
+            prefix
+                + (warnings.isEmpty()
+                    ? " healthy on every diagnostic that could be computed."
+                    : " no CRITICAL finding; HEALTHY on the planted pathologies' diagnostics; WARNING at times on "
+                        + String.join(", ", warnings)
+                        + "."));
       } else {
         out.println(prefix);
         for (String f : findings) {
@@ -151,35 +226,47 @@ public final class DemoReport {
       }
     }
     out.println();
-    out.println("Tables (Delta): telemetry in " + telemetry + "/{runs,layers,epochs,tensors}; diagnostics in "
-        + output + "/diagnostics (one row per run, epoch, layer and diagnostic; layer is null at network level).");
+    out.println(
+        "Tables (Delta): telemetry in "
+            + telemetry
+            + "/{runs,layers,epochs,tensors}; diagnostics in "
+            + output
+            + "/diagnostics (one row per run, epoch, layer and diagnostic; layer is null at network level).");
     out.println("Query them with SQL, e.g.:");
-    out.println("  bin/neuroscope sql \"SELECT run_id, epoch, value, status FROM diagnostics WHERE diagnostic = 'dead_neurons'"
-        + " AND layer IS NULL AND status <> 'HEALTHY' ORDER BY run_id, epoch\"");
-    out.println("  bin/neuroscope sql \"SELECT r.run_id, r.params['learning_rate'] AS lr, d.epoch, d.value FROM runs r"
-        + " JOIN diagnostics d USING (run_id) WHERE d.diagnostic = 'overfitting' AND d.layer IS NULL ORDER BY 1, 3\"");
-    out.println("(views: diagnostics, quarantine if any, run_summary, experiment_summary, hyperparameter_effects,"
-        + " diagnostics_wide, run_health, runs, layers, epochs, tensors; add --output DIR / --telemetry DIR for other folders)");
+    out.println(
+        "  bin/neuroscope sql \"SELECT run_id, epoch, value, status FROM diagnostics WHERE diagnostic = 'dead_neurons'"
+            + " AND layer IS NULL AND status <> 'HEALTHY' ORDER BY run_id, epoch\"");
+    out.println(
+        "  bin/neuroscope sql \"SELECT r.run_id, r.params['learning_rate'] AS lr, d.epoch, d.value FROM runs r"
+            + " JOIN diagnostics d USING (run_id) WHERE d.diagnostic = 'overfitting' AND d.layer IS NULL ORDER BY 1, 3\"");
+    out.println(
+        "(views: diagnostics, quarantine if any, run_summary, experiment_summary, hyperparameter_effects,"
+            + " diagnostics_wide, run_health, runs, layers, epochs, tensors; add --output DIR / --telemetry DIR for other folders)");
     out.println("  bin/neuroscope compare --experiment depth-ladder");
   }
 
   /**
-   * The strongest hyperparameter effects of each experiment: per experiment, the rows with p < 0.05 on
-   * at least 5 runs, strongest first, one per (hyperparameter, diagnostic).
+   * The strongest hyperparameter effects of each experiment: per experiment, the rows with p < 0.05
+   * on at least 5 runs, strongest first, one per (hyperparameter, diagnostic).
    */
   public static void printEffects(PrintStream out, SparkSession spark, String output) {
     String path = output + "/hyperparameter_effects";
     if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) return;
     spark.read().format("delta").load(path).createOrReplaceTempView("demo_effects");
-    List<Row> rows = spark.sql("SELECT scope, hyperparameter, coalesce(scale, '') AS scale, target, measure, n, strength,"
-        + " pearson, spearman, eta_squared, least(pearson_p, spearman_p, anova_p) AS p FROM ("
-        + " SELECT *, row_number() OVER (PARTITION BY scope, hyperparameter, target ORDER BY strength DESC) AS k"
-        + " FROM demo_effects WHERE scope_type = 'experiment' AND reason IS NULL AND target <> 'val_loss'"
-        + "   AND least(pearson_p, spearman_p, anova_p) < 0.05)"
-        + " WHERE k = 1 ORDER BY scope, strength DESC").collectAsList();
+    List<Row> rows =
+        spark
+            .sql(
+                "SELECT scope, hyperparameter, coalesce(scale, '') AS scale, target, measure, n, strength,"
+                    + " pearson, spearman, eta_squared, least(pearson_p, spearman_p, anova_p) AS p FROM ("
+                    + " SELECT *, row_number() OVER (PARTITION BY scope, hyperparameter, target ORDER BY strength DESC) AS k"
+                    + " FROM demo_effects WHERE scope_type = 'experiment' AND reason IS NULL AND target <> 'val_loss'"
+                    + "   AND least(pearson_p, spearman_p, anova_p) < 0.05)"
+                    + " WHERE k = 1 ORDER BY scope, strength DESC")
+            .collectAsList();
     out.println();
-    out.println("Strongest hyperparameter effects per experiment (p < 0.05; strength = max(|Pearson|, |Spearman|)"
-        + " or sqrt(omega^2)):");
+    out.println(
+        "Strongest hyperparameter effects per experiment (p < 0.05; strength = max(|Pearson|, |Spearman|)"
+            + " or sqrt(omega^2)):");
     String scope = null;
     int shown = 0;
     for (Row r : rows) {
@@ -189,13 +276,24 @@ public final class DemoReport {
         out.println("  " + scope);
       }
       if (shown++ >= 3) continue;
-      String stat = r.isNullAt(7) ? String.format(Locale.ROOT, "eta^2 %.2f", r.getDouble(9))
-          : String.format(Locale.ROOT, "r %+.2f, rho %+.2f", r.getDouble(7), r.getDouble(8));
-      out.printf(Locale.ROOT, "    %-18s %-6s -> %-32s strength %.2f (%s, p %.1g, n %d)%n", r.getString(1), r.getString(2),
-          r.getString(3) + "." + r.getString(4), r.getDouble(6), stat, r.getDouble(10), r.getLong(5));
+      String stat =
+          r.isNullAt(7)
+              ? String.format(Locale.ROOT, "eta^2 %.2f", r.getDouble(9))
+              : String.format(Locale.ROOT, "r %+.2f, rho %+.2f", r.getDouble(7), r.getDouble(8));
+      out.printf(
+          Locale.ROOT,
+          "    %-18s %-6s -> %-32s strength %.2f (%s, p %.1g, n %d)%n",
+          r.getString(1),
+          r.getString(2),
+          r.getString(3) + "." + r.getString(4),
+          r.getDouble(6),
+          stat,
+          r.getDouble(10),
+          r.getLong(5));
     }
-    out.println("  (all of them: bin/neuroscope sql \"SELECT * FROM hyperparameter_effects WHERE reason IS NULL"
-        + " ORDER BY strength DESC\")");
+    out.println(
+        "  (all of them: bin/neuroscope sql \"SELECT * FROM hyperparameter_effects WHERE reason IS NULL"
+            + " ORDER BY strength DESC\")");
   }
 
   static String cell(Verdict v) {
@@ -214,38 +312,87 @@ public final class DemoReport {
     String at = " (epoch " + v.worstEpoch() + ")";
     switch (diagnostic) {
       case "dead_neurons":
-        return String.format(Locale.ROOT, "dead neurons %s: %.0f %% of hidden neurons dead%s", from, v.worstValue(), at);
+        return String.format(
+            Locale.ROOT,
+            "dead neurons %s: %.0f %% of hidden neurons dead%s",
+            from,
+            v.worstValue(),
+            at);
       case "vanishing_gradients":
-        return String.format(Locale.ROOT,
-            "vanishing gradients %s: gradient variance %s per layer toward the output, smallest layer RMS %s%s", from,
-            d.containsKey("mean_variance_ratio") ? "grows " + num(d.get("mean_variance_ratio")) + "x" : "changes",
-            num(d.getOrDefault("min_rms", Double.NaN)), at);
+        return String.format(
+            Locale.ROOT,
+            "vanishing gradients %s: gradient variance %s per layer toward the output, smallest layer RMS %s%s",
+            from,
+            d.containsKey("mean_variance_ratio")
+                ? "grows " + num(d.get("mean_variance_ratio")) + "x"
+                : "changes",
+            num(d.getOrDefault("min_rms", Double.NaN)),
+            at);
       case "exploding_gradients":
-        return String.format(Locale.ROOT, "exploding gradients %s: global gradient norm %s, largest layer norm %s%s",
-            from, num(d.getOrDefault("total_norm", Double.NaN)), num(d.getOrDefault("max_layer_norm", Double.NaN)), at);
+        return String.format(
+            Locale.ROOT,
+            "exploding gradients %s: global gradient norm %s, largest layer norm %s%s",
+            from,
+            num(d.getOrDefault("total_norm", Double.NaN)),
+            num(d.getOrDefault("max_layer_norm", Double.NaN)),
+            at);
       case "activation_saturation":
-        return String.format(Locale.ROOT, "activation saturation %s: saturation score %.2f%s", from, v.worstValue(), at);
+        return String.format(
+            Locale.ROOT,
+            "activation saturation %s: saturation score %.2f%s",
+            from,
+            v.worstValue(),
+            at);
       case "gradient_snr":
-        return String.format(Locale.ROOT, "gradient signal-to-noise %s: mean|g|/std|g| = %.2f%s", from, v.worstValue(), at);
+        return String.format(
+            Locale.ROOT,
+            "gradient signal-to-noise %s: mean|g|/std|g| = %.2f%s",
+            from,
+            v.worstValue(),
+            at);
       case "weight_update_ratio":
-        return String.format(Locale.ROOT, "weight update ratio %s: |dW|/|W| = %s%s", from, num(v.worstValue()), at);
+        return String.format(
+            Locale.ROOT, "weight update ratio %s: |dW|/|W| = %s%s", from, num(v.worstValue()), at);
       case "plateau":
-        return String.format(Locale.ROOT, "plateau %s: the training loss has stopped moving (score %.2f)%s", from,
-            v.worstValue(), at);
+        return String.format(
+            Locale.ROOT,
+            "plateau %s: the training loss has stopped moving (score %.2f)%s",
+            from,
+            v.worstValue(),
+            at);
       case "overfitting":
         double gap = 100 * d.getOrDefault("relative_gap", Double.NaN);
-        String gapText = gap >= 0 ? String.format(Locale.ROOT, "validation loss %.0f %% above the training loss", gap)
-            : String.format(Locale.ROOT, "validation loss %.0f %% below the training loss", -gap);
-        String trend = d.getOrDefault("curve", 0.0) > 0 || d.getOrDefault("divergence", 0.0) > 0
-            ? " and rising" : "";
-        return String.format(Locale.ROOT, "overfitting %s: %s%s (score %.2f)%s", from, gapText, trend,
-            v.worstValue(), at);
+        String gapText =
+            gap >= 0
+                ? String.format(Locale.ROOT, "validation loss %.0f %% above the training loss", gap)
+                : String.format(
+                    Locale.ROOT, "validation loss %.0f %% below the training loss", -gap);
+        String trend =
+            d.getOrDefault("curve", 0.0) > 0 || d.getOrDefault("divergence", 0.0) > 0
+                ? " and rising"
+                : "";
+        return String.format(
+            Locale.ROOT,
+            "overfitting %s: %s%s (score %.2f)%s",
+            from,
+            gapText,
+            trend,
+            v.worstValue(),
+            at);
       case "weight_health":
-        return String.format(Locale.ROOT, "weight health %s: score %.2f (weights far from a healthy scale)%s", from,
-            v.worstValue(), at);
+        return String.format(
+            Locale.ROOT,
+            "weight health %s: score %.2f (weights far from a healthy scale)%s",
+            from,
+            v.worstValue(),
+            at);
       case "learning_progress":
-        return String.format(Locale.ROOT, "learning progress %s: score %.2f (little or unstable progress)%s", from,
-            v.worstValue(), at);
+        return String.format(
+            Locale.ROOT,
+            "learning progress %s: score %.2f (little or unstable progress)%s",
+            from,
+            v.worstValue(),
+            at);
       default:
         return diagnostic + " " + from;
     }
@@ -256,7 +403,9 @@ public final class DemoReport {
       return Double.toString(x);
     }
     double a = Math.abs(x);
-    return a != 0 && (a < 1e-2 || a >= 1e4) ? String.format(Locale.ROOT, "%.1e", x) : String.format(Locale.ROOT, "%.3g", x);
+    return a != 0 && (a < 1e-2 || a >= 1e4)
+        ? String.format(Locale.ROOT, "%.1e", x)
+        : String.format(Locale.ROOT, "%.3g", x);
   }
 
   private static String pad(String s, int width) {

@@ -17,7 +17,8 @@ public final class GenerateCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: neuroscope generate --runs N --epochs E --widths 64,64 --out PATH [--seed 0]",
         "  trains N networks (hyperparameters varied cyclically) and writes their telemetry under PATH (deterministic)");
   }
@@ -41,9 +42,12 @@ public final class GenerateCommand implements Command {
       try {
         width = Integer.parseInt(w.trim());
       } catch (NumberFormatException e) {
-        throw NeuroScopeErrors.badValue("--widths", "positive integers separated by commas", widthsText);
+        throw NeuroScopeErrors.badValue(
+            "--widths", "positive integers separated by commas", widthsText);
       }
-      if (width <= 0) throw NeuroScopeErrors.badValue("--widths", "positive integers separated by commas", widthsText);
+      if (width <= 0)
+        throw NeuroScopeErrors.badValue(
+            "--widths", "positive integers separated by commas", widthsText);
       widths.add(width);
     }
     long seed;
@@ -55,7 +59,8 @@ public final class GenerateCommand implements Command {
     SparkSession spark = call.spark();
     call.settings(); // --conf and --set are read (and their errors reported) as for every command
     Sweep.Summary g = Sweep.generate(spark, Sweep.cyclic(runs, epochs, widths, seed), out);
-    System.out.printf("neuroscope: %d runs, %d epochs, %d tensor rows, %d values (%.1f M) -> %s in %.1f s%n",
+    System.out.printf(
+        "neuroscope: %d runs, %d epochs, %d tensor rows, %d values (%.1f M) -> %s in %.1f s%n",
         g.runs(), g.epochs(), g.tensorRows(), g.values(), g.values() / 1e6, out, g.seconds());
     return 0;
   }

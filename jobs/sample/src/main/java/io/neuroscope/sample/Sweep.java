@@ -18,14 +18,16 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Sets of training runs that produce sample telemetry: the {@link #builtIn built-in sweep} of the demo, in which real
- * pathologies are planted next to healthy baselines, and {@link #cyclic} archives of any size. Everything is seeded:
- * the same seed gives the same telemetry, bit for bit.
+ * Sets of training runs that produce sample telemetry: the {@link #builtIn built-in sweep} of the
+ * demo, in which real pathologies are planted next to healthy baselines, and {@link #cyclic}
+ * archives of any size. Everything is seeded: the same seed gives the same telemetry, bit for bit.
  */
 public final class Sweep {
   /** The datasets a run can train on. */
   public enum Data {
-    MOONS, SPIRALS, REGRESSION;
+    MOONS,
+    SPIRALS,
+    REGRESSION;
 
     Dataset.Split make(int train, int validation, double noise, long seed) {
       switch (this) {
@@ -52,13 +54,24 @@ public final class Sweep {
   /**
    * One run of a sweep.
    *
-   * @param planted the diagnostic this run is built to trip (WARNING or CRITICAL), or null for a run without a planted
-   *     pathology
-   * @param baseline whether this run is a healthy baseline: it should stay HEALTHY on every planted diagnostic
+   * @param planted the diagnostic this run is built to trip (WARNING or CRITICAL), or null for a
+   *     run without a planted pathology
+   * @param baseline whether this run is a healthy baseline: it should stay HEALTHY on every planted
+   *     diagnostic
    * @param note what the run is, in a few words, for the report
    */
-  public record Run(String runId, String experiment, Data data, int trainSize, int validationSize, double noise,
-      long dataSeed, TrainingConfig config, String planted, boolean baseline, String note) {
+  public record Run(
+      String runId,
+      String experiment,
+      Data data,
+      int trainSize,
+      int validationSize,
+      double noise,
+      long dataSeed,
+      TrainingConfig config,
+      String planted,
+      boolean baseline,
+      String note) {
 
     public Dataset.Split split() {
       return data.make(trainSize, validationSize, noise, dataSeed);
@@ -81,18 +94,21 @@ public final class Sweep {
   public record Summary(int runs, long epochs, long tensorRows, long values, double seconds) {}
 
   private static final Instant START = Instant.parse("2026-01-05T09:00:00Z");
+
   /** Monitoring batch of every built-in run. */
   static final int MONITOR = 64;
 
   private Sweep() {}
 
   /**
-   * The demo's sweep: 13 runs in three experiments (the monitored step is each epoch's last). {@code moons-mlp} and {@code spirals-depth} vary learning rate,
-   * batch size, activation, initialisation, depth, width and optimizer on two classification problems;
-   * {@code regression-lr} varies the learning rate of a regression. Planted: dying ReLUs (SGD step 2.0), vanishing
-   * gradients (8 sigmoid layers), exploding gradients (SGD 0.02 on MSE without clipping), saturation (tanh with
-   * weights of std 3), a plateau (SGD 1e-5) and overfitting (24 noisy training samples, a wide network, 40 epochs);
-   * two healthy baselines stay HEALTHY on all of these.
+   * The demo's sweep: 13 runs in three experiments (the monitored step is each epoch's last).
+   * {@code moons-mlp} and {@code spirals-depth} vary learning rate, batch size, activation,
+   * initialisation, depth, width and optimizer on two classification problems; {@code
+   * regression-lr} varies the learning rate of a regression. Planted: dying ReLUs (SGD step 2.0),
+   * vanishing gradients (8 sigmoid layers), exploding gradients (SGD 0.02 on MSE without clipping),
+   * saturation (tanh with weights of std 3), a plateau (SGD 1e-5) and overfitting (24 noisy
+   * training samples, a wide network, 40 epochs); two healthy baselines stay HEALTHY on all of
+   * these.
    */
   public static List<Run> builtIn(long seed) {
     List<Run> runs = new ArrayList<>();
@@ -101,85 +117,293 @@ public final class Sweep {
     String regression = "regression-lr";
     long data = seed + 101;
     // --- moons-mlp: two moons with noise 0.3 ---
-    runs.add(run("moons-wide-momentum", moons, Data.MOONS, 1024, 1024, 0.3, data,
-        cfg(seed + 2).hidden(64).optimizer(Optimizer.momentum(0.01)).batchSize(64).epochs(30),
-        null, false, "1 x 64 relu, momentum 0.01: learns fast, then slowly"));
-    runs.add(run("moons-relu-sgd-lr2.0", moons, Data.MOONS, 512, 512, 0.3, data,
-        cfg(seed + 3).hidden(32, 32, 32).optimizer(Optimizer.sgd(2.0)).batchSize(32).epochs(30),
-        "dead_neurons", false, "SGD with a step of 2.0 kills most ReLUs"));
-    runs.add(run("moons-tanh-std3", moons, Data.MOONS, 512, 512, 0.3, data,
-        cfg(seed + 4).hidden(32, 32).hiddenActivation(Activation.TANH).init(Init.normal(3.0))
-            .optimizer(Optimizer.sgd(0.05)).batchSize(32).epochs(30),
-        "activation_saturation", false, "tanh with initial weights of std 3 saturates"));
-    runs.add(run("moons-sgd-lr1e-5", moons, Data.MOONS, 512, 512, 0.3, data,
-        cfg(seed + 5).hidden(32, 32).optimizer(Optimizer.sgd(1e-5)).batchSize(64).epochs(30),
-        "plateau", false, "SGD with a step of 1e-5 barely moves: the loss plateaus"));
-    runs.add(run("moons-overfit-n24", moons, Data.MOONS, 24, 256, 0.35, data,
-        cfg(seed + 6).hidden(64, 64).optimizer(Optimizer.adam(1e-2)).batchSize(8).epochs(40),
-        "overfitting", false, "24 noisy training samples, 2 x 64 relu, Adam 1e-2, 40 epochs: memorises"));
+    runs.add(
+        run(
+            "moons-wide-momentum",
+            moons,
+            Data.MOONS,
+            1024,
+            1024,
+            0.3,
+            data,
+            cfg(seed + 2).hidden(64).optimizer(Optimizer.momentum(0.01)).batchSize(64).epochs(30),
+            null,
+            false,
+            "1 x 64 relu, momentum 0.01: learns fast, then slowly"));
+    runs.add(
+        run(
+            "moons-relu-sgd-lr2.0",
+            moons,
+            Data.MOONS,
+            512,
+            512,
+            0.3,
+            data,
+            cfg(seed + 3).hidden(32, 32, 32).optimizer(Optimizer.sgd(2.0)).batchSize(32).epochs(30),
+            "dead_neurons",
+            false,
+            "SGD with a step of 2.0 kills most ReLUs"));
+    runs.add(
+        run(
+            "moons-tanh-std3",
+            moons,
+            Data.MOONS,
+            512,
+            512,
+            0.3,
+            data,
+            cfg(seed + 4)
+                .hidden(32, 32)
+                .hiddenActivation(Activation.TANH)
+                .init(Init.normal(3.0))
+                .optimizer(Optimizer.sgd(0.05))
+                .batchSize(32)
+                .epochs(30),
+            "activation_saturation",
+            false,
+            "tanh with initial weights of std 3 saturates"));
+    runs.add(
+        run(
+            "moons-sgd-lr1e-5",
+            moons,
+            Data.MOONS,
+            512,
+            512,
+            0.3,
+            data,
+            cfg(seed + 5).hidden(32, 32).optimizer(Optimizer.sgd(1e-5)).batchSize(64).epochs(30),
+            "plateau",
+            false,
+            "SGD with a step of 1e-5 barely moves: the loss plateaus"));
+    runs.add(
+        run(
+            "moons-overfit-n24",
+            moons,
+            Data.MOONS,
+            24,
+            256,
+            0.35,
+            data,
+            cfg(seed + 6).hidden(64, 64).optimizer(Optimizer.adam(1e-2)).batchSize(8).epochs(40),
+            "overfitting",
+            false,
+            "24 noisy training samples, 2 x 64 relu, Adam 1e-2, 40 epochs: memorises"));
     // --- spirals-depth: two spirals of 1.5 turns, noise 0.05 ---
-    runs.add(run("spirals-relu-d2", spirals, Data.SPIRALS, 512, 512, 0.05, data,
-        cfg(seed + 7).hidden(32, 32).optimizer(Optimizer.adam(3e-3)).batchSize(32).epochs(30),
-        null, true, "healthy baseline: 2 x 32 relu, Adam 3e-3"));
-    runs.add(run("spirals-relu-d2-n1024", spirals, Data.SPIRALS, 1024, 1024, 0.05, data,
-        cfg(seed + 7).hidden(32, 32).optimizer(Optimizer.adam(1e-3)).batchSize(32).epochs(30),
-        null, true, "healthy baseline: 2 x 32 relu, Adam 1e-3, 1024 samples"));
-    runs.add(run("spirals-sigmoid-d8", spirals, Data.SPIRALS, 512, 256, 0.05, data,
-        cfg(seed + 8).hiddenLayers(8, 32).hiddenActivation(Activation.SIGMOID).init(Init.xavier())
-            .optimizer(Optimizer.sgd(0.1)).batchSize(32).epochs(30),
-        "vanishing_gradients", false, "8 sigmoid layers: the gradient vanishes toward the input"));
-    runs.add(run("spirals-tanh-d4", spirals, Data.SPIRALS, 512, 256, 0.05, data,
-        cfg(seed + 9).hiddenLayers(4, 32).hiddenActivation(Activation.TANH).init(Init.xavier())
-            .optimizer(Optimizer.adam(1e-3)).batchSize(16).epochs(30),
-        null, false, "4 x 32 tanh, Xavier, Adam 1e-3, batch 16"));
-    runs.add(run("spirals-leaky-d4", spirals, Data.SPIRALS, 512, 256, 0.05, data,
-        cfg(seed + 10).hiddenLayers(4, 48).hiddenActivation(Activation.LEAKY_RELU)
-            .optimizer(Optimizer.momentum(0.01)).batchSize(64).epochs(30),
-        null, false, "4 x 48 leaky relu, momentum 0.01, batch 64"));
-    runs.add(run("spirals-relu-d6", spirals, Data.SPIRALS, 512, 256, 0.05, data,
-        cfg(seed + 11).hiddenLayers(6, 16).optimizer(Optimizer.sgd(0.05)).batchSize(128).epochs(30),
-        null, false, "6 x 16 relu, SGD 0.05, batch 128"));
+    runs.add(
+        run(
+            "spirals-relu-d2",
+            spirals,
+            Data.SPIRALS,
+            512,
+            512,
+            0.05,
+            data,
+            cfg(seed + 7).hidden(32, 32).optimizer(Optimizer.adam(3e-3)).batchSize(32).epochs(30),
+            null,
+            true,
+            "healthy baseline: 2 x 32 relu, Adam 3e-3"));
+    runs.add(
+        run(
+            "spirals-relu-d2-n1024",
+            spirals,
+            Data.SPIRALS,
+            1024,
+            1024,
+            0.05,
+            data,
+            cfg(seed + 7).hidden(32, 32).optimizer(Optimizer.adam(1e-3)).batchSize(32).epochs(30),
+            null,
+            true,
+            "healthy baseline: 2 x 32 relu, Adam 1e-3, 1024 samples"));
+    runs.add(
+        run(
+            "spirals-sigmoid-d8",
+            spirals,
+            Data.SPIRALS,
+            512,
+            256,
+            0.05,
+            data,
+            cfg(seed + 8)
+                .hiddenLayers(8, 32)
+                .hiddenActivation(Activation.SIGMOID)
+                .init(Init.xavier())
+                .optimizer(Optimizer.sgd(0.1))
+                .batchSize(32)
+                .epochs(30),
+            "vanishing_gradients",
+            false,
+            "8 sigmoid layers: the gradient vanishes toward the input"));
+    runs.add(
+        run(
+            "spirals-tanh-d4",
+            spirals,
+            Data.SPIRALS,
+            512,
+            256,
+            0.05,
+            data,
+            cfg(seed + 9)
+                .hiddenLayers(4, 32)
+                .hiddenActivation(Activation.TANH)
+                .init(Init.xavier())
+                .optimizer(Optimizer.adam(1e-3))
+                .batchSize(16)
+                .epochs(30),
+            null,
+            false,
+            "4 x 32 tanh, Xavier, Adam 1e-3, batch 16"));
+    runs.add(
+        run(
+            "spirals-leaky-d4",
+            spirals,
+            Data.SPIRALS,
+            512,
+            256,
+            0.05,
+            data,
+            cfg(seed + 10)
+                .hiddenLayers(4, 48)
+                .hiddenActivation(Activation.LEAKY_RELU)
+                .optimizer(Optimizer.momentum(0.01))
+                .batchSize(64)
+                .epochs(30),
+            null,
+            false,
+            "4 x 48 leaky relu, momentum 0.01, batch 64"));
+    runs.add(
+        run(
+            "spirals-relu-d6",
+            spirals,
+            Data.SPIRALS,
+            512,
+            256,
+            0.05,
+            data,
+            cfg(seed + 11)
+                .hiddenLayers(6, 16)
+                .optimizer(Optimizer.sgd(0.05))
+                .batchSize(128)
+                .epochs(30),
+            null,
+            false,
+            "6 x 16 relu, SGD 0.05, batch 128"));
     // --- regression-lr: y = sin(x1) + x2^2 + noise ---
-    runs.add(run("regression-adam", regression, Data.REGRESSION, 512, 512, 0.1, data,
-        cfg(seed + 12).hidden(32, 32).loss(Loss.MSE).optimizer(Optimizer.adam(3e-3)).batchSize(32).epochs(30),
-        null, false, "2 x 32 relu, Adam 3e-3, MSE"));
-    runs.add(run("regression-sgd-lr0.02", regression, Data.REGRESSION, 512, 512, 0.1, data,
-        cfg(seed + 13).hiddenLayers(4, 32).loss(Loss.MSE).optimizer(Optimizer.sgd(0.02)).batchSize(32).epochs(30),
-        "exploding_gradients", false, "4 x 32 relu, SGD 0.02 without clipping: the gradients explode"));
+    runs.add(
+        run(
+            "regression-adam",
+            regression,
+            Data.REGRESSION,
+            512,
+            512,
+            0.1,
+            data,
+            cfg(seed + 12)
+                .hidden(32, 32)
+                .loss(Loss.MSE)
+                .optimizer(Optimizer.adam(3e-3))
+                .batchSize(32)
+                .epochs(30),
+            null,
+            false,
+            "2 x 32 relu, Adam 3e-3, MSE"));
+    runs.add(
+        run(
+            "regression-sgd-lr0.02",
+            regression,
+            Data.REGRESSION,
+            512,
+            512,
+            0.1,
+            data,
+            cfg(seed + 13)
+                .hiddenLayers(4, 32)
+                .loss(Loss.MSE)
+                .optimizer(Optimizer.sgd(0.02))
+                .batchSize(32)
+                .epochs(30),
+            "exploding_gradients",
+            false,
+            "4 x 32 relu, SGD 0.02 without clipping: the gradients explode"));
     return runs;
   }
 
   /**
-   * Three controlled experiments for the hyperparameter effects: in each, one hyperparameter moves and
-   * the rest stay, so that its relation to a pathology can be measured across runs. {@code lr-ladder}:
-   * the SGD step of a 4 x 32 relu regression without clipping (exploding gradients rise with it);
-   * {@code depth-ladder}: 1 to 8 sigmoid layers (the gradient vanishes more with depth);
-   * {@code activation}: relu, tanh and sigmoid under the same large initialisation and step, two seeds
-   * each (relu units die, tanh and sigmoid units saturate).
+   * Three controlled experiments for the hyperparameter effects: in each, one hyperparameter moves
+   * and the rest stay, so that its relation to a pathology can be measured across runs. {@code
+   * lr-ladder}: the SGD step of a 4 x 32 relu regression without clipping (exploding gradients rise
+   * with it); {@code depth-ladder}: 1 to 8 sigmoid layers (the gradient vanishes more with depth);
+   * {@code activation}: relu, tanh and sigmoid under the same large initialisation and step, two
+   * seeds each (relu units die, tanh and sigmoid units saturate).
    */
   public static List<Run> ladders(long seed) {
     List<Run> runs = new ArrayList<>();
     long data = seed + 101;
     double[] rates = {0.005, 0.01, 0.02, 0.04, 0.06, 0.08};
     for (int i = 0; i < rates.length; i++) {
-      runs.add(run("lr-ladder-" + rates[i], "lr-ladder", Data.REGRESSION, 256, 256, 0.1, data,
-          cfg(seed + 20).hiddenLayers(4, 32).loss(Loss.MSE).optimizer(Optimizer.sgd(rates[i])).batchSize(32).epochs(20),
-          null, false, "4 x 32 relu regression, SGD " + rates[i] + " without clipping"));
+      runs.add(
+          run(
+              "lr-ladder-" + rates[i],
+              "lr-ladder",
+              Data.REGRESSION,
+              256,
+              256,
+              0.1,
+              data,
+              cfg(seed + 20)
+                  .hiddenLayers(4, 32)
+                  .loss(Loss.MSE)
+                  .optimizer(Optimizer.sgd(rates[i]))
+                  .batchSize(32)
+                  .epochs(20),
+              null,
+              false,
+              "4 x 32 relu regression, SGD " + rates[i] + " without clipping"));
     }
     int[] depths = {1, 2, 3, 4, 6, 8};
     for (int d : depths) {
-      runs.add(run("depth-ladder-d" + d, "depth-ladder", Data.SPIRALS, 256, 256, 0.05, data,
-          cfg(seed + 30).hiddenLayers(d, 32).hiddenActivation(Activation.SIGMOID).init(Init.xavier())
-              .optimizer(Optimizer.sgd(0.1)).batchSize(32).epochs(20),
-          null, false, d + " x 32 sigmoid, Xavier, SGD 0.1"));
+      runs.add(
+          run(
+              "depth-ladder-d" + d,
+              "depth-ladder",
+              Data.SPIRALS,
+              256,
+              256,
+              0.05,
+              data,
+              cfg(seed + 30)
+                  .hiddenLayers(d, 32)
+                  .hiddenActivation(Activation.SIGMOID)
+                  .init(Init.xavier())
+                  .optimizer(Optimizer.sgd(0.1))
+                  .batchSize(32)
+                  .epochs(20),
+              null,
+              false,
+              d + " x 32 sigmoid, Xavier, SGD 0.1"));
     }
     Activation[] activations = {Activation.RELU, Activation.TANH, Activation.SIGMOID};
     for (Activation a : activations) {
       for (int s = 0; s < 2; s++) {
-        runs.add(run("activation-" + a.id() + "-s" + s, "activation", Data.MOONS, 256, 256, 0.3, data,
-            cfg(seed + 40 + s).hidden(32, 32).hiddenActivation(a).init(Init.normal(2.5))
-                .optimizer(Optimizer.sgd(0.5)).batchSize(32).epochs(20),
-            null, false, "2 x 32 " + a.id() + ", weights of std 2.5, SGD 0.5, seed " + s));
+        runs.add(
+            run(
+                "activation-" + a.id() + "-s" + s,
+                "activation",
+                Data.MOONS,
+                256,
+                256,
+                0.3,
+                data,
+                cfg(seed + 40 + s)
+                    .hidden(32, 32)
+                    .hiddenActivation(a)
+                    .init(Init.normal(2.5))
+                    .optimizer(Optimizer.sgd(0.5))
+                    .batchSize(32)
+                    .epochs(20),
+                null,
+                false,
+                "2 x 32 " + a.id() + ", weights of std 2.5, SGD 0.5, seed " + s));
       }
     }
     return runs;
@@ -193,12 +417,15 @@ public final class Sweep {
   }
 
   /**
-   * {@code count} runs of {@code epochs} epochs with the given hidden widths, hyperparameters varying cyclically
-   * (dataset, activation, optimizer and its learning rate, batch size, initialisation), in experiments of 10 runs.
+   * {@code count} runs of {@code epochs} epochs with the given hidden widths, hyperparameters
+   * varying cyclically (dataset, activation, optimizer and its learning rate, batch size,
+   * initialisation), in experiments of 10 runs.
    */
   public static List<Run> cyclic(int count, int epochs, List<Integer> widths, long seed) {
     Data[] data = {Data.MOONS, Data.SPIRALS, Data.REGRESSION};
-    Activation[] activations = {Activation.RELU, Activation.TANH, Activation.LEAKY_RELU, Activation.SIGMOID};
+    Activation[] activations = {
+      Activation.RELU, Activation.TANH, Activation.LEAKY_RELU, Activation.SIGMOID
+    };
     int[] batches = {32, 64, 128};
     Init[] inits = {Init.he(), Init.xavier()};
     double[][] rates = {{1e-3, 3e-3, 1e-2}, {0.01, 0.03, 0.003}, {0.05, 0.1, 0.01}};
@@ -206,21 +433,45 @@ public final class Sweep {
     for (int i = 0; i < count; i++) {
       Data d = data[i % data.length];
       int o = (i / 3) % 3;
-      Optimizer optimizer = switch (o) {
-        case 0 -> Optimizer.adam(rates[0][(i / 9) % 3]);
-        case 1 -> Optimizer.momentum(rates[1][(i / 9) % 3]);
-        default -> Optimizer.sgd(rates[2][(i / 9) % 3]);
-      };
+      Optimizer optimizer =
+          switch (o) {
+            case 0 -> Optimizer.adam(rates[0][(i / 9) % 3]);
+            case 1 -> Optimizer.momentum(rates[1][(i / 9) % 3]);
+            default -> Optimizer.sgd(rates[2][(i / 9) % 3]);
+          };
       Activation a = activations[i % activations.length];
-      TrainingConfig.Builder b = cfg(seed + i).hidden(widths).hiddenActivation(a).init(inits[(i / 2) % 2])
-          .optimizer(optimizer).batchSize(batches[(i / 4) % 3]).epochs(epochs);
+      TrainingConfig.Builder b =
+          cfg(seed + i)
+              .hidden(widths)
+              .hiddenActivation(a)
+              .init(inits[(i / 2) % 2])
+              .optimizer(optimizer)
+              .batchSize(batches[(i / 4) % 3])
+              .epochs(epochs);
       if (d == Data.REGRESSION) {
         b.loss(Loss.MSE).clipNorm(5.0);
       }
-      String id = String.format(java.util.Locale.ROOT, "gen-%05d-%s-%s-%s", i, d.name().toLowerCase(java.util.Locale.ROOT),
-          a.id(), optimizer.id());
-      runs.add(run(id, "generated-" + (i / 10), d, 512, 256, d == Data.SPIRALS ? 0.05 : 0.2, seed + 1000 + i % 3, b,
-          null, false, "generated"));
+      String id =
+          String.format(
+              java.util.Locale.ROOT,
+              "gen-%05d-%s-%s-%s",
+              i,
+              d.name().toLowerCase(java.util.Locale.ROOT),
+              a.id(),
+              optimizer.id());
+      runs.add(
+          run(
+              id,
+              "generated-" + (i / 10),
+              d,
+              512,
+              256,
+              d == Data.SPIRALS ? 0.05 : 0.2,
+              seed + 1000 + i % 3,
+              b,
+              null,
+              false,
+              "generated"));
     }
     return runs;
   }
@@ -229,9 +480,30 @@ public final class Sweep {
     return TrainingConfig.builder().seed(seed).monitorSamples(MONITOR).monitorStep(-1);
   }
 
-  private static Run run(String id, String experiment, Data data, int train, int validation, double noise, long dataSeed,
-      TrainingConfig.Builder config, String planted, boolean baseline, String note) {
-    return new Run(id, experiment, data, train, validation, noise, dataSeed, config.build(), planted, baseline, note);
+  private static Run run(
+      String id,
+      String experiment,
+      Data data,
+      int train,
+      int validation,
+      double noise,
+      long dataSeed,
+      TrainingConfig.Builder config,
+      String planted,
+      boolean baseline,
+      String note) {
+    return new Run(
+        id,
+        experiment,
+        data,
+        train,
+        validation,
+        noise,
+        dataSeed,
+        config.build(),
+        planted,
+        baseline,
+        note);
   }
 
   /** Trains the built-in sweep and writes its telemetry under {@code root} (overwriting). */
@@ -240,11 +512,13 @@ public final class Sweep {
   }
 
   /**
-   * Trains the runs, two at a time (each run is single-threaded and seeded, so the order of training does not change
-   * what is written), and writes their telemetry under {@code root} in the runs' order, in parts of about
-   * {@code flushValues} tensor values. The first part overwrites the tables.
+   * Trains the runs, two at a time (each run is single-threaded and seeded, so the order of
+   * training does not change what is written), and writes their telemetry under {@code root} in the
+   * runs' order, in parts of about {@code flushValues} tensor values. The first part overwrites the
+   * tables.
    */
-  public static Summary generate(SparkSession spark, List<Run> runs, String root, int chunkValues, long flushValues) {
+  public static Summary generate(
+      SparkSession spark, List<Run> runs, String root, int chunkValues, long flushValues) {
     long started = System.nanoTime();
     TelemetryWriter writer = new TelemetryWriter(chunkValues);
     int parallel = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -255,9 +529,10 @@ public final class Sweep {
     for (int from = 0; from < runs.size(); from += parallel) {
       List<Run> group = runs.subList(from, Math.min(runs.size(), from + parallel));
       int offset = from;
-      List<TelemetryWriter.RunRecorder> recorded = group.parallelStream()
-          .map(r -> train(writer, r, offset + group.indexOf(r)))
-          .collect(Collectors.toList());
+      List<TelemetryWriter.RunRecorder> recorded =
+          group.parallelStream()
+              .map(r -> train(writer, r, offset + group.indexOf(r)))
+              .collect(Collectors.toList());
       for (int i = 0; i < group.size(); i++) {
         writer.add(recorded.get(i));
         epochs += group.get(i).config().epochs();
@@ -279,8 +554,12 @@ public final class Sweep {
   }
 
   private static TelemetryWriter.RunRecorder train(TelemetryWriter writer, Run run, int index) {
-    TelemetryWriter.RunRecorder recorder = writer.recorder(run.runId(), run.experiment(),
-        Timestamp.from(START.plusSeconds(600L * index)), run.params());
+    TelemetryWriter.RunRecorder recorder =
+        writer.recorder(
+            run.runId(),
+            run.experiment(),
+            Timestamp.from(START.plusSeconds(600L * index)),
+            run.params());
     new Trainer(run.config()).train(run.split(), recorder);
     return recorder;
   }

@@ -19,21 +19,28 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads the notebooks under {@code notebooks/}: Databricks source files ({@code databricks/*.sql|py|scala|r}) and
- * Zeppelin notes ({@code zeppelin/*.zpln}), as cells with their language, and the problems of format found on the way.
- * The SQL helpers split a cell into statements and substitute Zeppelin's dynamic forms, as Zeppelin does.
+ * Reads the notebooks under {@code notebooks/}: Databricks source files ({@code
+ * databricks/*.sql|py|scala|r}) and Zeppelin notes ({@code zeppelin/*.zpln}), as cells with their
+ * language, and the problems of format found on the way. The SQL helpers split a cell into
+ * statements and substitute Zeppelin's dynamic forms, as Zeppelin does.
  */
 final class Notebooks {
   private Notebooks() {}
 
-  /** One cell (Databricks) or paragraph (Zeppelin); {@code language} is {@code sql}, {@code md}, {@code sh}, ... */
+  /**
+   * One cell (Databricks) or paragraph (Zeppelin); {@code language} is {@code sql}, {@code md},
+   * {@code sh}, ...
+   */
   record Cell(int index, String title, String language, String text, JsonNode zeppelinConfig) {
     String label() {
       return "#" + index + (title.isEmpty() ? "" : " " + title);
     }
   }
 
-  /** A widget (Databricks) or a form (Zeppelin): its name, default value and, for a dropdown, the query of choices. */
+  /**
+   * A widget (Databricks) or a form (Zeppelin): its name, default value and, for a dropdown, the
+   * query of choices.
+   */
   record Widget(String name, String defaultValue, String choicesQuery) {}
 
   record Notebook(Path file, String format, List<Cell> cells, List<String> problems) {
@@ -41,10 +48,15 @@ final class Notebooks {
       return file.getFileName().toString();
     }
 
-    /** The name without extension and, for Zeppelin, without the {@code _NOTEID} suffix: e.g. {@code 01_overview}. */
+    /**
+     * The name without extension and, for Zeppelin, without the {@code _NOTEID} suffix: e.g. {@code
+     * 01_overview}.
+     */
     String baseName() {
       String n = name().substring(0, name().lastIndexOf('.'));
-      return format.equals("zeppelin") && n.lastIndexOf('_') > 0 ? n.substring(0, n.lastIndexOf('_')) : n;
+      return format.equals("zeppelin") && n.lastIndexOf('_') > 0
+          ? n.substring(0, n.lastIndexOf('_'))
+          : n;
     }
   }
 
@@ -53,18 +65,22 @@ final class Notebooks {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isDirectory(p.resolve("notebooks/databricks"))) return p.resolve("notebooks");
     }
-    throw new IllegalStateException("no notebooks/databricks above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "no notebooks/databricks above " + Path.of("").toAbsolutePath());
   }
 
   static List<Path> files(String folder, String... extensions) {
     try (Stream<Path> s = Files.list(root().resolve(folder))) {
-      return s.filter(p -> {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        for (String e : extensions) {
-          if (n.endsWith("." + e)) return true;
-        }
-        return false;
-      }).sorted().toList();
+      return s.filter(
+              p -> {
+                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                for (String e : extensions) {
+                  if (n.endsWith("." + e)) return true;
+                }
+                return false;
+              })
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -73,15 +89,23 @@ final class Notebooks {
   // ---------------------------------------------------------------------------------------------------------------
   // Databricks source format
 
-  private static final Map<String, String[]> DATABRICKS_LANGUAGES = Map.of(
-      "sql", new String[] {"--", "sql"}, "py", new String[] {"#", "python"},
-      "scala", new String[] {"//", "scala"}, "r", new String[] {"#", "r"});
+  private static final Map<String, String[]> DATABRICKS_LANGUAGES =
+      Map.of(
+          "sql",
+          new String[] {"--", "sql"},
+          "py",
+          new String[] {"#", "python"},
+          "scala",
+          new String[] {"//", "scala"},
+          "r",
+          new String[] {"#", "r"});
 
   /**
-   * A Databricks source file: the first line {@code <c> Databricks notebook source}, cells separated by a line
-   * {@code <c> COMMAND ----------} with a blank line on each side, where {@code <c>} is the language's line comment;
-   * a cell in another language has every line prefixed {@code <c> MAGIC}, its first {@code <c> MAGIC %lang}; a cell may
-   * start with {@code <c> DBTITLE 1,title}.
+   * A Databricks source file: the first line {@code <c> Databricks notebook source}, cells
+   * separated by a line {@code <c> COMMAND ----------} with a blank line on each side, where {@code
+   * <c>} is the language's line comment; a cell in another language has every line prefixed {@code
+   * <c> MAGIC}, its first {@code <c> MAGIC %lang}; a cell may start with {@code <c> DBTITLE
+   * 1,title}.
    */
   static Notebook databricks(Path file) {
     String name = file.getFileName().toString();
@@ -109,7 +133,8 @@ final class Notebooks {
         raw.add(current);
         current = new ArrayList<>();
       } else {
-        if (line.contains("COMMAND ---")) problems.add("line " + (i + 1) + ": malformed separator '" + line + "'");
+        if (line.contains("COMMAND ---"))
+          problems.add("line " + (i + 1) + ": malformed separator '" + line + "'");
         current.add(line);
       }
     }
@@ -134,7 +159,8 @@ final class Notebooks {
           if (!line.equals(magic) && !line.startsWith(magic + " ")) {
             problems.add("cell " + index + ": a line of a %-cell without '" + magic + "': " + line);
           }
-          text.append(line.length() > magic.length() ? line.substring(magic.length() + 1) : "").append('\n');
+          text.append(line.length() > magic.length() ? line.substring(magic.length() + 1) : "")
+              .append('\n');
         }
         String body = text.toString();
         String first = body.substring(0, body.indexOf('\n')).trim();
@@ -147,20 +173,28 @@ final class Notebooks {
     return new Notebook(file, "databricks", cells, problems);
   }
 
-  private static final Pattern CREATE_WIDGET = Pattern.compile(
-      "(?is)CREATE\\s+WIDGET\\s+(TEXT|DROPDOWN|COMBOBOX|MULTISELECT)\\s+(\\w+)\\s+DEFAULT\\s+'((?:[^'\\\\]|\\\\.)*)'"
-          + "(?:\\s+CHOICES\\s+(.+))?");
-  private static final Pattern PYTHON_WIDGET = Pattern.compile(
-      "dbutils\\.widgets\\.(?:text|dropdown|combobox|multiselect)\\(\\s*[\"'](\\w+)[\"']\\s*,\\s*[\"']([^\"']*)[\"']");
+  private static final Pattern CREATE_WIDGET =
+      Pattern.compile(
+          "(?is)CREATE\\s+WIDGET\\s+(TEXT|DROPDOWN|COMBOBOX|MULTISELECT)\\s+(\\w+)\\s+DEFAULT\\s+'((?:[^'\\\\]|\\\\.)*)'"
+              + "(?:\\s+CHOICES\\s+(.+))?");
+  private static final Pattern PYTHON_WIDGET =
+      Pattern.compile(
+          "dbutils\\.widgets\\.(?:text|dropdown|combobox|multiselect)\\(\\s*[\"'](\\w+)[\"']\\s*,\\s*[\"']([^\"']*)[\"']");
 
-  /** The widget a {@code CREATE WIDGET} statement creates, or null when the statement is something else. */
+  /**
+   * The widget a {@code CREATE WIDGET} statement creates, or null when the statement is something
+   * else.
+   */
   static Widget createWidget(String statement) {
     Matcher m = CREATE_WIDGET.matcher(stripComments(statement).trim());
     if (!m.matches()) return null;
     return new Widget(m.group(2), m.group(3).replaceAll("\\\\(.)", "$1"), m.group(4));
   }
 
-  /** The widgets a notebook creates: {@code CREATE WIDGET} in SQL cells, {@code dbutils.widgets.*} in Python cells. */
+  /**
+   * The widgets a notebook creates: {@code CREATE WIDGET} in SQL cells, {@code dbutils.widgets.*}
+   * in Python cells.
+   */
   static Map<String, Widget> widgets(Notebook nb) {
     Map<String, Widget> widgets = new LinkedHashMap<>();
     for (Cell cell : nb.cells()) {
@@ -185,10 +219,11 @@ final class Notebooks {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * A Zeppelin note: JSON with {@code name}, {@code id} (the {@code _ID} at the end of the file name, as Zeppelin names
-   * its files) and {@code paragraphs}, each with a unique {@code id}, a {@code text} whose first line names the
-   * interpreter ({@code %spark.sql}, {@code %md}, ...) and a {@code config}; an SQL paragraph's chart is
-   * {@code config.results."0".graph} with a known {@code mode}.
+   * A Zeppelin note: JSON with {@code name}, {@code id} (the {@code _ID} at the end of the file
+   * name, as Zeppelin names its files) and {@code paragraphs}, each with a unique {@code id}, a
+   * {@code text} whose first line names the interpreter ({@code %spark.sql}, {@code %md}, ...) and
+   * a {@code config}; an SQL paragraph's chart is {@code config.results."0".graph} with a known
+   * {@code mode}.
    */
   static Notebook zeppelin(Path file) {
     List<String> problems = new ArrayList<>();
@@ -199,7 +234,8 @@ final class Notebooks {
       problems.add("not valid JSON: " + e.getMessage());
       return new Notebook(file, "zeppelin", List.of(), problems);
     }
-    if (!note.path("name").isTextual() || note.path("name").asText().isBlank()) problems.add("no name");
+    if (!note.path("name").isTextual() || note.path("name").asText().isBlank())
+      problems.add("no name");
     String id = note.path("id").asText("");
     String fileName = file.getFileName().toString();
     if (id.isEmpty() || !fileName.endsWith("_" + id + ".zpln")) {
@@ -211,7 +247,8 @@ final class Notebooks {
     List<Cell> cells = new ArrayList<>();
     for (JsonNode p : paragraphs) {
       int index = cells.size() + 1;
-      if (!ids.add(p.path("id").asText(""))) problems.add("paragraph " + index + ": id missing or repeated");
+      if (!ids.add(p.path("id").asText("")))
+        problems.add("paragraph " + index + ": id missing or repeated");
       if (!p.path("text").isTextual()) {
         problems.add("paragraph " + index + ": no text");
         continue;
@@ -222,21 +259,28 @@ final class Notebooks {
       String language;
       if (first.startsWith("%")) {
         String interpreter = first.substring(1).split("[\\s(]", 2)[0];
-        language = switch (interpreter) {
-          case "spark.sql", "sql" -> "sql";
-          case "md", "markdown" -> "md";
-          default -> interpreter;
-        };
+        language =
+            switch (interpreter) {
+              case "spark.sql", "sql" -> "sql";
+              case "md", "markdown" -> "md";
+              default -> interpreter;
+            };
         int newline = text.indexOf('\n');
         text = newline < 0 ? "" : text.substring(newline + 1);
       } else {
         language = "default";
       }
       if (language.equals("sql")) {
-        String mode = p.path("config").path("results").path("0").path("graph").path("mode").asText("");
+        String mode =
+            p.path("config").path("results").path("0").path("graph").path("mode").asText("");
         if (!ZEPPELIN_GRAPH_MODES.contains(mode)) {
-          problems.add("paragraph " + index + ": config.results.0.graph.mode '" + mode + "' is not one of "
-              + ZEPPELIN_GRAPH_MODES);
+          problems.add(
+              "paragraph "
+                  + index
+                  + ": config.results.0.graph.mode '"
+                  + mode
+                  + "' is not one of "
+                  + ZEPPELIN_GRAPH_MODES);
         }
       }
       cells.add(new Cell(index, p.path("title").asText(""), language, text, p.path("config")));
@@ -245,19 +289,23 @@ final class Notebooks {
   }
 
   private static final Pattern NOTE_FORM = Pattern.compile("([_])?\\$\\$\\{([^=}]*)(?:=([^}]*))?}");
-  private static final Pattern PARAGRAPH_FORM = Pattern.compile("(?<!\\$)([_])?\\$\\{([^=}]*)(?:=([^}]*))?}");
+  private static final Pattern PARAGRAPH_FORM =
+      Pattern.compile("(?<!\\$)([_])?\\$\\{([^=}]*)(?:=([^}]*))?}");
 
   /**
-   * The paragraph's text as Zeppelin sends it to the interpreter: note forms {@code $${name=default}} first, then
-   * paragraph forms {@code ${name=default}}, each replaced by {@code values.get(name)} or else its default (the part
-   * of {@code default,option|option} before the comma). Names may carry a type ({@code checkbox:name}) and a display
-   * name ({@code name(Label)}). Collects the forms it met into {@code forms}.
+   * The paragraph's text as Zeppelin sends it to the interpreter: note forms {@code
+   * $${name=default}} first, then paragraph forms {@code ${name=default}}, each replaced by {@code
+   * values.get(name)} or else its default (the part of {@code default,option|option} before the
+   * comma). Names may carry a type ({@code checkbox:name}) and a display name ({@code
+   * name(Label)}). Collects the forms it met into {@code forms}.
    */
-  static String substituteForms(String text, Map<String, String> values, Map<String, Widget> forms) {
+  static String substituteForms(
+      String text, Map<String, String> values, Map<String, Widget> forms) {
     return substitute(substitute(text, NOTE_FORM, values, forms), PARAGRAPH_FORM, values, forms);
   }
 
-  private static String substitute(String text, Pattern pattern, Map<String, String> values, Map<String, Widget> forms) {
+  private static String substitute(
+      String text, Pattern pattern, Map<String, String> values, Map<String, Widget> forms) {
     Matcher m = pattern.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -276,7 +324,10 @@ final class Notebooks {
   // ---------------------------------------------------------------------------------------------------------------
   // SQL text
 
-  /** The statements of a cell: split at {@code ;} outside quotes, backticks and comments; blank ones dropped. */
+  /**
+   * The statements of a cell: split at {@code ;} outside quotes, backticks and comments; blank ones
+   * dropped.
+   */
   static List<String> statements(String sql) {
     List<String> out = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
@@ -316,7 +367,10 @@ final class Notebooks {
     return out.stream().filter(s -> !stripComments(s).isBlank()).toList();
   }
 
-  /** The statement without its {@code --} and block comments (quotes are not looked into: for keywords only). */
+  /**
+   * The statement without its {@code --} and block comments (quotes are not looked into: for
+   * keywords only).
+   */
   static String stripComments(String sql) {
     return sql.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ");
   }
@@ -324,7 +378,8 @@ final class Notebooks {
   /** Whether the statement returns rows to look at: a query, SHOW or DESCRIBE. */
   static boolean isQuery(String statement) {
     String first = stripComments(statement).trim().split("[\\s(]", 2)[0].toUpperCase(Locale.ROOT);
-    return Set.of("SELECT", "WITH", "VALUES", "TABLE", "FROM", "SHOW", "DESCRIBE", "DESC").contains(first);
+    return Set.of("SELECT", "WITH", "VALUES", "TABLE", "FROM", "SHOW", "DESCRIBE", "DESC")
+        .contains(first);
   }
 
   private static List<String> readLines(Path file) {

@@ -1,17 +1,18 @@
 package io.neuroscope.jobs;
 
-import io.neuroscope.jobs.table.OutputTables;
-import io.neuroscope.jobs.nightly.DiagnosticsStage;
-import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
-import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.Telemetry;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Gives the tests of other packages (io.neuroscope.jobs.sample) the package-private test helpers: the one shared
- * SparkSession, the contract schemas of {@link Fixtures}, and a way to run the diagnostics job on a telemetry folder.
+ * Gives the tests of other packages (io.neuroscope.jobs.sample) the package-private test helpers:
+ * the one shared SparkSession, the contract schemas of {@link Fixtures}, and a way to run the
+ * diagnostics job on a telemetry folder.
  */
 public final class SampleTestSupport {
   public static final StructType RUNS = Fixtures.RUNS;
@@ -29,14 +30,23 @@ public final class SampleTestSupport {
     return SparkTest.tempDir(prefix);
   }
 
-  /** Reads the four tables under {@code root} as the job does, which checks them against the contract (or throws). */
+  /**
+   * Reads the four tables under {@code root} as the job does, which checks them against the
+   * contract (or throws).
+   */
   public static void checkContract(String root) {
     Telemetry.fromFolder(spark(), root);
   }
 
-  /** Runs the diagnostics job with the default settings on the telemetry under {@code telemetry}. */
+  /**
+   * Runs the diagnostics job with the default settings on the telemetry under {@code telemetry}.
+   */
   public static DiagnosticsAction.Result runJob(String telemetry, String output) {
     SparkSession spark = spark();
-    return DiagnosticsStage.run(Telemetry.fromFolder(spark, telemetry), OutputTables.at(spark, output), Settings.defaults(), false);
+    return DiagnosticsStage.run(
+        Telemetry.fromFolder(spark, telemetry),
+        OutputTables.at(spark, output),
+        Settings.defaults(),
+        false);
   }
 }

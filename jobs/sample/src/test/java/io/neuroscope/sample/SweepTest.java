@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neuroscope.jobs.SampleTestSupport;
 import io.neuroscope.jobs.cli.SqlViews;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
-import io.neuroscope.jobs.SampleTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The built-in sweep, trained and written once, then read by the diagnostics job: every planted pathology reaches
- * WARNING or CRITICAL on its diagnostic, every healthy baseline stays HEALTHY on all the planted diagnostics, nothing
- * is quarantined, and the demo report prints.
+ * The built-in sweep, trained and written once, then read by the diagnostics job: every planted
+ * pathology reaches WARNING or CRITICAL on its diagnostic, every healthy baseline stays HEALTHY on
+ * all the planted diagnostics, nothing is quarantined, and the demo report prints.
  */
 class SweepTest {
   private static final List<Sweep.Run> SWEEP = Sweep.builtIn(0);
@@ -38,22 +38,41 @@ class SweepTest {
     output = dir.resolve("output").toString();
     Sweep.generate(SampleTestSupport.spark(), SWEEP, telemetry);
     result = SampleTestSupport.runJob(telemetry, output);
-    verdicts = DemoReport.verdicts(SampleTestSupport.spark(), telemetry, output).stream()
-        .collect(Collectors.toMap(DemoReport.RunVerdicts::runId, Function.identity()));
+    verdicts =
+        DemoReport.verdicts(SampleTestSupport.spark(), telemetry, output).stream()
+            .collect(Collectors.toMap(DemoReport.RunVerdicts::runId, Function.identity()));
   }
 
   @Test
   void theSweepHasAtLeastTwelveRunsVaryingEveryHyperparameter() {
     assertTrue(SWEEP.size() >= 12, SWEEP.size() + " runs");
     assertTrue(SWEEP.stream().map(Sweep.Run::experiment).distinct().count() >= 2);
-    for (String p : List.of("learning_rate", "batch_size", "hidden_activation", "init", "depth", "width", "optimizer")) {
+    for (String p :
+        List.of(
+            "learning_rate",
+            "batch_size",
+            "hidden_activation",
+            "init",
+            "depth",
+            "width",
+            "optimizer")) {
       long distinct = SWEEP.stream().map(r -> r.params().get(p)).distinct().count();
       assertTrue(distinct >= 2, p + " does not vary");
     }
-    Set<String> planted = SWEEP.stream().map(Sweep.Run::planted).filter(p -> p != null)
-        .collect(Collectors.toCollection(LinkedHashSet::new));
-    assertEquals(Set.of("dead_neurons", "vanishing_gradients", "exploding_gradients", "activation_saturation",
-        "plateau", "overfitting"), planted);
+    Set<String> planted =
+        SWEEP.stream()
+            .map(Sweep.Run::planted)
+            .filter(p -> p != null)
+            .collect(Collectors.toCollection(LinkedHashSet::new));
+    assertEquals(
+        Set.of(
+            "dead_neurons",
+            "vanishing_gradients",
+            "exploding_gradients",
+            "activation_saturation",
+            "plateau",
+            "overfitting"),
+        planted);
     assertTrue(SWEEP.stream().filter(Sweep.Run::baseline).count() >= 2);
   }
 
@@ -78,12 +97,16 @@ class SweepTest {
 
   @Test
   void healthyBaselinesStayHealthyOnEveryPlantedDiagnostic() {
-    Set<String> planted = SWEEP.stream().map(Sweep.Run::planted).filter(p -> p != null).collect(Collectors.toSet());
+    Set<String> planted =
+        SWEEP.stream().map(Sweep.Run::planted).filter(p -> p != null).collect(Collectors.toSet());
     for (Sweep.Run run : SWEEP) {
       if (!run.baseline()) continue;
       for (String d : planted) {
         DemoReport.Verdict v = verdicts.get(run.runId()).verdicts().get(d);
-        assertEquals("HEALTHY", v.status(), run.runId() + " on " + d + " (first bad epoch " + v.firstBadEpoch() + ")");
+        assertEquals(
+            "HEALTHY",
+            v.status(),
+            run.runId() + " on " + d + " (first bad epoch " + v.firstBadEpoch() + ")");
       }
     }
   }
@@ -91,12 +114,17 @@ class SweepTest {
   @Test
   void theReportHasOneLinePerRunAndTellsHowToQuery() {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    DemoReport.print(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
+    DemoReport.print(
+        new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
         DemoReport.verdicts(SampleTestSupport.spark(), telemetry, output),
-        SWEEP.stream().collect(Collectors.toMap(Sweep.Run::runId, Sweep.Run::note)), telemetry, output);
+        SWEEP.stream().collect(Collectors.toMap(Sweep.Run::runId, Sweep.Run::note)),
+        telemetry,
+        output);
     String report = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     for (Sweep.Run run : SWEEP) {
-      assertTrue(report.lines().anyMatch(l -> l.startsWith(run.runId() + " ")), "no table line for " + run.runId());
+      assertTrue(
+          report.lines().anyMatch(l -> l.startsWith(run.runId() + " ")),
+          "no table line for " + run.runId());
     }
     assertTrue(report.contains("dead neurons CRITICAL from epoch"), report);
     assertTrue(report.contains("bin/neuroscope sql"), report);
@@ -106,10 +134,26 @@ class SweepTest {
   @Test
   void theSqlViewsCoverOutputAndTelemetry() {
     List<String> views = SqlViews.register(SampleTestSupport.spark(), output, telemetry);
-    // the sweep's output has diagnostics only (no summaries yet): the table, its two views, the telemetry
-    assertEquals(List.of("diagnostics", "nightly_state", "diagnostics_wide", "run_health", "runs", "layers", "epochs", "tensors"), views);
-    long n = SampleTestSupport.spark().sql("SELECT count(*) FROM diagnostics d JOIN runs r USING (run_id)"
-        + " WHERE r.params['optimizer'] = 'sgd'").first().getLong(0);
+    // the sweep's output has diagnostics only (no summaries yet): the table, its two views, the
+    // telemetry
+    assertEquals(
+        List.of(
+            "diagnostics",
+            "nightly_state",
+            "diagnostics_wide",
+            "run_health",
+            "runs",
+            "layers",
+            "epochs",
+            "tensors"),
+        views);
+    long n =
+        SampleTestSupport.spark()
+            .sql(
+                "SELECT count(*) FROM diagnostics d JOIN runs r USING (run_id)"
+                    + " WHERE r.params['optimizer'] = 'sgd'")
+            .first()
+            .getLong(0);
     assertTrue(n > 0);
     assertTrue(Files.isDirectory(Path.of(telemetry, "tensors", "_delta_log")));
   }

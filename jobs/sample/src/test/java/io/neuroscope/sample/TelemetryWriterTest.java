@@ -17,19 +17,24 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-/** The writer's tables: exact contract schema, deterministic content, and chunks that concatenate to the tensor. */
+/**
+ * The writer's tables: exact contract schema, deterministic content, and chunks that concatenate to
+ * the tensor.
+ */
 class TelemetryWriterTest {
   private static final SparkSession SPARK = SampleTestSupport.spark();
 
   /** Seed 42 chunked at 40 values, twice; seed 43; seed 42 unchunked. */
   private static final String A = generate("a", 42, 40);
+
   private static final String B = generate("b", 42, 40);
   private static final String OTHER = generate("other", 43, 40);
   private static final String WHOLE = generate("whole", 42, Integer.MAX_VALUE);
 
   private static String generate(String name, long seed, int chunkValues) {
     String root = SampleTestSupport.tempDir(name).toString();
-    Sweep.generate(SPARK, Sweep.cyclic(3, 3, List.of(16, 8), seed), root, chunkValues, Long.MAX_VALUE);
+    Sweep.generate(
+        SPARK, Sweep.cyclic(3, 3, List.of(16, 8), seed), root, chunkValues, Long.MAX_VALUE);
     return root;
   }
 
@@ -40,15 +45,37 @@ class TelemetryWriterTest {
   @Test
   void theTablesHaveTheContractSchemaExactly() {
     String root = WHOLE;
-    Map<String, StructType> expected = Map.of("runs", SampleTestSupport.RUNS, "layers", SampleTestSupport.LAYERS,
-        "epochs", SampleTestSupport.EPOCHS, "tensors", SampleTestSupport.TENSORS);
+    Map<String, StructType> expected =
+        Map.of(
+            "runs",
+            SampleTestSupport.RUNS,
+            "layers",
+            SampleTestSupport.LAYERS,
+            "epochs",
+            SampleTestSupport.EPOCHS,
+            "tensors",
+            SampleTestSupport.TENSORS);
     expected.forEach((name, schema) -> assertEquals(schema, table(root, name).schema(), name));
-    // and the job's own contract check (TelemetryContract, written independently of the writer) accepts them
+    // and the job's own contract check (TelemetryContract, written independently of the writer)
+    // accepts them
     SampleTestSupport.checkContract(root);
     Row run = table(root, "runs").orderBy("run_id").first();
     Map<String, String> params = run.getJavaMap(3);
-    for (String p : List.of("learning_rate", "optimizer", "batch_size", "epochs", "hidden_activation", "init", "loss",
-        "depth", "hidden_widths", "width", "seed", "clip_norm", "dataset")) {
+    for (String p :
+        List.of(
+            "learning_rate",
+            "optimizer",
+            "batch_size",
+            "epochs",
+            "hidden_activation",
+            "init",
+            "loss",
+            "depth",
+            "hidden_widths",
+            "width",
+            "seed",
+            "clip_norm",
+            "dataset")) {
       assertTrue(params.containsKey(p), "params lack " + p + ": " + params);
     }
     // 3 runs x 3 epochs x 3 layers x 5 kinds, all below the chunk limit
@@ -68,7 +95,8 @@ class TelemetryWriterTest {
       assertTrue(x.size() > 0, t);
       assertEquals(x, y, t); // arrays compare element-wise (as boxed floats: NaN equals NaN)
     }
-    assertNotEquals(sorted(table(a, "tensors")), sorted(table(c, "tensors")), "another seed, other tensors");
+    assertNotEquals(
+        sorted(table(a, "tensors")), sorted(table(c, "tensors")), "another seed, other tensors");
   }
 
   @Test
@@ -76,7 +104,8 @@ class TelemetryWriterTest {
     double[] v = new double[10 * 7];
     for (int i = 0; i < v.length; i++) v[i] = i * 0.5 - 3;
     Matrix m = new Matrix(10, 7, v);
-    List<Row> rows = TelemetryWriter.chunks("r", 1, 0, "weights", m, 20); // 2 rows (14 values) per chunk
+    List<Row> rows =
+        TelemetryWriter.chunks("r", 1, 0, "weights", m, 20); // 2 rows (14 values) per chunk
     assertEquals(5, rows.size());
     List<Float> all = new ArrayList<>();
     for (int k = 0; k < rows.size(); k++) {
@@ -90,7 +119,9 @@ class TelemetryWriterTest {
     for (int i = 0; i < concatenated.length; i++) concatenated[i] = all.get(i);
     assertArrayEquals(m.toFloats(), concatenated);
     assertEquals(1, TelemetryWriter.chunks("r", 1, 0, "weights", m, 70).size());
-    assertEquals(10, TelemetryWriter.chunks("r", 1, 0, "weights", m, 3).size()); // at least one row per chunk
+    assertEquals(
+        10,
+        TelemetryWriter.chunks("r", 1, 0, "weights", m, 3).size()); // at least one row per chunk
   }
 
   @Test
@@ -102,7 +133,10 @@ class TelemetryWriterTest {
       expected.put(key(r), toFloats(r.getList(7)));
     }
     Map<String, List<Row>> chunks = new HashMap<>();
-    for (Row r : table(split, "tensors").orderBy("run_id", "epoch", "layer", "kind", "chunk").collectAsList()) {
+    for (Row r :
+        table(split, "tensors")
+            .orderBy("run_id", "epoch", "layer", "kind", "chunk")
+            .collectAsList()) {
       chunks.computeIfAbsent(key(r), k -> new ArrayList<>()).add(r);
     }
     assertEquals(expected.keySet(), chunks.keySet());
@@ -123,7 +157,9 @@ class TelemetryWriterTest {
     assertTrue(multi > 0, "no tensor was split");
   }
 
-  /** The (small) table's rows in key order; params as JSON (the writer keeps the insertion order). */
+  /**
+   * The (small) table's rows in key order; params as JSON (the writer keeps the insertion order).
+   */
   private static List<Row> sorted(Dataset<Row> df) {
     if (df.schema().getFieldIndex("params").isDefined()) {
       df = df.withColumn("params", org.apache.spark.sql.functions.to_json(df.col("params")));
@@ -132,7 +168,8 @@ class TelemetryWriterTest {
     for (String k : List.of("run_id", "epoch", "layer", "kind", "chunk")) {
       if (df.schema().getFieldIndex(k).isDefined()) keys.add(k);
     }
-    return df.orderBy(keys.stream().map(df::col).toArray(org.apache.spark.sql.Column[]::new)).collectAsList();
+    return df.orderBy(keys.stream().map(df::col).toArray(org.apache.spark.sql.Column[]::new))
+        .collectAsList();
   }
 
   private static String key(Row r) {

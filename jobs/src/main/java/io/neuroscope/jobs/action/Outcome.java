@@ -15,7 +15,10 @@ public enum Outcome {
     this.mode = mode;
   }
 
-  /** The audit's {@code mode} column: "full" or "incremental" (a skip is an incremental run that found nothing). */
+  /**
+   * The audit's {@code mode} column: "full" or "incremental" (a skip is an incremental run that
+   * found nothing).
+   */
   public String mode() {
     return mode;
   }

@@ -7,7 +7,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * What an action is asked to compute: every run, or some runs, and for the diagnostics which of
- * their epochs. Whoever decides the scope (the nightly, from its state) builds it; the actions only read it.
+ * their epochs. Whoever decides the scope (the nightly, from its state) builds it; the actions only
+ * read it.
  */
 public final class Scope {
   private final String reason;
@@ -16,7 +17,8 @@ public final class Scope {
   private final Dataset<Row> known;
   private final long epochs;
 
-  private Scope(String reason, Set<String> runs, Dataset<Row> recompute, Dataset<Row> known, long epochs) {
+  private Scope(
+      String reason, Set<String> runs, Dataset<Row> recompute, Dataset<Row> known, long epochs) {
     this.reason = Objects.requireNonNull(reason);
     this.runs = runs;
     this.recompute = recompute;
@@ -37,14 +39,20 @@ public final class Scope {
   /**
    * Some epochs of some runs (the diagnostics' scope).
    *
-   * @param recompute (run_id, epoch): the epochs whose tensors are read and all of whose diagnostics are computed
-   * @param known (run_id, epoch, gradient_norm): the runs' other epochs, whose history diagnostics alone are
-   *     computed again, with the global gradient norm recorded when they were computed
+   * @param recompute (run_id, epoch): the epochs whose tensors are read and all of whose
+   *     diagnostics are computed
+   * @param known (run_id, epoch, gradient_norm): the runs' other epochs, whose history diagnostics
+   *     alone are computed again, with the global gradient norm recorded when they were computed
    * @param epochs the number of rows of {@code recompute}
    */
-  public static Scope epochs(String reason, Set<String> runs, Dataset<Row> recompute, Dataset<Row> known,
-      long epochs) {
-    return new Scope(reason, Set.copyOf(runs), Objects.requireNonNull(recompute), Objects.requireNonNull(known), epochs);
+  public static Scope epochs(
+      String reason, Set<String> runs, Dataset<Row> recompute, Dataset<Row> known, long epochs) {
+    return new Scope(
+        reason,
+        Set.copyOf(runs),
+        Objects.requireNonNull(recompute),
+        Objects.requireNonNull(known),
+        epochs);
   }
 
   /** Why this scope: everything (and why), or what changed. */
@@ -63,7 +71,8 @@ public final class Scope {
 
   /** The runs in scope; only for a scope that is not {@link #everything()}. */
   public Set<String> runs() {
-    if (runs == null) throw new IllegalStateException("every run is in scope; there is no list of runs");
+    if (runs == null)
+      throw new IllegalStateException("every run is in scope; there is no list of runs");
     return runs;
   }
 
@@ -77,7 +86,10 @@ public final class Scope {
     return Objects.requireNonNull(recompute, "not an epoch scope");
   }
 
-  /** (run_id, epoch, gradient_norm) of the runs' epochs not recomputed; only for an {@link #epochs} scope. */
+  /**
+   * (run_id, epoch, gradient_norm) of the runs' epochs not recomputed; only for an {@link #epochs}
+   * scope.
+   */
   public Dataset<Row> known() {
     return Objects.requireNonNull(known, "not an epoch scope");
   }

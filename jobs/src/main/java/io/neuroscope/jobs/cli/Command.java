@@ -15,6 +15,9 @@ public interface Command {
   /** The options it takes, besides {@code --conf} and {@code --set}, which every command takes. */
   Options options();
 
-  /** Runs it; returns the exit status. Usage errors throw a {@link io.neuroscope.jobs.error.UsageException}. */
+  /**
+   * Runs it; returns the exit status. Usage errors throw a {@link
+   * io.neuroscope.jobs.error.UsageException}.
+   */
   int run(Invocation call);
 }

@@ -9,8 +9,8 @@ import java.util.ServiceLoader;
 
 /**
  * The command line, the same under bin/neuroscope and spark-submit: {@code neuroscope COMMAND
- * [options]}. The job's commands are built in; the others are found on the classpath with
- * {@link ServiceLoader} (the sample module's demo, generators and benchmarks).
+ * [options]}. The job's commands are built in; the others are found on the classpath with {@link
+ * ServiceLoader} (the sample module's demo, generators and benchmarks).
  */
 public final class CommandLine {
   private final Map<String, Command> commands = new LinkedHashMap<>();
@@ -21,8 +21,15 @@ public final class CommandLine {
 
   /** The built-in commands, then those the classpath provides. */
   public static CommandLine load() {
-    List<Command> all = new ArrayList<>(List.of(JobCommand.DIAGNOSTICS, JobCommand.SUMMARIES, JobCommand.NIGHTLY,
-        new SqlCommand(), new CompareCommand(), new ReportCommand()));
+    List<Command> all =
+        new ArrayList<>(
+            List.of(
+                JobCommand.DIAGNOSTICS,
+                JobCommand.SUMMARIES,
+                JobCommand.NIGHTLY,
+                new SqlCommand(),
+                new CompareCommand(),
+                new ReportCommand()));
     ServiceLoader.load(Command.class, CommandLine.class.getClassLoader()).forEach(all::add);
     return new CommandLine(all);
   }
@@ -69,7 +76,8 @@ public final class CommandLine {
         opts.put(a, "true");
         continue;
       }
-      if (!a.startsWith("--") || i + 1 >= args.length) throw NeuroScopeErrors.badArgument(a, usage());
+      if (!a.startsWith("--") || i + 1 >= args.length)
+        throw NeuroScopeErrors.badArgument(a, usage());
       String v = args[++i];
       if (a.equals("--set")) sets.add(v);
       else if (a.equals("--conf") || known.values().contains(a)) opts.put(a, v);

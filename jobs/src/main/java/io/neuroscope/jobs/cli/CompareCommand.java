@@ -14,7 +14,8 @@ final class CompareCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: neuroscope compare [--output demo/output] (--runs a,b[,c...] | --experiment NAME)",
         "  prints the runs side by side: the hyperparameters that differ, losses, each diagnostic's status by epoch range");
   }
@@ -27,9 +28,13 @@ final class CompareCommand implements Command {
   @Override
   public int run(Invocation call) {
     boolean byRuns = call.exactlyOneOf("--runs", "--experiment").equals("--runs");
-    List<String> runs = byRuns
-        ? Arrays.stream(call.required("--runs").split(",")).map(String::trim).filter(r -> !r.isEmpty()).toList()
-        : List.of();
+    List<String> runs =
+        byRuns
+            ? Arrays.stream(call.required("--runs").split(","))
+                .map(String::trim)
+                .filter(r -> !r.isEmpty())
+                .toList()
+            : List.of();
     OutputTables output = OutputTables.at(call.spark(), call.option("--output", "demo/output"));
     call.settings(); // --conf and --set are read (and their errors reported) as for every command
     Compare.print(output, runs, call.option("--experiment").orElse(null), System.out);

@@ -12,8 +12,8 @@ import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One command as the user typed it: its options, its settings' sources, and the SparkSession it runs
- * in, created on first use with the {@code spark.*} keys of the {@code --conf} file.
+ * One command as the user typed it: its options, its settings' sources, and the SparkSession it
+ * runs in, created on first use with the {@code spark.*} keys of the {@code --conf} file.
  */
 public final class Invocation {
   private final Command command;
@@ -25,7 +25,12 @@ public final class Invocation {
   private SparkSession spark;
   private Settings settings;
 
-  Invocation(Command command, Map<String, String> options, List<String> sets, String positional, String usage) {
+  Invocation(
+      Command command,
+      Map<String, String> options,
+      List<String> sets,
+      String positional,
+      String usage) {
     this.command = command;
     this.options = Map.copyOf(options);
     this.sets = List.copyOf(sets);
@@ -88,13 +93,18 @@ public final class Invocation {
     return usage;
   }
 
-  /** The session: the active one, or a new one with the {@code spark.*} keys of the {@code --conf} file. */
+  /**
+   * The session: the active one, or a new one with the {@code spark.*} keys of the {@code --conf}
+   * file.
+   */
   public SparkSession spark() {
     if (spark == null) {
       Map<String, String> sparkConf = new LinkedHashMap<>();
-      confFile().forEach((k, v) -> {
-        if (k.startsWith("spark.")) sparkConf.put(k, v);
-      });
+      confFile()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith("spark.")) sparkConf.put(k, v);
+              });
       spark = Sessions.getOrCreate("NeuroScope " + command.name(), sparkConf);
     }
     return spark;
@@ -107,9 +117,11 @@ public final class Invocation {
   public Settings settings() {
     if (settings == null) {
       Map<String, String> fromFile = new LinkedHashMap<>();
-      confFile().forEach((k, v) -> {
-        if (!k.startsWith("spark.")) fromFile.put(k, v);
-      });
+      confFile()
+          .forEach(
+              (k, v) -> {
+                if (!k.startsWith("spark.")) fromFile.put(k, v);
+              });
       settings = SettingsSources.settings(fromFile, spark(), sets);
       NeuroScopeFunctions.register(spark(), settings);
     }
@@ -118,7 +130,10 @@ public final class Invocation {
 
   private Map<String, String> confFile() {
     if (confFile == null) {
-      confFile = options.containsKey("--conf") ? SettingsSources.readProperties(Path.of(options.get("--conf"))) : Map.of();
+      confFile =
+          options.containsKey("--conf")
+              ? SettingsSources.readProperties(Path.of(options.get("--conf")))
+              : Map.of();
     }
     return confFile;
   }

@@ -12,7 +12,8 @@ final class ReportCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: neuroscope report [--output demo/output] [--telemetry PATH] --html FILE",
         "  writes a self-contained HTML report (heatmaps, loss curves, hyperparameter effects)");
   }
@@ -26,8 +27,12 @@ final class ReportCommand implements Command {
   public int run(Invocation call) {
     Path html = Path.of(call.required("--html"));
     call.settings(); // --conf and --set are read (and their errors reported) as for every command
-    Path written = HtmlReport.write(call.spark(), call.option("--output", "demo/output"),
-        call.option("--telemetry").orElse(null), html);
+    Path written =
+        HtmlReport.write(
+            call.spark(),
+            call.option("--output", "demo/output"),
+            call.option("--telemetry").orElse(null),
+            html);
     System.out.println("neuroscope: report written to " + written.toAbsolutePath());
     return 0;
   }

@@ -14,18 +14,24 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Where settings come from, in order of precedence: the built-in defaults (the spec), then the
- * {@code --conf} file, then Spark confs {@code spark.neuroscope.<key>} (spark-submit), then {@code --set}.
+ * {@code --conf} file, then Spark confs {@code spark.neuroscope.<key>} (spark-submit), then {@code
+ * --set}.
  */
 public final class SettingsSources {
   private static final String SPARK_PREFIX = "spark.neuroscope.";
 
   private SettingsSources() {}
 
-  /** Defaults, then {@code fromFile}, then spark.neuroscope.* confs, then {@code sets} ("key=value"). */
-  public static Settings settings(Map<String, String> fromFile, SparkSession spark, List<String> sets) {
+  /**
+   * Defaults, then {@code fromFile}, then spark.neuroscope.* confs, then {@code sets}
+   * ("key=value").
+   */
+  public static Settings settings(
+      Map<String, String> fromFile, SparkSession spark, List<String> sets) {
     Map<String, String> overrides = new LinkedHashMap<>(fromFile);
     for (scala.Tuple2<String, String> kv : spark.sparkContext().getConf().getAll()) {
-      if (kv._1().startsWith(SPARK_PREFIX)) overrides.put(kv._1().substring(SPARK_PREFIX.length()), kv._2());
+      if (kv._1().startsWith(SPARK_PREFIX))
+        overrides.put(kv._1().substring(SPARK_PREFIX.length()), kv._2());
     }
     for (String s : sets) {
       int eq = s.indexOf('=');

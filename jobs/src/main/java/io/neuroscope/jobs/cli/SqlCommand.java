@@ -7,7 +7,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** sql "QUERY": a query over the output tables and views and the telemetry tables, registered as views. */
+/**
+ * sql "QUERY": a query over the output tables and views and the telemetry tables, registered as
+ * views.
+ */
 final class SqlCommand implements Command {
   @Override
   public String name() {
@@ -16,7 +19,8 @@ final class SqlCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: neuroscope sql \"SELECT ...\" [--output demo/output] [--telemetry demo/telemetry] [--rows 100]",
         "  runs a query over the output tables and views and runs, layers, epochs, tensors and prints the result");
   }
@@ -36,8 +40,12 @@ final class SqlCommand implements Command {
     call.settings(); // registers the SQL functions with the command's settings
     List<String> views = SqlViews.register(spark, output, telemetry);
     if (views.isEmpty()) {
-      System.err.println("neuroscope: no tables found under " + output + " or " + telemetry
-          + " (run bin/neuroscope demo first)");
+      System.err.println(
+          "neuroscope: no tables found under "
+              + output
+              + " or "
+              + telemetry
+              + " (run bin/neuroscope demo first)");
     }
     Dataset<Row> result;
     try {

@@ -11,17 +11,22 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Registers the job's output tables and views and the telemetry tables as temporary views by their names, for ad-hoc SQL. */
+/**
+ * Registers the job's output tables and views and the telemetry tables as temporary views by their
+ * names, for ad-hoc SQL.
+ */
 public final class SqlViews {
   private SqlViews() {}
 
   /**
-   * Registers the output tables and views ({@link CatalogViews}) from {@code output} and {@code runs}, {@code layers},
-   * {@code epochs}, {@code tensors} from {@code telemetry}: each table that exists, read as Delta when it has a
-   * {@code _delta_log/}, else as Parquet. Returns the names registered.
+   * Registers the output tables and views ({@link CatalogViews}) from {@code output} and {@code
+   * runs}, {@code layers}, {@code epochs}, {@code tensors} from {@code telemetry}: each table that
+   * exists, read as Delta when it has a {@code _delta_log/}, else as Parquet. Returns the names
+   * registered.
    */
   public static List<String> register(SparkSession spark, String output, String telemetry) {
-    List<String> names = new ArrayList<>(CatalogViews.registerTemporary(OutputTables.at(spark, output)));
+    List<String> names =
+        new ArrayList<>(CatalogViews.registerTemporary(OutputTables.at(spark, output)));
     for (String t : TelemetryContract.TABLES) {
       if (registerOne(spark, t, telemetry)) names.add(t);
     }

@@ -7,25 +7,25 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
-import io.neuroscope.jobs.telemetry.QuarantineReason;
-import io.neuroscope.jobs.spark.Elapsed;
-import io.neuroscope.jobs.action.Action;
-import io.neuroscope.jobs.action.Outcome;
-import io.neuroscope.jobs.action.Scope;
-import io.neuroscope.jobs.spark.JobScope;
-import io.neuroscope.jobs.spark.ProgressLog;
-import io.neuroscope.jobs.table.OutputTable;
-import io.neuroscope.jobs.table.OutputTables;
-import io.neuroscope.jobs.table.KeyedUpserts;
-import io.neuroscope.jobs.telemetry.Telemetry;
-import io.neuroscope.jobs.telemetry.TelemetryContract;
-import io.neuroscope.jobs.telemetry.TensorKey;
-import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.EpochTensors;
 import io.neuroscope.diagnostics.LayerInfo;
 import io.neuroscope.diagnostics.Settings;
 import io.neuroscope.diagnostics.TensorKind;
+import io.neuroscope.jobs.action.Action;
+import io.neuroscope.jobs.action.Outcome;
+import io.neuroscope.jobs.action.Scope;
+import io.neuroscope.jobs.spark.Elapsed;
+import io.neuroscope.jobs.spark.JobScope;
+import io.neuroscope.jobs.spark.ProgressLog;
+import io.neuroscope.jobs.table.KeyedUpserts;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.QuarantineReason;
+import io.neuroscope.jobs.telemetry.Telemetry;
+import io.neuroscope.jobs.telemetry.TelemetryContract;
+import io.neuroscope.jobs.telemetry.TensorKey;
+import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,10 +59,19 @@ import scala.Tuple2;
  */
 public final class DiagnosticsAction implements Action<DiagnosticsAction.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(DiagnosticsAction.class);
-  /** About 4 M values per columnar batch: 64 rows of 65 k floats measured 1.3–1.7× faster than Spark's 4096. */
+
+  /**
+   * About 4 M values per columnar batch: 64 rows of 65 k floats measured 1.3–1.7× faster than
+   * Spark's 4096.
+   */
   private static final long VALUES_PER_BATCH = 4L << 20;
-  /** Up to this many epochs to compute, the scan is given each (run_id, epoch); up to this many runs, their ids. */
+
+  /**
+   * Up to this many epochs to compute, the scan is given each (run_id, epoch); up to this many
+   * runs, their ids.
+   */
   private static final int PUSHED_EPOCHS = 500;
+
   private static final int PUSHED_RUNS = 2000;
 
   /**
@@ -75,11 +84,22 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
    * @param tensors tensors whose values were read
    * @param valuesRead tensor values read
    * @param diagnosticsRows rows computed
-   * @param diagnosticsChanged rows of those new or changed in the table (all of them when it was created)
+   * @param diagnosticsChanged rows of those new or changed in the table (all of them when it was
+   *     created)
    * @param quarantined telemetry rows set aside
    */
-  public record Result(Outcome outcome, Scope scope, long runs, long epochs, long epochsComputed, long tensors,
-      long valuesRead, long diagnosticsRows, long diagnosticsChanged, long quarantined) implements Action.Result {
+  public record Result(
+      Outcome outcome,
+      Scope scope,
+      long runs,
+      long epochs,
+      long epochsComputed,
+      long tensors,
+      long valuesRead,
+      long diagnosticsRows,
+      long diagnosticsChanged,
+      long quarantined)
+      implements Action.Result {
 
     /** Why this scope: everything, or what changed. */
     public String reason() {
@@ -106,7 +126,11 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
   /**
    * @param stateSink where to hand the epochs' gradient norms, or null when nobody keeps them
    */
-  public DiagnosticsAction(ValidatedTelemetry telemetry, OutputTables output, Settings settings, Scope scope,
+  public DiagnosticsAction(
+      ValidatedTelemetry telemetry,
+      OutputTables output,
+      Settings settings,
+      Scope scope,
       EpochStateSink stateSink) {
     this.telemetry = telemetry;
     this.output = output;
@@ -116,8 +140,11 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
   }
 
   /** Every run and epoch, nothing recorded (the {@code diagnostics} command, tests). */
-  public static Result runAll(ValidatedTelemetry telemetry, OutputTables output, Settings settings) {
-    return new DiagnosticsAction(telemetry, output, settings, Scope.everything("every run asked for"), null).execute();
+  public static Result runAll(
+      ValidatedTelemetry telemetry, OutputTables output, Settings settings) {
+    return new DiagnosticsAction(
+            telemetry, output, settings, Scope.everything("every run asked for"), null)
+        .execute();
   }
 
   @Override
@@ -125,7 +152,9 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     long started = System.nanoTime();
     SparkSession spark = output.spark();
     Telemetry source = telemetry.telemetry;
-    try (JobScope job = JobScope.open(spark, "neuroscope-diagnostics", "NeuroScope diagnostics over " + source.source())) {
+    try (JobScope job =
+        JobScope.open(
+            spark, "neuroscope-diagnostics", "NeuroScope diagnostics over " + source.source())) {
       return execute(job, spark, source, started);
     }
   }
@@ -148,74 +177,137 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     }
     Set<TensorKey> rejected = v.rejectedTensors();
     Column sound = col("reason").isNull();
-    Row shape = v.tensorKeys.agg(count(when(sound, lit(1))), count(col("reason")),
-        avg(when(sound, col("rows").cast("double").multiply(col("cols").cast("double"))))).first();
+    Row shape =
+        v.tensorKeys
+            .agg(
+                count(when(sound, lit(1))),
+                count(col("reason")),
+                avg(when(sound, col("rows").cast("double").multiply(col("cols").cast("double")))))
+            .first();
     long tensorRows = shape.getLong(0);
     Row epochCounts = v.checkedEpochs.agg(count(when(sound, lit(1))), count(col("reason"))).first();
     long epochCount = epochCounts.getLong(0);
     setAside += shape.getLong(1) + epochCounts.getLong(1);
-    LOG.info("Read telemetry from {}: {} runs, {} layers, {} epochs, {} tensor rows ({} tensors set aside by key checks)",
-        source.source(), experiments.size(), layers.values().stream().mapToInt(Map::size).sum(), epochCount,
-        tensorRows, rejected.size());
+    LOG.info(
+        "Read telemetry from {}: {} runs, {} layers, {} epochs, {} tensor rows ({} tensors set aside by key checks)",
+        source.source(),
+        experiments.size(),
+        layers.values().stream().mapToInt(Map::size).sum(),
+        epochCount,
+        tensorRows,
+        rejected.size());
 
-    LOG.info("{}: {}", scope.isEverything() ? "Computing every run" : "Computing incrementally", scope.reason());
+    LOG.info(
+        "{}: {}",
+        scope.isEverything() ? "Computing every run" : "Computing incrementally",
+        scope.reason());
     if (scope.isEmpty()) {
       long quarantined = writeQuarantine(spark, v, null, setAside);
       LOG.info("Done in {} s: the diagnostics table is up to date", Elapsed.since(started));
-      return new Result(Outcome.SKIPPED, scope, experiments.size(), epochCount, 0, 0, 0, 0, 0, quarantined);
+      return new Result(
+          Outcome.SKIPPED, scope, experiments.size(), epochCount, 0, 0, 0, 0, 0, quarantined);
     }
 
     double meanValues = shape.isNullAt(2) ? 0 : shape.getDouble(2);
-    int batch = (int) Math.max(1, Math.min(4096, VALUES_PER_BATCH / Math.max(1, (long) meanValues)));
+    int batch =
+        (int) Math.max(1, Math.min(4096, VALUES_PER_BATCH / Math.max(1, (long) meanValues)));
     job.conf("spark.sql.parquet.columnarReaderBatchSize", Integer.toString(batch));
 
     Diagnostics diagnostics = new Diagnostics(settings);
     Broadcast<Map<String, SortedMap<Integer, LayerInfo>>> layersB = jsc.broadcast(layers);
     Broadcast<Set<TensorKey>> rejectedB = jsc.broadcast(rejected);
     Broadcast<Map<String, String>> experimentsB = jsc.broadcast(experiments);
-    job.onClose(() -> {
-      layersB.destroy();
-      rejectedB.destroy();
-      experimentsB.destroy();
-    });
+    job.onClose(
+        () -> {
+          layersB.destroy();
+          rejectedB.destroy();
+          experimentsB.destroy();
+        });
     LongAccumulator valuesRead = spark.sparkContext().longAccumulator("tensor values read");
     int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
 
     job.step("tensor statistics (one pass over the values)");
-    JavaPairRDD<TensorKey, TensorPartial> partials = job.persist(TensorPass.run(scopedTensors(source.tensors()),
-        TelemetryContract.valuesAreDouble(source.tensors().schema()), layersB, rejectedB, settings, valuesRead,
-        partitions));
+    JavaPairRDD<TensorKey, TensorPartial> partials =
+        job.persist(
+            TensorPass.run(
+                scopedTensors(source.tensors()),
+                TelemetryContract.valuesAreDouble(source.tensors().schema()),
+                layersB,
+                rejectedB,
+                settings,
+                valuesRead,
+                partitions));
     long tensors;
     try (ProgressLog progress = new ProgressLog(spark, LOG, "Tensor statistics", valuesRead)) {
       tensors = partials.count();
     }
-    LOG.info("Tensor statistics: {} tensors, {} values in {} s (columnar batch {} rows)", tensors, valuesRead.value(),
-        Elapsed.since(started), batch);
+    LOG.info(
+        "Tensor statistics: {} tensors, {} values in {} s (columnar batch {} rows)",
+        tensors,
+        valuesRead.value(),
+        Elapsed.since(started),
+        batch);
 
     JavaRDD<Row> passQuarantine = partials.flatMap(t -> quarantineRows(t._1, t._2).iterator());
-    JavaPairRDD<String, RunEvaluator.TensorEntry> stats = partials
-        .filter(t -> t._2.stats != null && t._2.problems().isEmpty())
-        .mapToPair(t -> new Tuple2<>(t._1.runId(), new RunEvaluator.TensorEntry(t._1.epoch(), t._1.layer(),
-            TensorKind.fromColumnValue(t._1.kind()).orElseThrow(), t._2.stats)));
-    JavaPairRDD<String, RunEvaluator.EpochRow> epochs = epochRows(spark, v).javaRDD().mapToPair(r ->
-        new Tuple2<>(r.getString(0), new RunEvaluator.EpochRow(r.getInt(1), r.getDouble(2),
-            r.isNullAt(3) ? null : r.getDouble(3), !r.isNullAt(4), r.isNullAt(5) ? null : r.getDouble(5))));
+    JavaPairRDD<String, RunEvaluator.TensorEntry> stats =
+        partials
+            .filter(t -> t._2.stats != null && t._2.problems().isEmpty())
+            .mapToPair(
+                t ->
+                    new Tuple2<>(
+                        t._1.runId(),
+                        new RunEvaluator.TensorEntry(
+                            t._1.epoch(),
+                            t._1.layer(),
+                            TensorKind.fromColumnValue(t._1.kind()).orElseThrow(),
+                            t._2.stats)));
+    JavaPairRDD<String, RunEvaluator.EpochRow> epochs =
+        epochRows(spark, v)
+            .javaRDD()
+            .mapToPair(
+                r ->
+                    new Tuple2<>(
+                        r.getString(0),
+                        new RunEvaluator.EpochRow(
+                            r.getInt(1),
+                            r.getDouble(2),
+                            r.isNullAt(3) ? null : r.getDouble(3),
+                            !r.isNullAt(4),
+                            r.isNullAt(5) ? null : r.getDouble(5))));
     RunEvaluator evaluator = new RunEvaluator(diagnostics);
-    // About 2,000 run-epochs (~60 k rows) per output partition: a small archive is not written as many tiny files.
+    // About 2,000 run-epochs (~60 k rows) per output partition: a small archive is not written as
+    // many tiny files.
     int outputPartitions = (int) Math.max(1, Math.min(4L * partitions, (epochCount + 1999) / 2000));
-    JavaRDD<Row> rows = epochs.cogroup(stats, outputPartitions).flatMap(run -> {
-      String runId = run._1;
-      if (!run._2._1().iterator().hasNext()) return java.util.Collections.<Row>emptyIterator(); // tensors quarantined
-      return evaluator.evaluate(runId, experimentsB.value().get(runId), run._2._1(), run._2._2(),
-          layersB.value().get(runId)).iterator();
-    });
+    JavaRDD<Row> rows =
+        epochs
+            .cogroup(stats, outputPartitions)
+            .flatMap(
+                run -> {
+                  String runId = run._1;
+                  if (!run._2._1().iterator().hasNext())
+                    return java.util.Collections.<Row>emptyIterator(); // tensors quarantined
+                  return evaluator
+                      .evaluate(
+                          runId,
+                          experimentsB.value().get(runId),
+                          run._2._1(),
+                          run._2._2(),
+                          layersB.value().get(runId))
+                      .iterator();
+                });
 
     job.step("write diagnostics");
-    Dataset<Row> diagnosticsRows = job.persist(spark.createDataFrame(rows, OutputTable.DIAGNOSTICS.requiredSchema()));
+    Dataset<Row> diagnosticsRows =
+        job.persist(spark.createDataFrame(rows, OutputTable.DIAGNOSTICS.requiredSchema()));
     long written = diagnosticsRows.count();
     long changed = KeyedUpserts.upsertDiagnostics(output, diagnosticsRows, scope);
-    LOG.info("Diagnostics: {} rows for {} run-epochs, {} written to {} ({} s)", written, scope.epochCount(epochCount),
-        changed < 0 ? "all" : changed + " new or changed", output.path(OutputTable.DIAGNOSTICS), Elapsed.since(started));
+    LOG.info(
+        "Diagnostics: {} rows for {} run-epochs, {} written to {} ({} s)",
+        written,
+        scope.epochCount(epochCount),
+        changed < 0 ? "all" : changed + " new or changed",
+        output.path(OutputTable.DIAGNOSTICS),
+        Elapsed.since(started));
 
     job.step("write quarantine");
     long quarantined = writeQuarantine(spark, v, passQuarantine, setAside);
@@ -225,38 +317,57 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
       stateSink.record(gradientNorms(spark, stats, layersB));
     }
     LOG.info("Done in {} s", Elapsed.since(started));
-    return new Result(scope.isEverything() ? Outcome.COMPUTED_ALL : Outcome.COMPUTED_CHANGED, scope,
-        experiments.size(), epochCount, scope.epochCount(epochCount), tensors, valuesRead.value(), written,
-        changed < 0 ? written : changed, quarantined);
+    return new Result(
+        scope.isEverything() ? Outcome.COMPUTED_ALL : Outcome.COMPUTED_CHANGED,
+        scope,
+        experiments.size(),
+        epochCount,
+        scope.epochCount(epochCount),
+        tensors,
+        valuesRead.value(),
+        written,
+        changed < 0 ? written : changed,
+        quarantined);
   }
 
   /**
    * (run_id, epoch, gradient_norm) of the epochs computed: from the tensors' statistics where they
    * were read, from the state where not (an epoch without gradients has none).
    */
-  private Dataset<Row> gradientNorms(SparkSession spark, JavaPairRDD<String, RunEvaluator.TensorEntry> stats,
+  private Dataset<Row> gradientNorms(
+      SparkSession spark,
+      JavaPairRDD<String, RunEvaluator.TensorEntry> stats,
       Broadcast<Map<String, SortedMap<Integer, LayerInfo>>> layers) {
-    JavaRDD<Row> computed = stats.filter(t -> t._2.kind() == TensorKind.GRADIENTS)
-        .mapToPair(t -> new Tuple2<>(new Tuple2<>(t._1, t._2.epoch()), t._2))
-        .groupByKey()
-        .map(g -> {
-          SortedMap<Integer, LayerInfo> runLayers = layers.value().get(g._1._1);
-          EpochTensors epoch = new EpochTensors(runLayers == null ? new TreeMap<>() : runLayers);
-          for (RunEvaluator.TensorEntry e : g._2) epoch.put(e.kind(), e.layer(), e.stats());
-          return RowFactory.create(g._1._1, g._1._2, epoch.globalGradientNorm());
-        });
+    JavaRDD<Row> computed =
+        stats
+            .filter(t -> t._2.kind() == TensorKind.GRADIENTS)
+            .mapToPair(t -> new Tuple2<>(new Tuple2<>(t._1, t._2.epoch()), t._2))
+            .groupByKey()
+            .map(
+                g -> {
+                  SortedMap<Integer, LayerInfo> runLayers = layers.value().get(g._1._1);
+                  EpochTensors epoch =
+                      new EpochTensors(runLayers == null ? new TreeMap<>() : runLayers);
+                  for (RunEvaluator.TensorEntry e : g._2) epoch.put(e.kind(), e.layer(), e.stats());
+                  return RowFactory.create(g._1._1, g._1._2, epoch.globalGradientNorm());
+                });
     Dataset<Row> norms = spark.createDataFrame(computed, NORMS);
     return scope.isEverything() ? norms : norms.unionByName(scope.known());
   }
 
-  private static final StructType NORMS = new StructType().add("run_id", DataTypes.StringType, false)
-      .add("epoch", DataTypes.IntegerType, false).add("gradient_norm", DataTypes.DoubleType, true);
+  private static final StructType NORMS =
+      new StructType()
+          .add("run_id", DataTypes.StringType, false)
+          .add("epoch", DataTypes.IntegerType, false)
+          .add("gradient_norm", DataTypes.DoubleType, true);
 
   /** The tensors of the epochs to recompute: all of them, or the changed runs' changed epochs. */
   private Dataset<Row> scopedTensors(Dataset<Row> tensors) {
     if (scope.isEverything()) return tensors;
-    // A predicate on run_id and epoch reaches the scan, where Delta (file statistics) and Parquet (row-group
-    // statistics) skip what cannot hold a changed epoch: appended epochs are in files of their own. Without it
+    // A predicate on run_id and epoch reaches the scan, where Delta (file statistics) and Parquet
+    // (row-group
+    // statistics) skip what cannot hold a changed epoch: appended epochs are in files of their own.
+    // Without it
     // every row's values would be decoded, then dropped by the join.
     Column pushed = null;
     if (scope.epochCount(-1) <= PUSHED_EPOCHS) {
@@ -267,49 +378,85 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     } else if (scope.runs().size() <= PUSHED_RUNS) {
       pushed = col("run_id").isin(scope.runs().toArray());
     }
-    return (pushed == null ? tensors : tensors.where(pushed)).join(broadcast(scope.recompute()),
-        scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("run_id", "epoch")).toSeq(), "left_semi");
+    return (pushed == null ? tensors : tensors.where(pushed))
+        .join(
+            broadcast(scope.recompute()),
+            scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("run_id", "epoch"))
+                .toSeq(),
+            "left_semi");
   }
 
   /**
-   * (run_id, epoch, train_loss, val_loss, known, gradient_norm): every sound epoch, or every epoch of
-   * the changed runs, those not recomputed marked known with their stored gradient norm.
+   * (run_id, epoch, train_loss, val_loss, known, gradient_norm): every sound epoch, or every epoch
+   * of the changed runs, those not recomputed marked known with their stored gradient norm.
    */
   private Dataset<Row> epochRows(SparkSession spark, ValidatedTelemetry v) {
     Dataset<Row> epochs = v.epochs.select("run_id", "epoch", "train_loss", "val_loss");
     if (scope.isEverything()) {
-      return epochs.withColumn("known", lit(null).cast("boolean")).withColumn("gradient_norm", lit(null).cast("double"));
+      return epochs
+          .withColumn("known", lit(null).cast("boolean"))
+          .withColumn("gradient_norm", lit(null).cast("double"));
     }
-    Dataset<Row> runs = spark.createDataset(java.util.List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id");
-    return epochs.join(broadcast(runs), "run_id")
-        .join(scope.known().withColumn("known", lit(true)),
-            scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("run_id", "epoch")).toSeq(), "left")
+    Dataset<Row> runs =
+        spark.createDataset(java.util.List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id");
+    return epochs
+        .join(broadcast(runs), "run_id")
+        .join(
+            scope.known().withColumn("known", lit(true)),
+            scala.jdk.javaapi.CollectionConverters.asScala(java.util.List.of("run_id", "epoch"))
+                .toSeq(),
+            "left")
         .select("run_id", "epoch", "train_loss", "val_loss", "known", "gradient_norm");
   }
 
-  /** Upserts the rows set aside (by the key rules, and by the tensor pass when given); returns how many. */
-  private long writeQuarantine(SparkSession spark, ValidatedTelemetry v, JavaRDD<Row> passQuarantine, long setAside) {
+  /**
+   * Upserts the rows set aside (by the key rules, and by the tensor pass when given); returns how
+   * many.
+   */
+  private long writeQuarantine(
+      SparkSession spark, ValidatedTelemetry v, JavaRDD<Row> passQuarantine, long setAside) {
     long quarantined = setAside + (passQuarantine == null ? 0 : passQuarantine.count());
     if (quarantined == 0) {
       LOG.info("No telemetry row breaks the contract; nothing quarantined");
       return 0;
     }
-    Dataset<Row> quarantine = passQuarantine == null ? v.quarantine
-        : v.quarantine.unionByName(spark.createDataFrame(passQuarantine, OutputTable.QUARANTINE.requiredSchema()));
-    KeyedUpserts.upsertQuarantine(output, quarantine, Map.of("reason_code", QuarantineReason.codeOf(col("reason"))));
-    LOG.warn("Quarantined {} telemetry rows that break the contract; see {} (table, run_id, reason, row)",
-        quarantined, output.path(OutputTable.QUARANTINE));
+    Dataset<Row> quarantine =
+        passQuarantine == null
+            ? v.quarantine
+            : v.quarantine.unionByName(
+                spark.createDataFrame(passQuarantine, OutputTable.QUARANTINE.requiredSchema()));
+    KeyedUpserts.upsertQuarantine(
+        output, quarantine, Map.of("reason_code", QuarantineReason.codeOf(col("reason"))));
+    LOG.warn(
+        "Quarantined {} telemetry rows that break the contract; see {} (table, run_id, reason, row)",
+        quarantined,
+        output.path(OutputTable.QUARANTINE));
     return quarantined;
   }
 
   /** The {@code layers} columns {@link #addLayer} reads, in order, then the validation's reason. */
-  public static final Column[] LAYER_COLUMNS = {col("run_id"), col("layer"), col("name"), col("activation"), col("fan_in"),
-      col("fan_out"), col("reason")};
+  public static final Column[] LAYER_COLUMNS = {
+    col("run_id"),
+    col("layer"),
+    col("name"),
+    col("activation"),
+    col("fan_in"),
+    col("fan_out"),
+    col("reason")
+  };
 
   /** Adds a {@code layers} row selected as {@link #LAYER_COLUMNS} to the per-run layer map. */
   public static void addLayer(Map<String, SortedMap<Integer, LayerInfo>> layers, Row r) {
-    layers.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getInt(1), new LayerInfo(r.getInt(1),
-        r.getString(2), r.getString(3), r.isNullAt(4) ? null : r.getInt(4), r.isNullAt(5) ? null : r.getInt(5)));
+    layers
+        .computeIfAbsent(r.getString(0), k -> new TreeMap<>())
+        .put(
+            r.getInt(1),
+            new LayerInfo(
+                r.getInt(1),
+                r.getString(2),
+                r.getString(3),
+                r.isNullAt(4) ? null : r.getInt(4),
+                r.isNullAt(5) ? null : r.getInt(5)));
   }
 
   private static List<Row> quarantineRows(TensorKey key, TensorPartial p) {
@@ -318,14 +465,31 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     if (problems.isEmpty()) return out;
     Map.Entry<Integer, String> first = problems.firstEntry();
     for (TensorPartial.Chunk c : p.chunks) {
-      String reason = problems.containsKey(c.chunk()) ? problems.get(c.chunk())
-          : QuarantineReason.WITH_ITS_TENSOR.prose("chunk " + first.getKey() + " has " + first.getValue());
-      String json = String.format(java.util.Locale.ROOT,
-          "{\"run_id\":%s,\"epoch\":%d,\"layer\":%d,\"kind\":%s,\"chunk\":%d,\"rows\":%d,\"cols\":%d,\"values_length\":%s}",
-          jsonString(key.runId()), key.epoch(), key.layer(), jsonString(key.kind()), c.chunk(), c.rows(), c.cols(),
-          c.length() < 0 ? "null" : Long.toString(c.length()));
+      String reason =
+          problems.containsKey(c.chunk())
+              ? problems.get(c.chunk())
+              : QuarantineReason.WITH_ITS_TENSOR.prose(
+                  "chunk " + first.getKey() + " has " + first.getValue());
+      String json =
+          String.format(
+              java.util.Locale.ROOT,
+              "{\"run_id\":%s,\"epoch\":%d,\"layer\":%d,\"kind\":%s,\"chunk\":%d,\"rows\":%d,\"cols\":%d,\"values_length\":%s}",
+              jsonString(key.runId()),
+              key.epoch(),
+              key.layer(),
+              jsonString(key.kind()),
+              c.chunk(),
+              c.rows(),
+              c.cols(),
+              c.length() < 0 ? "null" : Long.toString(c.length()));
       QuarantineReason code = QuarantineReason.of(reason);
-      out.add(RowFactory.create(TelemetryContract.TENSORS, key.runId(), code == null ? null : code.name(), reason, json));
+      out.add(
+          RowFactory.create(
+              TelemetryContract.TENSORS,
+              key.runId(),
+              code == null ? null : code.name(),
+              reason,
+              json));
     }
     return out;
   }
@@ -333,5 +497,4 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
   private static String jsonString(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
-
 }

@@ -10,6 +10,8 @@ import org.apache.spark.sql.Row;
  */
 @FunctionalInterface
 public interface EpochStateSink {
-  /** @param gradientNorms (run_id, epoch, gradient_norm) of every epoch of the runs in scope */
+  /**
+   * @param gradientNorms (run_id, epoch, gradient_norm) of every epoch of the runs in scope
+   */
   void record(Dataset<Row> gradientNorms);
 }

@@ -20,21 +20,26 @@ import org.apache.spark.sql.RowFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * One run's diagnostics rows: every epoch in {@code epochs}, its tensors' findings and its history's.
- * An epoch already computed by an earlier run ({@link EpochRow#known}) has its tensors' findings in
- * the table already: it gets only its history's findings, which epochs before it can change, and
- * brings its gradient norm from the recorded state instead of its tensors.
+ * One run's diagnostics rows: every epoch in {@code epochs}, its tensors' findings and its
+ * history's. An epoch already computed by an earlier run ({@link EpochRow#known}) has its tensors'
+ * findings in the table already: it gets only its history's findings, which epochs before it can
+ * change, and brings its gradient norm from the recorded state instead of its tensors.
  */
 public final class RunEvaluator implements Serializable {
-  /** A row of {@code epochs}; {@code known} with the epoch's stored gradient norm where it is not recomputed. */
-  record EpochRow(int epoch, double trainLoss, Double valLoss, boolean known, Double knownNorm) implements Serializable {
+  /**
+   * A row of {@code epochs}; {@code known} with the epoch's stored gradient norm where it is not
+   * recomputed.
+   */
+  record EpochRow(int epoch, double trainLoss, Double valLoss, boolean known, Double knownNorm)
+      implements Serializable {
     EpochRow(int epoch, double trainLoss, Double valLoss) {
       this(epoch, trainLoss, valLoss, false, null);
     }
   }
 
   /** A tensor's statistics, keyed within its run. */
-  record TensorEntry(int epoch, int layer, TensorKind kind, TensorStats stats) implements Serializable {}
+  record TensorEntry(int epoch, int layer, TensorKind kind, TensorStats stats)
+      implements Serializable {}
 
   private final Diagnostics diagnostics;
 
@@ -42,7 +47,11 @@ public final class RunEvaluator implements Serializable {
     this.diagnostics = diagnostics;
   }
 
-  List<Row> evaluate(String runId, String experiment, Iterable<EpochRow> epochRows, Iterable<TensorEntry> tensors,
+  List<Row> evaluate(
+      String runId,
+      String experiment,
+      Iterable<EpochRow> epochRows,
+      Iterable<TensorEntry> tensors,
       SortedMap<Integer, LayerInfo> layers) {
     List<EpochRow> epochs = new ArrayList<>();
     epochRows.forEach(epochs::add);
@@ -52,7 +61,9 @@ public final class RunEvaluator implements Serializable {
     Map<Integer, EpochTensors> byEpoch = new HashMap<>();
     for (TensorEntry t : tensors) {
       if (t.stats() == null) continue;
-      byEpoch.computeIfAbsent(t.epoch(), e -> new EpochTensors(runLayers)).put(t.kind(), t.layer(), t.stats());
+      byEpoch
+          .computeIfAbsent(t.epoch(), e -> new EpochTensors(runLayers))
+          .put(t.kind(), t.layer(), t.stats());
     }
 
     int n = epochs.size();
@@ -66,17 +77,28 @@ public final class RunEvaluator implements Serializable {
       EpochTensors t = byEpoch.get(e.epoch());
       gradNorms[i] = e.known() ? e.knownNorm() : t == null ? null : t.globalGradientNorm();
     }
-    List<LossHistory> histories = LossHistory.ofRun(train, val, gradNorms, diagnostics.settings().integer("history.length"));
+    List<LossHistory> histories =
+        LossHistory.ofRun(train, val, gradNorms, diagnostics.settings().integer("history.length"));
 
     List<Row> out = new ArrayList<>();
     EpochTensors none = new EpochTensors(runLayers);
     for (int i = 0; i < n; i++) {
       EpochRow e = epochs.get(i);
-      List<Finding> findings = e.known() ? diagnostics.evaluateHistory(histories.get(i))
-          : diagnostics.evaluate(byEpoch.getOrDefault(e.epoch(), none), histories.get(i));
+      List<Finding> findings =
+          e.known()
+              ? diagnostics.evaluateHistory(histories.get(i))
+              : diagnostics.evaluate(byEpoch.getOrDefault(e.epoch(), none), histories.get(i));
       for (Finding f : findings) {
-        out.add(RowFactory.create(experiment, runId, e.epoch(), f.layer(), f.diagnostic(), f.value(), f.status().name(),
-            CollectionConverters.asScala(f.details())));
+        out.add(
+            RowFactory.create(
+                experiment,
+                runId,
+                e.epoch(),
+                f.layer(),
+                f.diagnostic(),
+                f.value(),
+                f.status().name(),
+                CollectionConverters.asScala(f.details())));
       }
     }
     return out;

@@ -1,8 +1,8 @@
 package io.neuroscope.jobs.diagnostics;
 
-import io.neuroscope.jobs.telemetry.QuarantineReason;
 import io.neuroscope.diagnostics.TensorProbe;
 import io.neuroscope.diagnostics.TensorStats;
+import io.neuroscope.jobs.telemetry.QuarantineReason;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +23,7 @@ public final class TensorPartial implements Serializable {
 
   /** Null where no diagnostic reads this tensor (activations of the output layer). */
   final TensorStats stats;
+
   final List<Chunk> chunks = new ArrayList<>(1);
 
   TensorPartial(TensorProbe probe) {
@@ -44,8 +45,15 @@ public final class TensorPartial implements Serializable {
     for (Chunk c : chunks) {
       if (c.length < 0) bad.put(c.chunk, QuarantineReason.NULL_VALUES.prose());
       else if (!c.lengthMatches()) {
-        bad.put(c.chunk, String.format(Locale.ROOT, "length of values (%d) is not rows x cols (%d x %d = %d)",
-            c.length, c.rows, c.cols, (long) c.rows * c.cols));
+        bad.put(
+            c.chunk,
+            String.format(
+                Locale.ROOT,
+                "length of values (%d) is not rows x cols (%d x %d = %d)",
+                c.length,
+                c.rows,
+                c.cols,
+                (long) c.rows * c.cols));
       }
     }
     if (!bad.isEmpty()) return bad;
@@ -53,14 +61,21 @@ public final class TensorPartial implements Serializable {
     boolean[] seen = new boolean[chunks.size()];
     for (Chunk c : chunks) {
       if (c.cols != cols) {
-        bad.put(c.chunk, "chunks of one tensor disagree on cols (" + c.cols + " here, " + cols + " in another chunk)");
+        bad.put(
+            c.chunk,
+            "chunks of one tensor disagree on cols ("
+                + c.cols
+                + " here, "
+                + cols
+                + " in another chunk)");
       }
       if (c.chunk >= 0 && c.chunk < seen.length) seen[c.chunk] = true;
     }
     if (bad.isEmpty()) {
       for (int i = 0; i < seen.length; i++) {
         if (!seen[i]) {
-          for (Chunk c : chunks) bad.put(c.chunk, "chunk " + i + " of " + chunks.size() + " is missing");
+          for (Chunk c : chunks)
+            bad.put(c.chunk, "chunk " + i + " of " + chunks.size() + " is missing");
           break;
         }
       }

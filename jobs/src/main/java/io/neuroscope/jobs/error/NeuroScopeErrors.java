@@ -39,11 +39,13 @@ public final class NeuroScopeErrors {
   }
 
   public static UsageException badValue(String option, String expected, String got) {
-    return new UsageException("BAD_VALUE", option + " expects " + expected + ", got '" + got + "'", null);
+    return new UsageException(
+        "BAD_VALUE", option + " expects " + expected + ", got '" + got + "'", null);
   }
 
   public static UsageException unreadableConf(String file, Throwable cause) {
-    return new UsageException("UNREADABLE_CONF", "cannot read --conf " + file + ": " + cause.getMessage(), cause);
+    return new UsageException(
+        "UNREADABLE_CONF", "cannot read --conf " + file + ": " + cause.getMessage(), cause);
   }
 
   /** A setting's key or value is not one NeuroScope knows (the message comes from the settings). */
@@ -53,7 +55,8 @@ public final class NeuroScopeErrors {
 
   /** An output table a command reads is not there. */
   public static UsageException missingOutputTable(String table, String path, String hint) {
-    return new UsageException("MISSING_TABLE", "no " + table + " table at " + path + " (" + hint + ")", null);
+    return new UsageException(
+        "MISSING_TABLE", "no " + table + " table at " + path + " (" + hint + ")", null);
   }
 
   /** Runs asked for by id or experiment that the output does not have. */
@@ -62,8 +65,10 @@ public final class NeuroScopeErrors {
   }
 
   public static UsageException queryFailed(List<String> views, Throwable cause) {
-    return new UsageException("QUERY_FAILED", "query failed (views: " + String.join(", ", views) + "): "
-        + cause.getMessage(), cause);
+    return new UsageException(
+        "QUERY_FAILED",
+        "query failed (views: " + String.join(", ", views) + "): " + cause.getMessage(),
+        cause);
   }
 
   private static UsageException usage(String errorClass, String reason, String usage) {
@@ -73,42 +78,97 @@ public final class NeuroScopeErrors {
   // contract: the telemetry's tables and columns
 
   public static ContractException missingTelemetryTable(String table, String where) {
-    return new ContractException("MISSING_TABLE", "Telemetry table '" + table + "' not found: expected a Delta table "
-        + "or a folder of Parquet files at " + where, null);
+    return new ContractException(
+        "MISSING_TABLE",
+        "Telemetry table '"
+            + table
+            + "' not found: expected a Delta table "
+            + "or a folder of Parquet files at "
+            + where,
+        null);
   }
 
   public static ContractException missingCatalogTable(String table, String name) {
-    return new ContractException("MISSING_TABLE", "Telemetry table '" + table + "' not found: no table " + name
-        + " in the catalog", null);
+    return new ContractException(
+        "MISSING_TABLE",
+        "Telemetry table '" + table + "' not found: no table " + name + " in the catalog",
+        null);
   }
 
-  public static ContractException unreadableTelemetryTable(String table, String where, Throwable cause) {
-    return new ContractException("UNREADABLE_TABLE", "Telemetry table '" + table + "' at " + where
-        + " could not be read as Delta or Parquet: " + cause.getMessage(), cause);
+  public static ContractException unreadableTelemetryTable(
+      String table, String where, Throwable cause) {
+    return new ContractException(
+        "UNREADABLE_TABLE",
+        "Telemetry table '"
+            + table
+            + "' at "
+            + where
+            + " could not be read as Delta or Parquet: "
+            + cause.getMessage(),
+        cause);
   }
 
-  public static ContractException missingColumn(String table, String column, String expectedType, String where) {
-    return new ContractException("MISSING_COLUMN", "Telemetry table '" + table + "' (" + where + ") has no column '"
-        + column + "' (expected " + expectedType + ")", null);
+  public static ContractException missingColumn(
+      String table, String column, String expectedType, String where) {
+    return new ContractException(
+        "MISSING_COLUMN",
+        "Telemetry table '"
+            + table
+            + "' ("
+            + where
+            + ") has no column '"
+            + column
+            + "' (expected "
+            + expectedType
+            + ")",
+        null);
   }
 
-  public static ContractException wrongType(String table, String column, String actual, String expected,
-      String where) {
-    return new ContractException("WRONG_TYPE", "Telemetry table '" + table + "' (" + where + "): column '" + column
-        + "' has type " + actual + ", expected " + expected, null);
+  public static ContractException wrongType(
+      String table, String column, String actual, String expected, String where) {
+    return new ContractException(
+        "WRONG_TYPE",
+        "Telemetry table '"
+            + table
+            + "' ("
+            + where
+            + "): column '"
+            + column
+            + "' has type "
+            + actual
+            + ", expected "
+            + expected,
+        null);
   }
 
   // job failures
 
-  public static JobFailedException catalogTableTaken(String name, String type, String location, String wanted) {
-    return new JobFailedException("CATALOG_TABLE_TAKEN", "catalog table " + name + " exists as a " + type
-        + " table at " + location + "; not replacing it with " + wanted
-        + " (set catalog.database to another database)", null);
+  public static JobFailedException catalogTableTaken(
+      String name, String type, String location, String wanted) {
+    return new JobFailedException(
+        "CATALOG_TABLE_TAKEN",
+        "catalog table "
+            + name
+            + " exists as a "
+            + type
+            + " table at "
+            + location
+            + "; not replacing it with "
+            + wanted
+            + " (set catalog.database to another database)",
+        null);
   }
 
-  public static JobFailedException commitConflicts(String what, int attempts, String lastConflict, Throwable cause) {
-    return new JobFailedException("COMMIT_CONFLICTS", what + ": another writer committed to the table during each of "
-        + attempts + " attempts; run again when it has finished. Last conflict: " + lastConflict, cause);
+  public static JobFailedException commitConflicts(
+      String what, int attempts, String lastConflict, Throwable cause) {
+    return new JobFailedException(
+        "COMMIT_CONFLICTS",
+        what
+            + ": another writer committed to the table during each of "
+            + attempts
+            + " attempts; run again when it has finished. Last conflict: "
+            + lastConflict,
+        cause);
   }
 
   public static JobFailedException io(String what, Throwable cause) {

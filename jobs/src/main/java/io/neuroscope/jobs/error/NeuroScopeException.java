@@ -14,7 +14,10 @@ public abstract sealed class NeuroScopeException extends RuntimeException
     this.errorClass = errorClass;
   }
 
-  /** E.g. {@code USAGE.UNKNOWN_OPTION}, {@code CONTRACT.MISSING_COLUMN}, {@code JOB.COMMIT_CONFLICTS}. */
+  /**
+   * E.g. {@code USAGE.UNKNOWN_OPTION}, {@code CONTRACT.MISSING_COLUMN}, {@code
+   * JOB.COMMIT_CONFLICTS}.
+   */
   public String errorClass() {
     return errorClass;
   }

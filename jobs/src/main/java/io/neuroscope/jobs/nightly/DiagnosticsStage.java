@@ -19,10 +19,15 @@ import org.apache.spark.sql.Row;
 public final class DiagnosticsStage {
   private DiagnosticsStage() {}
 
-  /** Validates the telemetry and runs the stage in a job scope of its own (the diagnostics command, benchmarks, tests). */
-  public static DiagnosticsAction.Result run(Telemetry telemetry, OutputTables output, Settings settings,
-      boolean incremental) {
-    try (JobScope job = JobScope.open(output.spark(), "neuroscope-diagnostics-stage", "NeuroScope diagnostics");
+  /**
+   * Validates the telemetry and runs the stage in a job scope of its own (the diagnostics command,
+   * benchmarks, tests).
+   */
+  public static DiagnosticsAction.Result run(
+      Telemetry telemetry, OutputTables output, Settings settings, boolean incremental) {
+    try (JobScope job =
+            JobScope.open(
+                output.spark(), "neuroscope-diagnostics-stage", "NeuroScope diagnostics");
         ValidatedTelemetry v = new ValidatedTelemetry(telemetry)) {
       return run(job, v, output, settings, incremental);
     }
@@ -32,20 +37,31 @@ public final class DiagnosticsStage {
    * @param incremental compute only the runs and epochs that are new or changed since the state was
    *     recorded (everything, with the reason, when that cannot be told)
    */
-  public static DiagnosticsAction.Result run(JobScope job, ValidatedTelemetry v, OutputTables output, Settings settings,
+  public static DiagnosticsAction.Result run(
+      JobScope job,
+      ValidatedTelemetry v,
+      OutputTables output,
+      Settings settings,
       boolean incremental) {
     Telemetry telemetry = v.telemetry;
     String settingsPrint = Fingerprints.ofSettings(settings);
     boolean fingerprinted = Fingerprints.available(telemetry.tensors());
     Dataset<Row> fingerprints = fingerprinted ? job.persist(Fingerprints.of(telemetry, v)) : null;
     job.step("compare with the state of the last run");
-    ChangeSet changes = !fingerprinted
-        ? ChangeSet.everything("the tensors carry no file metadata to tell changed chunks by (not a file source)")
-        : incremental ? NightlyState.changes(job, output, fingerprints, settingsPrint)
-        : ChangeSet.everything("every run asked for (the diagnostics command, or nightly --full)");
-    EpochStateSink sink = fingerprinted
-        ? norms -> NightlyState.record(output, fingerprints, norms, changes, settingsPrint) : null;
-    DiagnosticsAction.Result result = new DiagnosticsAction(v, output, settings, changes.scope(), sink).execute();
+    ChangeSet changes =
+        !fingerprinted
+            ? ChangeSet.everything(
+                "the tensors carry no file metadata to tell changed chunks by (not a file source)")
+            : incremental
+                ? NightlyState.changes(job, output, fingerprints, settingsPrint)
+                : ChangeSet.everything(
+                    "every run asked for (the diagnostics command, or nightly --full)");
+    EpochStateSink sink =
+        fingerprinted
+            ? norms -> NightlyState.record(output, fingerprints, norms, changes, settingsPrint)
+            : null;
+    DiagnosticsAction.Result result =
+        new DiagnosticsAction(v, output, settings, changes.scope(), sink).execute();
     if (!fingerprinted) NightlyState.clear(output);
     return result;
   }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * The nightly job: read and validate the telemetry, then the diagnostics (incremental: only what is
  * new or changed since the last run, as {@link DiagnosticsStage} tells), then the summaries and the
  * hyperparameter effects, refreshed for the runs that changed, then the catalog registration, each
- * stage logged with its counts and time, and the whole run recorded in {@code OUTPUT/nightly_audit},
- * failed or not: from the telemetry's reading on, every failure is audited.
+ * stage logged with its counts and time, and the whole run recorded in {@code
+ * OUTPUT/nightly_audit}, failed or not: from the telemetry's reading on, every failure is audited.
  */
 public final class NightlyAction implements Action<NightlyAction.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(NightlyAction.class);
@@ -38,8 +38,14 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
    * @param jobId this run's id in the audit
    * @param registered the tables and views registered in the catalog database
    */
-  public record Result(String jobId, Outcome outcome, DiagnosticsAction.Result diagnostics,
-      SummariesAction.Result summaries, List<String> registered, double seconds) implements Action.Result {}
+  public record Result(
+      String jobId,
+      Outcome outcome,
+      DiagnosticsAction.Result diagnostics,
+      SummariesAction.Result summaries,
+      List<String> registered,
+      double seconds)
+      implements Action.Result {}
 
   private final SparkSession spark;
   private final TelemetrySource source;
@@ -47,8 +53,14 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
   private final Settings settings;
   private final boolean incremental;
 
-  /** @param incremental false to compute every run again (the {@code --full} option) */
-  public NightlyAction(SparkSession spark, TelemetrySource source, OutputTables output, Settings settings,
+  /**
+   * @param incremental false to compute every run again (the {@code --full} option)
+   */
+  public NightlyAction(
+      SparkSession spark,
+      TelemetrySource source,
+      OutputTables output,
+      Settings settings,
       boolean incremental) {
     this.spark = spark;
     this.source = source;
@@ -67,15 +79,36 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
     Audited audited = new Audited();
     try (JobScope job = JobScope.open(spark, "neuroscope-nightly", "NeuroScope nightly " + jobId)) {
       Result result = run(job, audited, jobId, allSettings, started);
-      NightlyAudit.append(output, jobId, startedAt, source, audited.inputVersions, audited.inputFingerprint,
-          allSettings, audited.diagnostics, audited.summaries, null);
-      LOG.info("Nightly {} done in {} s; recorded in {}", jobId, Elapsed.seconds(result.seconds()),
+      NightlyAudit.append(
+          output,
+          jobId,
+          startedAt,
+          source,
+          audited.inputVersions,
+          audited.inputFingerprint,
+          allSettings,
+          audited.diagnostics,
+          audited.summaries,
+          null);
+      LOG.info(
+          "Nightly {} done in {} s; recorded in {}",
+          jobId,
+          Elapsed.seconds(result.seconds()),
           output.path(OutputTable.NIGHTLY_AUDIT));
       return result;
     } catch (Exception | Error e) { // Exception: Delta throws IOExceptions undeclared
       try {
-        NightlyAudit.append(output, jobId, startedAt, source, audited.inputVersions, audited.inputFingerprint,
-            allSettings, audited.diagnostics, audited.summaries, e);
+        NightlyAudit.append(
+            output,
+            jobId,
+            startedAt,
+            source,
+            audited.inputVersions,
+            audited.inputFingerprint,
+            allSettings,
+            audited.diagnostics,
+            audited.summaries,
+            e);
       } catch (RuntimeException auditFailed) {
         e.addSuppressed(auditFailed);
       }
@@ -91,7 +124,8 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
     SummariesAction.Result summaries;
   }
 
-  private Result run(JobScope job, Audited audited, String jobId, String allSettings, long started) {
+  private Result run(
+      JobScope job, Audited audited, String jobId, String allSettings, long started) {
     job.step("read the telemetry");
     Telemetry telemetry = source.read(spark);
     audited.inputVersions = telemetry.versions(spark);
@@ -101,35 +135,62 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
     // other summary or effects settings than the last run's: every run's summary is computed again
     boolean sameSettings = last.isPresent() && allSettings.equals(last.get().getAs("settings"));
     Outcome outcome;
-    if (incremental && sameSettings && NightlyAudit.leftAsIs(output, last.get(), audited.inputFingerprint)) {
-      // the cheapest check first: same table versions (or Parquet file listings), same settings, output untouched
-      String reason = "the telemetry and the output are as the last successful run (" + last.get().getAs("job_id")
-          + ") left them";
+    if (incremental
+        && sameSettings
+        && NightlyAudit.leftAsIs(output, last.get(), audited.inputFingerprint)) {
+      // the cheapest check first: same table versions (or Parquet file listings), same settings,
+      // output untouched
+      String reason =
+          "the telemetry and the output are as the last successful run ("
+              + last.get().getAs("job_id")
+              + ") left them";
       LOG.info("Nightly stages 1-2/3 skipped: {}", reason);
-      audited.diagnostics = DiagnosticsAction.Result.skipped(Scope.runs(reason, java.util.Set.of()),
-          last.get().getAs("runs_read"), last.get().getAs("epochs_read"));
+      audited.diagnostics =
+          DiagnosticsAction.Result.skipped(
+              Scope.runs(reason, java.util.Set.of()),
+              last.get().getAs("runs_read"),
+              last.get().getAs("epochs_read"));
       audited.summaries = SummariesAction.Result.skipped();
       outcome = Outcome.SKIPPED;
     } else {
       ValidatedTelemetry validated = new ValidatedTelemetry(telemetry);
       job.onClose(validated::close);
       LOG.info("Nightly stage 1/3: diagnostics");
-      DiagnosticsAction.Result d = DiagnosticsStage.run(job, validated, output, settings, incremental);
+      DiagnosticsAction.Result d =
+          DiagnosticsStage.run(job, validated, output, settings, incremental);
       audited.diagnostics = d;
-      LOG.info("Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "
+      LOG.info(
+          "Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "
               + "{} diagnostics rows computed, {} new or changed, {} quarantined ({} s)",
-          d.outcome(), d.reason(), d.runs(), d.epochs(), d.epochsComputed(), d.tensors(), d.diagnosticsRows(),
-          d.diagnosticsChanged(), d.quarantined(), Elapsed.since(started));
+          d.outcome(),
+          d.reason(),
+          d.runs(),
+          d.epochs(),
+          d.epochsComputed(),
+          d.tensors(),
+          d.diagnosticsRows(),
+          d.diagnosticsChanged(),
+          d.quarantined(),
+          Elapsed.since(started));
       long summariesStarted = System.nanoTime();
-      LOG.info("Nightly stage 2/3: run and experiment summaries, then hyperparameter effects{}",
-          sameSettings ? "" : " (for every run: the settings differ from the last successful run's, or there is none)");
-      Scope runs = !sameSettings
-          ? Scope.everything("the summary settings differ from the last successful run's, or there is none")
-          : d.scope().isEverything() ? d.scope() : Scope.runs(d.reason(), d.scope().runs());
+      LOG.info(
+          "Nightly stage 2/3: run and experiment summaries, then hyperparameter effects{}",
+          sameSettings
+              ? ""
+              : " (for every run: the settings differ from the last successful run's, or there is none)");
+      Scope runs =
+          !sameSettings
+              ? Scope.everything(
+                  "the summary settings differ from the last successful run's, or there is none")
+              : d.scope().isEverything() ? d.scope() : Scope.runs(d.reason(), d.scope().runs());
       SummariesAction.Result s = new SummariesAction(validated, output, settings, runs).execute();
       audited.summaries = s;
-      LOG.info("Nightly stage 2/3 done: {} runs summarized, {} experiment rows, {} effect rows ({} s)",
-          s.runs(), s.experimentRows(), s.effectRows(), Elapsed.since(summariesStarted));
+      LOG.info(
+          "Nightly stage 2/3 done: {} runs summarized, {} experiment rows, {} effect rows ({} s)",
+          s.runs(),
+          s.experimentRows(),
+          s.effectRows(),
+          Elapsed.since(summariesStarted));
       outcome = d.outcome();
     }
     String database = settings.string("catalog.database");
@@ -138,12 +199,20 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
       long catalogStarted = System.nanoTime();
       job.step("register the tables in the catalog");
       registered = CatalogViews.registerInCatalog(output, database);
-      LOG.info("Nightly stage 3/3 done: {} registered in database {} ({} s)", registered, database,
+      LOG.info(
+          "Nightly stage 3/3 done: {} registered in database {} ({} s)",
+          registered,
+          database,
           Elapsed.since(catalogStarted));
     } else {
       LOG.info("Nightly stage 3/3 skipped: catalog.database is empty");
     }
-    return new Result(jobId, outcome, audited.diagnostics, audited.summaries, registered,
+    return new Result(
+        jobId,
+        outcome,
+        audited.diagnostics,
+        audited.summaries,
+        registered,
         (System.nanoTime() - started) / 1e9);
   }
 }

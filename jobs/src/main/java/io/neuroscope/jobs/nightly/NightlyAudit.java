@@ -30,46 +30,85 @@ final class NightlyAudit {
    * Appends one row. Diagnostics or summaries are null for a stage that did not run (a failure
    * before it); {@code error} is null on success.
    */
-  static void append(OutputTables output, String jobId, Instant started, TelemetrySource telemetry,
-      Map<String, Long> inputVersions, String inputFingerprint, String settings, DiagnosticsAction.Result d,
-      SummariesAction.Result s, Throwable error) {
+  static void append(
+      OutputTables output,
+      String jobId,
+      Instant started,
+      TelemetrySource telemetry,
+      Map<String, Long> inputVersions,
+      String inputFingerprint,
+      String settings,
+      DiagnosticsAction.Result d,
+      SummariesAction.Result s,
+      Throwable error) {
     String path = output.path(OutputTable.NIGHTLY_AUDIT);
-    Row row = RowFactory.create(jobId, Timestamp.from(started), Timestamp.from(Instant.now()),
-        error == null ? "SUCCEEDED" : "FAILED",
-        d == null ? null : d.outcome().mode(), d == null ? null : d.reason(), telemetry.location(),
-        d == null ? null : d.runs(), d == null ? null : d.epochs(),
-        d == null ? null : d.runsComputed(),
-        d == null ? null : d.epochsComputed(), d == null ? null : d.tensors(), d == null ? null : d.valuesRead(),
-        d == null ? null : d.diagnosticsRows(), d == null ? null : d.diagnosticsChanged(),
-        d == null ? null : d.quarantined(),
-        s == null ? null : s.runs(), s == null ? null : s.experimentRows(), s == null ? null : s.effectRows(),
-        CollectionConverters.asScala(inputVersions), CollectionConverters.asScala(outputVersions(output)),
-        error == null ? null : describe(error), settings, inputFingerprint);
-    DeltaCommits.retry("append to " + path, () -> {
-      output.spark().createDataFrame(List.of(row), OutputTable.NIGHTLY_AUDIT.requiredSchema()).write().format("delta").mode("append")
-          .option("mergeSchema", "true").save(path);
-    });
+    Row row =
+        RowFactory.create(
+            jobId,
+            Timestamp.from(started),
+            Timestamp.from(Instant.now()),
+            error == null ? "SUCCEEDED" : "FAILED",
+            d == null ? null : d.outcome().mode(),
+            d == null ? null : d.reason(),
+            telemetry.location(),
+            d == null ? null : d.runs(),
+            d == null ? null : d.epochs(),
+            d == null ? null : d.runsComputed(),
+            d == null ? null : d.epochsComputed(),
+            d == null ? null : d.tensors(),
+            d == null ? null : d.valuesRead(),
+            d == null ? null : d.diagnosticsRows(),
+            d == null ? null : d.diagnosticsChanged(),
+            d == null ? null : d.quarantined(),
+            s == null ? null : s.runs(),
+            s == null ? null : s.experimentRows(),
+            s == null ? null : s.effectRows(),
+            CollectionConverters.asScala(inputVersions),
+            CollectionConverters.asScala(outputVersions(output)),
+            error == null ? null : describe(error),
+            settings,
+            inputFingerprint);
+    DeltaCommits.retry(
+        "append to " + path,
+        () -> {
+          output
+              .spark()
+              .createDataFrame(List.of(row), OutputTable.NIGHTLY_AUDIT.requiredSchema())
+              .write()
+              .format("delta")
+              .mode("append")
+              .option("mergeSchema", "true")
+              .save(path);
+        });
   }
 
   /** The error class of our errors, the exception's class of others; then the message. */
   private static String describe(Throwable error) {
-    String what = error instanceof NeuroScopeException e ? e.errorClass() : error.getClass().getSimpleName();
+    String what =
+        error instanceof NeuroScopeException e ? e.errorClass() : error.getClass().getSimpleName();
     return what + ": " + error.getMessage();
   }
 
   /** The last successful run's row, if there is one. */
   static Optional<Row> lastSucceeded(OutputTables output) {
     if (!output.exists(OutputTable.NIGHTLY_AUDIT)) return Optional.empty();
-    return output.read(OutputTable.NIGHTLY_AUDIT).where(col("status").equalTo("SUCCEEDED"))
-        .orderBy(col("ended_at").desc()).limit(1).collectAsList().stream().findFirst();
+    return output
+        .read(OutputTable.NIGHTLY_AUDIT)
+        .where(col("status").equalTo("SUCCEEDED"))
+        .orderBy(col("ended_at").desc())
+        .limit(1)
+        .collectAsList()
+        .stream()
+        .findFirst();
   }
 
   /**
-   * Whether the telemetry has the fingerprint it had for run {@code last} (null: cannot be told) and
-   * the output tables are still at the versions that run left: then there is nothing to do.
+   * Whether the telemetry has the fingerprint it had for run {@code last} (null: cannot be told)
+   * and the output tables are still at the versions that run left: then there is nothing to do.
    */
   static boolean leftAsIs(OutputTables output, Row last, String inputFingerprint) {
-    return inputFingerprint != null && inputFingerprint.equals(last.getAs("input_fingerprint"))
+    return inputFingerprint != null
+        && inputFingerprint.equals(last.getAs("input_fingerprint"))
         && outputVersions(output).equals(last.getJavaMap(last.fieldIndex("output_versions")));
   }
 

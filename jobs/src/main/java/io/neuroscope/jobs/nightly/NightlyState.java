@@ -9,9 +9,9 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
-import io.neuroscope.jobs.table.DeltaCommits;
 import io.neuroscope.jobs.action.Scope;
 import io.neuroscope.jobs.spark.JobScope;
+import io.neuroscope.jobs.table.DeltaCommits;
 import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.table.OutputTables;
 import java.util.HashSet;
@@ -25,10 +25,10 @@ import org.apache.spark.sql.SparkSession;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * {@code OUTPUT/nightly_state}: for every run and epoch the diagnostics table reflects, the
- * {@link Fingerprints fingerprint} of the telemetry it was computed from, the epoch's global gradient
- * norm (plateau's method 3 reads the norms of earlier epochs, whose tensors an incremental run does
- * not read again) and the settings' fingerprint. Written after the diagnostics: a job killed between
+ * {@code OUTPUT/nightly_state}: for every run and epoch the diagnostics table reflects, the {@link
+ * Fingerprints fingerprint} of the telemetry it was computed from, the epoch's global gradient norm
+ * (plateau's method 3 reads the norms of earlier epochs, whose tensors an incremental run does not
+ * read again) and the settings' fingerprint. Written after the diagnostics: a job killed between
  * the two leaves the state behind the table, and the next run computes those epochs again, to the
  * same rows.
  */
@@ -39,44 +39,78 @@ final class NightlyState {
    * Compares the telemetry's fingerprints with the state: what changed, or everything with the
    * reason (no state yet, or other settings).
    */
-  static ChangeSet changes(JobScope job, OutputTables output, Dataset<Row> current, String settings) {
+  static ChangeSet changes(
+      JobScope job, OutputTables output, Dataset<Row> current, String settings) {
     String path = output.path(OutputTable.NIGHTLY_STATE);
-    if (!output.exists(OutputTable.NIGHTLY_STATE)) return ChangeSet.everything("no state at " + path + " yet");
+    if (!output.exists(OutputTable.NIGHTLY_STATE))
+      return ChangeSet.everything("no state at " + path + " yet");
     if (!output.exists(OutputTable.DIAGNOSTICS)) {
-      return ChangeSet.everything("no diagnostics table at " + output.path(OutputTable.DIAGNOSTICS));
+      return ChangeSet.everything(
+          "no diagnostics table at " + output.path(OutputTable.DIAGNOSTICS));
     }
     Dataset<Row> state = output.read(OutputTable.NIGHTLY_STATE);
     List<String> seen = state.select("settings").distinct().as(Encoders.STRING()).collectAsList();
     if (seen.isEmpty()) return ChangeSet.everything("the state at " + path + " is empty");
     if (!seen.equals(List.of(settings))) {
-      return ChangeSet.everything("the diagnostics settings or NeuroScope's version changed since the last run ("
-          + String.join(", ", seen) + " -> " + settings + ")");
+      return ChangeSet.everything(
+          "the diagnostics settings or NeuroScope's version changed since the last run ("
+              + String.join(", ", seen)
+              + " -> "
+              + settings
+              + ")");
     }
-    Dataset<Row> joined = current.as("c").join(state.as("s"), expr("c.run_id = s.run_id AND c.epoch <=> s.epoch"),
-            "full_outer")
-        .select(coalesce(col("c.run_id"), col("s.run_id")).as("run_id"), coalesce(col("c.epoch"), col("s.epoch")).as("epoch"),
-            col("c.fingerprint").as("now"), col("s.fingerprint").as("was"), col("s.gradient_norm").as("gradient_norm"));
+    Dataset<Row> joined =
+        current
+            .as("c")
+            .join(state.as("s"), expr("c.run_id = s.run_id AND c.epoch <=> s.epoch"), "full_outer")
+            .select(
+                coalesce(col("c.run_id"), col("s.run_id")).as("run_id"),
+                coalesce(col("c.epoch"), col("s.epoch")).as("epoch"),
+                col("c.fingerprint").as("now"),
+                col("s.fingerprint").as("was"),
+                col("s.gradient_norm").as("gradient_norm"));
     // a run is changed by a new or changed run row (experiment, params, layers: all its epochs are
-    // recomputed) or by a new, changed or removed epoch; a run gone from the telemetry is left as it is
-    Dataset<Row> changedRuns = joined.where(not(col("now").eqNullSafe(col("was")))
-            .and(col("now").isNotNull().or(col("epoch").isNotNull())))
-        .groupBy("run_id").agg(max(when(col("epoch").isNull(), lit(true)).otherwise(lit(false))).as("whole"));
+    // recomputed) or by a new, changed or removed epoch; a run gone from the telemetry is left as
+    // it is
+    Dataset<Row> changedRuns =
+        joined
+            .where(
+                not(col("now").eqNullSafe(col("was")))
+                    .and(col("now").isNotNull().or(col("epoch").isNotNull())))
+            .groupBy("run_id")
+            .agg(max(when(col("epoch").isNull(), lit(true)).otherwise(lit(false))).as("whole"));
     Set<String> runs = new HashSet<>();
     for (Row r : changedRuns.collectAsList()) runs.add(r.getString(0));
     if (runs.isEmpty()) return ChangeSet.nothing("nothing new or changed since the last run");
 
-    Dataset<Row> ofChanged = joined.where(col("epoch").isNotNull())
-        .join(broadcast(changedRuns), "run_id");
-    Dataset<Row> recompute = job.persist(ofChanged.where(col("now").isNotNull()
-            .and(col("whole").or(not(col("now").eqNullSafe(col("was"))))))
-        .select("run_id", "epoch"));
-    Dataset<Row> known = ofChanged.where(col("now").isNotNull().and(not(col("whole")))
-            .and(col("now").eqNullSafe(col("was"))))
-        .select("run_id", "epoch", "gradient_norm");
+    Dataset<Row> ofChanged =
+        joined.where(col("epoch").isNotNull()).join(broadcast(changedRuns), "run_id");
+    Dataset<Row> recompute =
+        job.persist(
+            ofChanged
+                .where(
+                    col("now")
+                        .isNotNull()
+                        .and(col("whole").or(not(col("now").eqNullSafe(col("was"))))))
+                .select("run_id", "epoch"));
+    Dataset<Row> known =
+        ofChanged
+            .where(
+                col("now")
+                    .isNotNull()
+                    .and(not(col("whole")))
+                    .and(col("now").eqNullSafe(col("was"))))
+            .select("run_id", "epoch", "gradient_norm");
     Dataset<Row> removed = ofChanged.where(col("now").isNull()).select("run_id", "epoch");
     long epochs = recompute.count();
-    return new ChangeSet(Scope.epochs(runs.size() + " runs new or changed, " + epochs + " epochs to compute", runs,
-        recompute, known, epochs), removed);
+    return new ChangeSet(
+        Scope.epochs(
+            runs.size() + " runs new or changed, " + epochs + " epochs to compute",
+            runs,
+            recompute,
+            known,
+            epochs),
+        removed);
   }
 
   /**
@@ -85,41 +119,94 @@ final class NightlyState {
    *
    * @param norms (run_id, epoch, gradient_norm) of every epoch computed
    */
-  static void record(OutputTables output, Dataset<Row> current, Dataset<Row> norms, ChangeSet changes,
+  static void record(
+      OutputTables output,
+      Dataset<Row> current,
+      Dataset<Row> norms,
+      ChangeSet changes,
       String settings) {
     SparkSession spark = output.spark();
     String path = output.path(OutputTable.NIGHTLY_STATE);
     Scope scope = changes.scope();
-    Dataset<Row> computed = scope.isEverything() ? current
-        : current.join(broadcast(spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id")),
-            "run_id");
-    Dataset<Row> rows = computed.join(norms, CollectionConverters.asScala(List.of("run_id", "epoch")).toSeq(), "left")
-        .select(col("run_id"), col("epoch"), col("fingerprint"), col("gradient_norm"), lit(settings).as("settings"));
+    Dataset<Row> computed =
+        scope.isEverything()
+            ? current
+            : current.join(
+                broadcast(
+                    spark
+                        .createDataset(List.copyOf(scope.runs()), Encoders.STRING())
+                        .toDF("run_id")),
+                "run_id");
+    Dataset<Row> rows =
+        computed
+            .join(norms, CollectionConverters.asScala(List.of("run_id", "epoch")).toSeq(), "left")
+            .select(
+                col("run_id"),
+                col("epoch"),
+                col("fingerprint"),
+                col("gradient_norm"),
+                lit(settings).as("settings"));
     if (scope.isEverything()) {
-      DeltaCommits.retry("write " + path, () -> {
-        rows.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
-      });
+      DeltaCommits.retry(
+          "write " + path,
+          () -> {
+            rows.coalesce(1)
+                .write()
+                .format("delta")
+                .mode("overwrite")
+                .option("overwriteSchema", "true")
+                .save(path);
+          });
       return;
     }
-    Dataset<Row> source = rows.withColumn("removed", lit(false)).unionByName(changes.removed()
-        .select(col("run_id"), col("epoch"), lit(null).cast("long").as("fingerprint"),
-            lit(null).cast("double").as("gradient_norm"), lit(settings).as("settings"), lit(true).as("removed")));
-    Map<String, String> values = Map.of("run_id", "s.run_id", "epoch", "s.epoch", "fingerprint", "s.fingerprint",
-        "gradient_norm", "s.gradient_norm", "settings", "s.settings");
-    DeltaCommits.retry("merge into " + path, () -> {
-      output.delta(OutputTable.NIGHTLY_STATE).as("t")
-          .merge(source.as("s"), OutputTable.NIGHTLY_STATE.mergeCondition())
-          .whenMatched("s.removed").delete()
-          .whenMatched().updateExpr(values)
-          .whenNotMatched("NOT s.removed").insertExpr(values)
-          .execute();
-    });
+    Dataset<Row> source =
+        rows.withColumn("removed", lit(false))
+            .unionByName(
+                changes
+                    .removed()
+                    .select(
+                        col("run_id"),
+                        col("epoch"),
+                        lit(null).cast("long").as("fingerprint"),
+                        lit(null).cast("double").as("gradient_norm"),
+                        lit(settings).as("settings"),
+                        lit(true).as("removed")));
+    Map<String, String> values =
+        Map.of(
+            "run_id",
+            "s.run_id",
+            "epoch",
+            "s.epoch",
+            "fingerprint",
+            "s.fingerprint",
+            "gradient_norm",
+            "s.gradient_norm",
+            "settings",
+            "s.settings");
+    DeltaCommits.retry(
+        "merge into " + path,
+        () -> {
+          output
+              .delta(OutputTable.NIGHTLY_STATE)
+              .as("t")
+              .merge(source.as("s"), OutputTable.NIGHTLY_STATE.mergeCondition())
+              .whenMatched("s.removed")
+              .delete()
+              .whenMatched()
+              .updateExpr(values)
+              .whenNotMatched("NOT s.removed")
+              .insertExpr(values)
+              .execute();
+        });
   }
 
   /** Empties the state, so that the next nightly run computes everything. */
   static void clear(OutputTables output) {
-    if (output.exists(OutputTable.NIGHTLY_STATE)) DeltaCommits.retry("clear " + output.path(OutputTable.NIGHTLY_STATE), () -> {
-      output.delta(OutputTable.NIGHTLY_STATE).delete();
-    });
+    if (output.exists(OutputTable.NIGHTLY_STATE))
+      DeltaCommits.retry(
+          "clear " + output.path(OutputTable.NIGHTLY_STATE),
+          () -> {
+            output.delta(OutputTable.NIGHTLY_STATE).delete();
+          });
   }
 }

@@ -3,6 +3,9 @@ package io.neuroscope.jobs.report;
 import static org.apache.spark.sql.functions.col;
 
 import io.neuroscope.diagnostics.Diagnostics;
+import io.neuroscope.jobs.error.NeuroScopeErrors;
+import io.neuroscope.jobs.table.OutputTable;
+import io.neuroscope.jobs.table.OutputTables;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,9 +16,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import io.neuroscope.jobs.error.NeuroScopeErrors;
-import io.neuroscope.jobs.table.OutputTable;
-import io.neuroscope.jobs.table.OutputTables;
 
 /**
  * {@code bin/neuroscope compare}: runs side by side, from {@code run_summary} and the network-level
@@ -23,27 +23,38 @@ import io.neuroscope.jobs.table.OutputTables;
  * status by epoch range ({@code H1-4 W5-9 C10-20}).
  */
 public final class Compare {
-  /** More runs than this make a table no terminal shows; an experiment shows its sickest runs first. */
+  /**
+   * More runs than this make a table no terminal shows; an experiment shows its sickest runs first.
+   */
   static final int MAX_RUNS = 12;
 
   private Compare() {}
 
-  public static void print(OutputTables output, List<String> runIds, String experiment, PrintStream out) {
+  public static void print(
+      OutputTables output, List<String> runIds, String experiment, PrintStream out) {
     Dataset<Row> summary = table(output, OutputTable.RUN_SUMMARY);
-    Dataset<Row> chosen = experiment != null
-        ? summary.where(col("experiment").equalTo(experiment))
-        : summary.where(col("run_id").isin(runIds.toArray()));
+    Dataset<Row> chosen =
+        experiment != null
+            ? summary.where(col("experiment").equalTo(experiment))
+            : summary.where(col("run_id").isin(runIds.toArray()));
     // sickest first: CRITICAL diagnostics, then WARNING ones
-    List<Row> rows = chosen.orderBy(org.apache.spark.sql.functions.size(col("critical_diagnostics")).desc(),
-        org.apache.spark.sql.functions.size(col("warning_diagnostics")).desc(), col("run_id")).collectAsList();
+    List<Row> rows =
+        chosen
+            .orderBy(
+                org.apache.spark.sql.functions.size(col("critical_diagnostics")).desc(),
+                org.apache.spark.sql.functions.size(col("warning_diagnostics")).desc(),
+                col("run_id"))
+            .collectAsList();
     if (experiment != null && rows.isEmpty()) {
-      throw NeuroScopeErrors.noSuchRuns("runs of experiment '" + experiment + "'", output.path(OutputTable.RUN_SUMMARY));
+      throw NeuroScopeErrors.noSuchRuns(
+          "runs of experiment '" + experiment + "'", output.path(OutputTable.RUN_SUMMARY));
     }
     if (experiment == null) {
       TreeSet<String> missing = new TreeSet<>(runIds);
       rows.forEach(r -> missing.remove(r.<String>getAs("run_id")));
       if (!missing.isEmpty()) {
-        throw NeuroScopeErrors.noSuchRuns("run " + String.join(", ", missing), output.path(OutputTable.RUN_SUMMARY));
+        throw NeuroScopeErrors.noSuchRuns(
+            "run " + String.join(", ", missing), output.path(OutputTable.RUN_SUMMARY));
       }
       Map<String, Row> byId = new LinkedHashMap<>();
       rows.forEach(r -> byId.put(r.getAs("run_id"), r));
@@ -53,10 +64,17 @@ public final class Compare {
     if (rows.size() > MAX_RUNS) rows = rows.subList(0, MAX_RUNS);
     List<String> ids = rows.stream().map(r -> r.<String>getAs("run_id")).toList();
 
-    out.println(experiment != null
-        ? String.format(Locale.ROOT, "Experiment %s: %d runs%s", experiment, total,
-            total > MAX_RUNS ? " (the " + MAX_RUNS + " sickest shown; pick runs with --runs)" : "")
-        : "Runs: " + String.join(", ", ids));
+    out.println(
+        experiment != null
+            ? String.format(
+                Locale.ROOT,
+                "Experiment %s: %d runs%s",
+                experiment,
+                total,
+                total > MAX_RUNS
+                    ? " (the " + MAX_RUNS + " sickest shown; pick runs with --runs)"
+                    : "")
+            : "Runs: " + String.join(", ", ids));
     out.println();
 
     List<List<String>> table = new ArrayList<>();
@@ -69,7 +87,9 @@ public final class Compare {
       if (r.isNullAt(r.fieldIndex("params"))) continue;
       Map<String, String> m = r.getJavaMap(r.fieldIndex("params"));
       for (Map.Entry<String, String> e : m.entrySet()) {
-        params.computeIfAbsent(e.getKey(), x -> new ArrayList<>(java.util.Collections.nCopies(ids.size(), "-")))
+        params
+            .computeIfAbsent(
+                e.getKey(), x -> new ArrayList<>(java.util.Collections.nCopies(ids.size(), "-")))
             .set(i, e.getValue());
       }
     }
@@ -84,9 +104,21 @@ public final class Compare {
       }
     }
     table.add(line("epochs", rows, r -> String.valueOf(r.<Object>getAs("epochs"))));
-    table.add(line("train loss final / best", rows, r -> num(r, "final_train_loss") + " / " + num(r, "best_train_loss")));
-    table.add(line("val loss final / best@epoch", rows,
-        r -> num(r, "final_val_loss") + " / " + num(r, "best_val_loss") + "@" + r.getAs("best_val_epoch")));
+    table.add(
+        line(
+            "train loss final / best",
+            rows,
+            r -> num(r, "final_train_loss") + " / " + num(r, "best_train_loss")));
+    table.add(
+        line(
+            "val loss final / best@epoch",
+            rows,
+            r ->
+                num(r, "final_val_loss")
+                    + " / "
+                    + num(r, "best_val_loss")
+                    + "@"
+                    + r.getAs("best_val_epoch")));
     print(table, out);
     if (!same.isEmpty()) out.println("  same in all: " + String.join(", ", same));
     out.println();
@@ -103,25 +135,30 @@ public final class Compare {
       diag.add(l);
     }
     print(diag, out);
-    out.println("  H healthy, W warning, C critical, ? unknown; e.g. W5-9 = WARNING from epoch 5 to 9");
+    out.println(
+        "  H healthy, W warning, C critical, ? unknown; e.g. W5-9 = WARNING from epoch 5 to 9");
   }
 
   /** Per run and diagnostic, the statuses of its epochs run-length encoded: "H1-4 W5-9 C10". */
-  private static Map<String, Map<String, StringBuilder>> statusRanges(OutputTables output,
-      List<String> ids) {
+  private static Map<String, Map<String, StringBuilder>> statusRanges(
+      OutputTables output, List<String> ids) {
     Map<String, Map<String, StringBuilder>> out = new TreeMap<>();
     Map<String, String[]> open = new TreeMap<>(); // run+diagnostic -> {letter, first, last}
-    List<Row> rows = table(output, OutputTable.DIAGNOSTICS)
-        .where(col("layer").isNull().and(col("run_id").isin(ids.toArray())))
-        .select("run_id", "diagnostic", "epoch", "status").orderBy("run_id", "diagnostic", "epoch").collectAsList();
+    List<Row> rows =
+        table(output, OutputTable.DIAGNOSTICS)
+            .where(col("layer").isNull().and(col("run_id").isin(ids.toArray())))
+            .select("run_id", "diagnostic", "epoch", "status")
+            .orderBy("run_id", "diagnostic", "epoch")
+            .collectAsList();
     for (Row r : rows) {
       String key = r.getString(0) + "\u0000" + r.getString(1);
-      String letter = switch (r.getString(3)) {
-        case "HEALTHY" -> "H";
-        case "WARNING" -> "W";
-        case "CRITICAL" -> "C";
-        default -> "?";
-      };
+      String letter =
+          switch (r.getString(3)) {
+            case "HEALTHY" -> "H";
+            case "WARNING" -> "W";
+            case "CRITICAL" -> "C";
+            default -> "?";
+          };
       String epoch = String.valueOf(r.getInt(2));
       String[] cur = open.get(key);
       if (cur != null && cur[0].equals(letter)) {
@@ -135,18 +172,26 @@ public final class Compare {
     return out;
   }
 
-  private static void append(Map<String, Map<String, StringBuilder>> out, String key, String[] range) {
+  private static void append(
+      Map<String, Map<String, StringBuilder>> out, String key, String[] range) {
     String[] parts = key.split("\u0000");
-    StringBuilder b = out.computeIfAbsent(parts[0], k -> new TreeMap<>()).computeIfAbsent(parts[1],
-        k -> new StringBuilder());
+    StringBuilder b =
+        out.computeIfAbsent(parts[0], k -> new TreeMap<>())
+            .computeIfAbsent(parts[1], k -> new StringBuilder());
     if (b.length() > 0) b.append(' ');
     b.append(range[0]).append(range[1]);
     if (!range[1].equals(range[2])) b.append('-').append(range[2]);
   }
 
   private static Dataset<Row> table(OutputTables output, OutputTable t) {
-    return output.readIfExists(t).orElseThrow(() -> NeuroScopeErrors.missingOutputTable(t.tableName(), output.path(t),
-        "run bin/neuroscope nightly, or summaries after diagnostics, first"));
+    return output
+        .readIfExists(t)
+        .orElseThrow(
+            () ->
+                NeuroScopeErrors.missingOutputTable(
+                    t.tableName(),
+                    output.path(t),
+                    "run bin/neuroscope nightly, or summaries after diagnostics, first"));
   }
 
   private static List<String> header(String first, List<String> ids) {
@@ -155,7 +200,8 @@ public final class Compare {
     return l;
   }
 
-  private static List<String> line(String name, List<Row> rows, java.util.function.Function<Row, String> f) {
+  private static List<String> line(
+      String name, List<Row> rows, java.util.function.Function<Row, String> f) {
     List<String> l = new ArrayList<>(List.of(name));
     for (Row r : rows) l.add(String.valueOf(f.apply(r)));
     return l;
@@ -173,7 +219,8 @@ public final class Compare {
     }
     for (List<String> l : table) {
       StringBuilder b = new StringBuilder(" ");
-      for (int i = 0; i < l.size(); i++) b.append(' ').append(String.format("%-" + w[i] + "s", l.get(i))).append(' ');
+      for (int i = 0; i < l.size(); i++)
+        b.append(' ').append(String.format("%-" + w[i] + "s", l.get(i))).append(' ');
       out.println(b.toString().stripTrailing());
     }
   }

@@ -29,21 +29,33 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A self-contained HTML report of the output tables, for a browser without network: Apache ECharts and the data are
- * inlined. From the top: the runs sickest first (a run x diagnostic table of worst statuses, with the epoch each
- * turned bad), the runs by worst status per diagnostic, the hyperparameter-effect matrix (hyperparameter x target,
- * strength), then per run a diagnostic x epoch status heatmap next to its loss curves, and per layer-level diagnostic
- * a layer x epoch heatmap of the runs sickest on it.
+ * A self-contained HTML report of the output tables, for a browser without network: Apache ECharts
+ * and the data are inlined. From the top: the runs sickest first (a run x diagnostic table of worst
+ * statuses, with the epoch each turned bad), the runs by worst status per diagnostic, the
+ * hyperparameter-effect matrix (hyperparameter x target, strength), then per run a diagnostic x
+ * epoch status heatmap next to its loss curves, and per layer-level diagnostic a layer x epoch
+ * heatmap of the runs sickest on it.
  */
 public final class HtmlReport {
   /** The ECharts build the jobs module depends on (org.webjars.npm:echarts). */
   static final String ECHARTS = "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
-  private static final List<String> SHORT = List.of("dead", "vanish", "explode", "satur", "snr", "update", "plateau",
-      "overfit", "weights", "progress");
+
+  private static final List<String> SHORT =
+      List.of(
+          "dead",
+          "vanish",
+          "explode",
+          "satur",
+          "snr",
+          "update",
+          "plateau",
+          "overfit",
+          "weights",
+          "progress");
 
   /**
-   * How much goes in: the runs shown in detail (a card each, sickest first), the runs per layer-level diagnostic, the
-   * rows of the health table.
+   * How much goes in: the runs shown in detail (a card each, sickest first), the runs per
+   * layer-level diagnostic, the rows of the health table.
    */
   public record Options(int detailedRuns, int layerRuns, int tableRuns) {
     public static Options defaults() {
@@ -54,9 +66,9 @@ public final class HtmlReport {
   private HtmlReport() {}
 
   /**
-   * Writes the report of the tables under {@code output} ({@code diagnostics}, required; {@code run_summary} and
-   * {@code hyperparameter_effects} when there) to {@code html}, with the loss curves from {@code telemetry}'s
-   * {@code epochs} table when {@code telemetry} is not null.
+   * Writes the report of the tables under {@code output} ({@code diagnostics}, required; {@code
+   * run_summary} and {@code hyperparameter_effects} when there) to {@code html}, with the loss
+   * curves from {@code telemetry}'s {@code epochs} table when {@code telemetry} is not null.
    *
    * @return {@code html}
    */
@@ -64,7 +76,8 @@ public final class HtmlReport {
     return write(spark, output, telemetry, html, Options.defaults());
   }
 
-  public static Path write(SparkSession spark, String output, String telemetry, Path html, Options options) {
+  public static Path write(
+      SparkSession spark, String output, String telemetry, Path html, Options options) {
     ReportData data = ReportData.read(spark, output, telemetry, options);
     String page = render(data, output, telemetry, options);
     try {
@@ -82,103 +95,155 @@ public final class HtmlReport {
     StringBuilder h = new StringBuilder(1 << 20);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>NeuroScope report</title>\n<style>\n").append(resource("report.css")).append("</style>\n")
+        .append("<title>NeuroScope report</title>\n<style>\n")
+        .append(resource("report.css"))
+        .append("</style>\n")
         .append("</head>\n<body>\n");
 
     // --- header and counts
     long experiments = data.runs.stream().map(RunHealth::experiment).distinct().count();
-    Map<Integer, Long> byHealth = data.runs.stream()
-        .collect(Collectors.groupingBy(RunHealth::health, TreeMap::new, Collectors.counting()));
-    h.append("<header>\n<h1>NeuroScope report</h1>\n<p class=\"meta\">output <code>").append(esc(output))
+    Map<Integer, Long> byHealth =
+        data.runs.stream()
+            .collect(Collectors.groupingBy(RunHealth::health, TreeMap::new, Collectors.counting()));
+    h.append("<header>\n<h1>NeuroScope report</h1>\n<p class=\"meta\">output <code>")
+        .append(esc(output))
         .append("</code>");
     if (telemetry != null) h.append(" · telemetry <code>").append(esc(telemetry)).append("</code>");
     h.append(" · written ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("</p>\n");
-    h.append("<p class=\"counts\">").append(data.runs.size()).append(" runs in ").append(experiments)
-        .append(experiments == 1 ? " experiment" : " experiments").append(": ");
+    h.append("<p class=\"counts\">")
+        .append(data.runs.size())
+        .append(" runs in ")
+        .append(experiments)
+        .append(experiments == 1 ? " experiment" : " experiments")
+        .append(": ");
     for (int s = ReportData.CRITICAL; s >= 0; s--) {
       long n = byHealth.getOrDefault(s, 0L);
       if (n > 0) h.append(badge(s, n + " " + ReportData.STATUSES.get(s))).append(' ');
     }
-    h.append("</p>\n<p class=\"legend\">A run's status on a diagnostic is its worst over its epochs; its health the "
-        + "worst over the ten. In the table, the number is the epoch the run first reached that status. ");
-    for (int s = ReportData.CRITICAL; s >= 0; s--) h.append(badge(s, ReportData.STATUSES.get(s))).append(' ');
-    h.append("</p>\n<nav><a href=\"#health\">runs</a> · <a href=\"#overview\">by diagnostic</a> · "
-        + "<a href=\"#effects\">hyperparameters</a> · <a href=\"#runs\">each run</a> · <a href=\"#layers\">layers</a>"
-        + "</nav>\n</header>\n");
+    h.append(
+        "</p>\n<p class=\"legend\">A run's status on a diagnostic is its worst over its epochs; its health the "
+            + "worst over the ten. In the table, the number is the epoch the run first reached that status. ");
+    for (int s = ReportData.CRITICAL; s >= 0; s--)
+      h.append(badge(s, ReportData.STATUSES.get(s))).append(' ');
+    h.append(
+        "</p>\n<nav><a href=\"#health\">runs</a> · <a href=\"#overview\">by diagnostic</a> · "
+            + "<a href=\"#effects\">hyperparameters</a> · <a href=\"#runs\">each run</a> · <a href=\"#layers\">layers</a>"
+            + "</nav>\n</header>\n");
 
     // --- the health table: runs sickest first
     Map<String, Integer> detailIndex = new LinkedHashMap<>();
     for (int i = 0; i < data.details.size(); i++) detailIndex.put(data.details.get(i).runId(), i);
-    h.append("<section id=\"health\">\n<h2>Runs, sickest first</h2>\n<div class=\"scroll\"><table class=\"health\">\n"
-        + "<thead><tr><th>#</th><th>run</th><th>experiment</th><th>health</th>");
+    h.append(
+        "<section id=\"health\">\n<h2>Runs, sickest first</h2>\n<div class=\"scroll\"><table class=\"health\">\n"
+            + "<thead><tr><th>#</th><th>run</th><th>experiment</th><th>health</th>");
     for (int i = 0; i < diagnostics.size(); i++) {
-      h.append("<th class=\"d\" title=\"").append(esc(diagnostics.get(i))).append("\">").append(SHORT.get(i))
+      h.append("<th class=\"d\" title=\"")
+          .append(esc(diagnostics.get(i)))
+          .append("\">")
+          .append(SHORT.get(i))
           .append("</th>");
     }
-    h.append("<th>critical since</th><th>epochs</th><th>final val loss</th><th>best val loss</th></tr></thead>\n"
-        + "<tbody>\n");
+    h.append(
+        "<th>critical since</th><th>epochs</th><th>final val loss</th><th>best val loss</th></tr></thead>\n"
+            + "<tbody>\n");
     int shown = Math.min(options.tableRuns(), data.runs.size());
     for (int i = 0; i < shown; i++) {
       RunHealth r = data.runs.get(i);
       String health = ReportData.STATUSES.get(r.health());
-      h.append("<tr data-run=\"").append(esc(r.runId())).append("\" data-health=\"").append(health).append("\">")
-          .append("<td>").append(i + 1).append("</td><td class=\"run\">");
+      h.append("<tr data-run=\"")
+          .append(esc(r.runId()))
+          .append("\" data-health=\"")
+          .append(health)
+          .append("\">")
+          .append("<td>")
+          .append(i + 1)
+          .append("</td><td class=\"run\">");
       Integer card = detailIndex.get(r.runId());
       if (card != null) {
-        h.append("<a href=\"#run-").append(card).append("\">").append(esc(r.runId())).append("</a>");
+        h.append("<a href=\"#run-")
+            .append(card)
+            .append("\">")
+            .append(esc(r.runId()))
+            .append("</a>");
       } else {
         h.append(esc(r.runId()));
       }
-      h.append("</td><td>").append(esc(r.experiment())).append("</td><td>").append(badge(r.health(), health))
+      h.append("</td><td>")
+          .append(esc(r.experiment()))
+          .append("</td><td>")
+          .append(badge(r.health(), health))
           .append("</td>");
       for (String d : diagnostics) {
         Verdict v = r.verdicts().get(d);
         int s = v == null ? 0 : v.worst();
-        Integer from = s == ReportData.CRITICAL ? v.firstCritical() : s == ReportData.WARNING ? v.firstWarning() : null;
-        h.append("<td class=\"st s").append(s).append("\" title=\"").append(esc(d)).append(": ")
+        Integer from =
+            s == ReportData.CRITICAL
+                ? v.firstCritical()
+                : s == ReportData.WARNING ? v.firstWarning() : null;
+        h.append("<td class=\"st s")
+            .append(s)
+            .append("\" title=\"")
+            .append(esc(d))
+            .append(": ")
             .append(ReportData.STATUSES.get(s));
         if (from != null) h.append(" from epoch ").append(from);
-        if (s == ReportData.CRITICAL && v.firstWarning() != null && !v.firstWarning().equals(from)) {
+        if (s == ReportData.CRITICAL
+            && v.firstWarning() != null
+            && !v.firstWarning().equals(from)) {
           h.append(", WARNING from epoch ").append(v.firstWarning());
         }
         h.append("\">").append(from == null ? "" : from).append("</td>");
       }
-      h.append("<td class=\"since\">").append(esc(criticalSince(r))).append("</td><td class=\"num\">")
-          .append(r.epochs()).append("</td><td class=\"num\">").append(number(r.finalValLoss()))
-          .append("</td><td class=\"num\">").append(number(r.bestValLoss())).append("</td></tr>\n");
+      h.append("<td class=\"since\">")
+          .append(esc(criticalSince(r)))
+          .append("</td><td class=\"num\">")
+          .append(r.epochs())
+          .append("</td><td class=\"num\">")
+          .append(number(r.finalValLoss()))
+          .append("</td><td class=\"num\">")
+          .append(number(r.bestValLoss()))
+          .append("</td></tr>\n");
     }
     h.append("</tbody></table></div>\n");
     if (shown < data.runs.size()) {
-      h.append("<p class=\"note\">The ").append(shown).append(" sickest of ").append(data.runs.size())
+      h.append("<p class=\"note\">The ")
+          .append(shown)
+          .append(" sickest of ")
+          .append(data.runs.size())
           .append(" runs.</p>\n");
     }
     h.append("</section>\n");
 
     // --- runs by worst status, per diagnostic
-    h.append("<section id=\"overview\">\n<h2>Runs by worst status, per diagnostic</h2>\n"
-        + "<div class=\"chart\" id=\"overview-chart\" style=\"height:340px\"></div>\n</section>\n");
+    h.append(
+        "<section id=\"overview\">\n<h2>Runs by worst status, per diagnostic</h2>\n"
+            + "<div class=\"chart\" id=\"overview-chart\" style=\"height:340px\"></div>\n</section>\n");
 
     // --- hyperparameter effects
     h.append("<section id=\"effects\">\n<h2>Hyperparameter effects</h2>\n");
     if (!data.hasEffectsTable) {
-      h.append("<p class=\"note\">No <code>hyperparameter_effects</code> table under the output: run "
-          + "<code>bin/neuroscope nightly</code> or <code>bin/neuroscope summaries</code>.</p>\n");
+      h.append(
+          "<p class=\"note\">No <code>hyperparameter_effects</code> table under the output: run "
+              + "<code>bin/neuroscope nightly</code> or <code>bin/neuroscope summaries</code>.</p>\n");
     } else if (data.effects.isEmpty()) {
-      h.append("<p class=\"note\">No hyperparameter has statistics: too few runs, or nothing varies.</p>\n");
+      h.append(
+          "<p class=\"note\">No hyperparameter has statistics: too few runs, or nothing varies.</p>\n");
     } else {
-      h.append("<p>Strength of each hyperparameter's relation to each target: max(|Pearson|, |Spearman|) for a "
-          + "numeric one (the label carries the sign of the correlation), the square root of omega squared (eta squared "
-          + "corrected for the number of levels) for a categorical one. "
-          + "Blank: no statistics. Scope <select id=\"effects-scope\"></select></p>\n"
-          + "<div class=\"chart\" id=\"effects-chart\"></div>\n<h3>The strongest</h3>\n"
-          + "<div class=\"scroll\"><table class=\"effects\" id=\"effects-table\"></table></div>\n"
-          + "<p class=\"note\">A forest R squared near or below 0 means its importances are noise.</p>\n");
+      h.append(
+          "<p>Strength of each hyperparameter's relation to each target: max(|Pearson|, |Spearman|) for a "
+              + "numeric one (the label carries the sign of the correlation), the square root of omega squared (eta squared "
+              + "corrected for the number of levels) for a categorical one. "
+              + "Blank: no statistics. Scope <select id=\"effects-scope\"></select></p>\n"
+              + "<div class=\"chart\" id=\"effects-chart\"></div>\n<h3>The strongest</h3>\n"
+              + "<div class=\"scroll\"><table class=\"effects\" id=\"effects-table\"></table></div>\n"
+              + "<p class=\"note\">A forest R squared near or below 0 means its importances are noise.</p>\n");
     }
     h.append("</section>\n");
 
     // --- one card per run
-    h.append("<section id=\"runs\">\n<h2>Each run: status per diagnostic and epoch").append(data.hasTelemetry
-        ? ", and its losses" : "").append("</h2>\n");
+    h.append("<section id=\"runs\">\n<h2>Each run: status per diagnostic and epoch")
+        .append(data.hasTelemetry ? ", and its losses" : "")
+        .append("</h2>\n");
     if (!data.hasTelemetry) {
       h.append("<p class=\"note\">No telemetry given: no loss curves.</p>\n");
     }
@@ -189,28 +254,45 @@ public final class HtmlReport {
     for (RunHealth r : data.runs) byId.put(r.runId(), r);
     for (int i = 0; i < data.details.size(); i++) {
       RunHealth r = byId.get(data.details.get(i).runId());
-      h.append("<article class=\"run\" id=\"run-").append(i).append("\" data-run=\"").append(esc(r.runId()))
-          .append("\">\n<h3>").append(esc(r.runId())).append(' ').append(badge(r.health(),
-              ReportData.STATUSES.get(r.health()))).append("</h3>\n<p class=\"sub\">").append(esc(r.experiment()))
-          .append(" · ").append(r.epochs()).append(" epochs");
+      h.append("<article class=\"run\" id=\"run-")
+          .append(i)
+          .append("\" data-run=\"")
+          .append(esc(r.runId()))
+          .append("\">\n<h3>")
+          .append(esc(r.runId()))
+          .append(' ')
+          .append(badge(r.health(), ReportData.STATUSES.get(r.health())))
+          .append("</h3>\n<p class=\"sub\">")
+          .append(esc(r.experiment()))
+          .append(" · ")
+          .append(r.epochs())
+          .append(" epochs");
       String since = criticalSince(r);
       if (!since.isEmpty()) h.append(" · critical: ").append(esc(since));
       List<String> warning = r.withStatus(ReportData.WARNING);
       if (!warning.isEmpty()) h.append(" · warning: ").append(esc(String.join(", ", warning)));
-      h.append("</p>\n<div class=\"pair\"><div class=\"chart\" id=\"run-").append(i).append("-status\"></div>");
-      if (data.hasTelemetry) h.append("<div class=\"chart\" id=\"run-").append(i).append("-loss\"></div>");
+      h.append("</p>\n<div class=\"pair\"><div class=\"chart\" id=\"run-")
+          .append(i)
+          .append("-status\"></div>");
+      if (data.hasTelemetry)
+        h.append("<div class=\"chart\" id=\"run-").append(i).append("-loss\"></div>");
       h.append("</div>\n");
       if (!r.params().isEmpty()) {
         h.append("<details><summary>hyperparameters</summary><p class=\"params\">")
-            .append(esc(r.params().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(" · ")))).append("</p></details>\n");
+            .append(
+                esc(
+                    r.params().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining(" · "))))
+            .append("</p></details>\n");
       }
       h.append("</article>\n");
     }
     h.append("</section>\n");
 
     // --- layers
-    h.append("<section id=\"layers\">\n<h2>Layers x epochs of the runs sickest on each layer-level diagnostic</h2>\n");
+    h.append(
+        "<section id=\"layers\">\n<h2>Layers x epochs of the runs sickest on each layer-level diagnostic</h2>\n");
     int li = 0;
     for (Map.Entry<String, List<LayerMap>> e : data.layerMaps.entrySet()) {
       h.append("<h3>").append(esc(e.getKey())).append("</h3>\n");
@@ -218,15 +300,24 @@ public final class HtmlReport {
         h.append("<p class=\"note\">No run reached WARNING on it.</p>\n");
       }
       for (LayerMap m : e.getValue()) {
-        h.append("<div class=\"chart\" id=\"layer-").append(li++).append("\" data-run=\"").append(esc(m.runId()))
-            .append("\" style=\"height:").append(90 + 24 * Math.max(1, m.layers().size())).append("px\"></div>\n");
+        h.append("<div class=\"chart\" id=\"layer-")
+            .append(li++)
+            .append("\" data-run=\"")
+            .append(esc(m.runId()))
+            .append("\" style=\"height:")
+            .append(90 + 24 * Math.max(1, m.layers().size()))
+            .append("px\"></div>\n");
       }
     }
-    if (data.layerMaps.isEmpty()) h.append("<p class=\"note\">No layer rows in the diagnostics table.</p>\n");
+    if (data.layerMaps.isEmpty())
+      h.append("<p class=\"note\">No layer rows in the diagnostics table.</p>\n");
     h.append("</section>\n");
 
-    h.append("<footer>Written by <code>bin/neuroscope report</code>; charts by Apache ECharts 5.3.1 (inlined).</footer>\n");
-    h.append("<script type=\"application/json\" id=\"ns-data\">").append(Json.write(model(data))).append("</script>\n");
+    h.append(
+        "<footer>Written by <code>bin/neuroscope report</code>; charts by Apache ECharts 5.3.1 (inlined).</footer>\n");
+    h.append("<script type=\"application/json\" id=\"ns-data\">")
+        .append(Json.write(model(data)))
+        .append("</script>\n");
     h.append("<script>\n").append(scriptSafe(resource(ECHARTS))).append("\n</script>\n");
     h.append("<script>\n").append(scriptSafe(resource("report.js"))).append("\n</script>\n");
     h.append("</body>\n</html>\n");
@@ -242,9 +333,11 @@ public final class HtmlReport {
     Map<String, int[]> overview = new LinkedHashMap<>();
     for (String d : diagnostics) overview.put(d, new int[ReportData.STATUSES.size()]);
     for (RunHealth r : data.runs) {
-      r.verdicts().forEach((d, v) -> {
-        if (overview.containsKey(d)) overview.get(d)[v.worst()]++;
-      });
+      r.verdicts()
+          .forEach(
+              (d, v) -> {
+                if (overview.containsKey(d)) overview.get(d)[v.worst()]++;
+              });
     }
     m.put("overview", overview);
 
@@ -306,28 +399,40 @@ public final class HtmlReport {
   }
 
   /**
-   * The effects per scope ({@code all} first, then the experiments), one row per hyperparameter, target and measure:
-   * the scale with the larger strength. Targets in the order of the diagnostics, then the validation loss.
+   * The effects per scope ({@code all} first, then the experiments), one row per hyperparameter,
+   * target and measure: the scale with the larger strength. Targets in the order of the
+   * diagnostics, then the validation loss.
    */
   private static Map<String, Object> effects(List<Effect> effects) {
     Map<String, Effect> best = new LinkedHashMap<>();
     for (Effect e : effects) {
-      String key = e.scopeType() + "\u0000" + e.scope() + "\u0000" + e.hyperparameter() + "\u0000" + e.target()
-          + "\u0000" + e.measure();
+      String key =
+          e.scopeType()
+              + "\u0000"
+              + e.scope()
+              + "\u0000"
+              + e.hyperparameter()
+              + "\u0000"
+              + e.target()
+              + "\u0000"
+              + e.measure();
       Effect prev = best.get(key);
       if (prev == null || e.strength() > prev.strength()) best.put(key, e);
     }
     List<String> measures = List.of("final", "max", "critical_share", "best");
     List<String> order = new ArrayList<>(Diagnostics.names());
     order.add("val_loss");
-    Comparator<String[]> byTarget = Comparator.comparingInt((String[] t) -> order.indexOf(t[0]) < 0 ? 99
-        : order.indexOf(t[0])).thenComparing(t -> t[0]).thenComparingInt(t -> measures.indexOf(t[1]));
+    Comparator<String[]> byTarget =
+        Comparator.comparingInt((String[] t) -> order.indexOf(t[0]) < 0 ? 99 : order.indexOf(t[0]))
+            .thenComparing(t -> t[0])
+            .thenComparingInt(t -> measures.indexOf(t[1]));
     Set<String> scopes = new LinkedHashSet<>();
     List<String[]> targets = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     for (Effect e : best.values()) {
       scopes.add(e.scopeType().equals("all") ? "all" : e.scope());
-      if (seen.add(e.target() + " " + e.measure())) targets.add(new String[] {e.target(), e.measure()});
+      if (seen.add(e.target() + " " + e.measure()))
+        targets.add(new String[] {e.target(), e.measure()});
     }
     targets.sort(byTarget);
     List<String> scopeList = new ArrayList<>(scopes);
@@ -343,7 +448,9 @@ public final class HtmlReport {
       r.put("n", e.n());
       r.put("strength", e.strength());
       Double r0 = e.spearman() != null ? e.spearman() : e.pearson();
-      r.put("signed", "numeric".equals(e.kind()) && r0 != null ? Math.signum(r0) * e.strength() : e.strength());
+      r.put(
+          "signed",
+          "numeric".equals(e.kind()) && r0 != null ? Math.signum(r0) * e.strength() : e.strength());
       r.put("pearson", e.pearson());
       r.put("pearsonP", e.pearsonP());
       r.put("spearman", e.spearman());
@@ -366,10 +473,15 @@ public final class HtmlReport {
 
   /** The CRITICAL diagnostics of a run with the epoch each first got there, earliest first. */
   private static String criticalSince(RunHealth r) {
-    return r.verdicts().entrySet().stream().filter(e -> e.getValue().worst() == ReportData.CRITICAL)
-        .sorted(Comparator.comparing((Map.Entry<String, Verdict> e) -> e.getValue().firstCritical(),
-            Comparator.nullsLast(Comparator.naturalOrder())).thenComparing(Map.Entry::getKey))
-        .map(e -> e.getKey() + " @" + e.getValue().firstCritical()).collect(Collectors.joining(", "));
+    return r.verdicts().entrySet().stream()
+        .filter(e -> e.getValue().worst() == ReportData.CRITICAL)
+        .sorted(
+            Comparator.comparing(
+                    (Map.Entry<String, Verdict> e) -> e.getValue().firstCritical(),
+                    Comparator.nullsLast(Comparator.naturalOrder()))
+                .thenComparing(Map.Entry::getKey))
+        .map(e -> e.getKey() + " @" + e.getValue().firstCritical())
+        .collect(Collectors.joining(", "));
   }
 
   private static String badge(int status, String text) {
@@ -398,7 +510,10 @@ public final class HtmlReport {
     return out.toString();
   }
 
-  /** Script text that cannot end its {@code <script>} element early: {@code </script} becomes {@code <\/script}. */
+  /**
+   * Script text that cannot end its {@code <script>} element early: {@code </script} becomes {@code
+   * <\/script}.
+   */
   static String scriptSafe(String js) {
     return js.replaceAll("(?i)</(script)", "<\\\\/$1").replace("<!--", "<\\!--");
   }
@@ -406,7 +521,8 @@ public final class HtmlReport {
   private static String resource(String name) {
     String path = name.contains("/") ? name : "io/neuroscope/jobs/report/" + name;
     try (InputStream in = HtmlReport.class.getClassLoader().getResourceAsStream(path)) {
-      if (in == null) throw new IllegalStateException("resource " + path + " is not on the classpath");
+      if (in == null)
+        throw new IllegalStateException("resource " + path + " is not on the classpath");
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read resource " + path, e);
@@ -414,7 +530,8 @@ public final class HtmlReport {
   }
 
   /** One heatmap row: each epoch's status code (-1 where absent) and value (NaN where absent). */
-  private static void addRow(Map<Integer, Cell> cells, List<Integer> epochs, List<int[]> status, List<double[]> value) {
+  private static void addRow(
+      Map<Integer, Cell> cells, List<Integer> epochs, List<int[]> status, List<double[]> value) {
     int[] st = new int[epochs.size()];
     double[] va = new double[epochs.size()];
     for (int i = 0; i < epochs.size(); i++) {

@@ -3,10 +3,11 @@ package io.neuroscope.jobs.report;
 import java.util.Map;
 
 /**
- * JSON for a {@code <script type="application/json">} element: maps (in their order), lists, arrays, strings,
- * numbers, booleans and null. Safe inside HTML: {@code <}, {@code >}, {@code &} and the JavaScript line separators
- * are written as {@code \\uXXXX}, so no {@code </script>} or comment opener can appear in the output. A non-finite
- * double is written as the string {@code "NaN"}, {@code "Infinity"} or {@code "-Infinity"}.
+ * JSON for a {@code <script type="application/json">} element: maps (in their order), lists,
+ * arrays, strings, numbers, booleans and null. Safe inside HTML: {@code <}, {@code >}, {@code &}
+ * and the JavaScript line separators are written as {@code \\uXXXX}, so no {@code </script>} or
+ * comment opener can appear in the output. A non-finite double is written as the string {@code
+ * "NaN"}, {@code "Infinity"} or {@code "-Infinity"}.
  */
 public final class Json {
   private Json() {}

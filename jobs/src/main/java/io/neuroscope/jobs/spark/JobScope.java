@@ -13,9 +13,9 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * What a job changes in a shared, long-lived SparkSession, undone in {@link #close()} whether it
- * succeeded or failed: the job group and description it sets (the caller's come back), the SQL confs
- * it sets (their earlier values come back, or they are unset), and the datasets and RDDs it persisted
- * (unpersisted). Scopes nest: a nightly's scope holds its stages'.
+ * succeeded or failed: the job group and description it sets (the caller's come back), the SQL
+ * confs it sets (their earlier values come back, or they are unset), and the datasets and RDDs it
+ * persisted (unpersisted). Scopes nest: a nightly's scope holds its stages'.
  */
 public final class JobScope implements AutoCloseable {
   private static final String GROUP = "spark.jobGroup.id";
@@ -35,7 +35,8 @@ public final class JobScope implements AutoCloseable {
   public static JobScope open(SparkSession spark, String group, String description) {
     JobScope scope = new JobScope(spark);
     SparkContext sc = spark.sparkContext();
-    for (String p : new String[] {GROUP, GROUP_DESCRIPTION, INTERRUPT}) scope.callerProperties.put(p, sc.getLocalProperty(p));
+    for (String p : new String[] {GROUP, GROUP_DESCRIPTION, INTERRUPT})
+      scope.callerProperties.put(p, sc.getLocalProperty(p));
     sc.setJobGroup(group, description, false);
     return scope;
   }
@@ -51,7 +52,8 @@ public final class JobScope implements AutoCloseable {
 
   /** Sets a SQL conf until {@link #close()}. */
   public void conf(String key, String value) {
-    if (!callerConfs.containsKey(key)) callerConfs.put(key, spark.conf().getOption(key).getOrElse(() -> null));
+    if (!callerConfs.containsKey(key))
+      callerConfs.put(key, spark.conf().getOption(key).getOrElse(() -> null));
     spark.conf().set(key, value);
   }
 
@@ -91,10 +93,11 @@ public final class JobScope implements AutoCloseable {
         else failed.addSuppressed(e);
       }
     }
-    callerConfs.forEach((k, v) -> {
-      if (v == null) spark.conf().unset(k);
-      else spark.conf().set(k, v);
-    });
+    callerConfs.forEach(
+        (k, v) -> {
+          if (v == null) spark.conf().unset(k);
+          else spark.conf().set(k, v);
+        });
     SparkContext sc = spark.sparkContext();
     callerProperties.forEach(sc::setLocalProperty);
     if (failed != null) throw failed;

@@ -1,2 +1,5 @@
-/** Working in a shared SparkSession: creating it, scoping a job's changes to it, logging progress and time. */
+/**
+ * Working in a shared SparkSession: creating it, scoping a job's changes to it, logging progress
+ * and time.
+ */
 package io.neuroscope.jobs.spark;

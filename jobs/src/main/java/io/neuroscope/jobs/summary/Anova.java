@@ -6,8 +6,8 @@ import org.apache.commons.math3.special.Beta;
 /**
  * The correlation ratio η² of a target over the levels of a categorical hyperparameter, its
  * small-sample correction ω² = (SS_between − (k−1)·MS_within) / (SS_total + MS_within), and the
- * p-value of the one-way ANOVA F test, from each level's count, mean and population variance.
- * η² alone rises to 1 as levels approach runs (one run per level explains everything); ω² does not,
+ * p-value of the one-way ANOVA F test, from each level's count, mean and population variance. η²
+ * alone rises to 1 as levels approach runs (one run per level explains everything); ω² does not,
  * and is 0 where there is no run to spare (n = k) or the levels explain less than chance.
  */
 public record Anova(long n, double etaSquared, double omegaSquared, Double p) {
@@ -40,7 +40,11 @@ public record Anova(long n, double etaSquared, double omegaSquared, Double p) {
     }
     if (between + within == 0) return null;
     int k = levels.size();
-    double omega = n > k ? Math.max(0, (between - (k - 1) * within / (n - k)) / (between + within + within / (n - k))) : 0;
+    double omega =
+        n > k
+            ? Math.max(
+                0, (between - (k - 1) * within / (n - k)) / (between + within + within / (n - k)))
+            : 0;
     Double p = null;
     if (k > 1 && n > k) {
       if (within == 0) {
@@ -49,7 +53,8 @@ public record Anova(long n, double etaSquared, double omegaSquared, Double p) {
         double f = (between / (k - 1)) / (within / (n - k));
         double d1 = k - 1;
         double d2 = n - k;
-        // the F distribution's upper tail, as a regularized incomplete beta (exact for tiny p, unlike 1 − cdf)
+        // the F distribution's upper tail, as a regularized incomplete beta (exact for tiny p,
+        // unlike 1 − cdf)
         p = Beta.regularizedBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
       }
     }

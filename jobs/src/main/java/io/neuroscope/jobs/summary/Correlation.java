@@ -3,14 +3,18 @@ package io.neuroscope.jobs.summary;
 import java.util.Arrays;
 
 /**
- * Pearson's r and Spearman's ρ (average ranks for ties) of one numeric pair, over its complete runs,
- * with the ranges that tell a constant side. Computed on the driver: a pair holds at most one value
- * per run, and a few thousand pairs of up to tens of thousands of values cost less there than the
- * Spark jobs that would rank them. SummariesTest checks both against MLlib's {@code Correlation}.
+ * Pearson's r and Spearman's ρ (average ranks for ties) of one numeric pair, over its complete
+ * runs, with the ranges that tell a constant side. Computed on the driver: a pair holds at most one
+ * value per run, and a few thousand pairs of up to tens of thousands of values cost less there than
+ * the Spark jobs that would rank them. SummariesTest checks both against MLlib's {@code
+ * Correlation}.
  */
-public record Correlation(long n, double pearson, double spearman, double xMin, double xMax, double yMin, double yMax) {
+public record Correlation(
+    long n, double pearson, double spearman, double xMin, double xMax, double yMin, double yMax) {
 
-  /** Over x[i], y[i] (finite, same length, at least one); r is NaN where either side is constant. */
+  /**
+   * Over x[i], y[i] (finite, same length, at least one); r is NaN where either side is constant.
+   */
   static Correlation of(double[] x, double[] y) {
     double xMin = Arrays.stream(x).min().orElseThrow();
     double xMax = Arrays.stream(x).max().orElseThrow();
@@ -46,7 +50,9 @@ public record Correlation(long n, double pearson, double spearman, double xMin, 
     return sxy / Math.sqrt(sxx * syy);
   }
 
-  /** 1-based ranks, each tie group given the mean of the ranks it spans; −0.0 ties 0.0, as in SQL. */
+  /**
+   * 1-based ranks, each tie group given the mean of the ranks it spans; −0.0 ties 0.0, as in SQL.
+   */
   static double[] averageRanks(double[] v) {
     int n = v.length;
     Integer[] order = new Integer[n];

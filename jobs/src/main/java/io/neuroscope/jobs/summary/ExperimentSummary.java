@@ -28,32 +28,63 @@ public final class ExperimentSummary {
    * @param runSummary the run_summary rows (for params)
    * @param seedParams params ignored when grouping repeated runs
    */
-  public static Dataset<Row> build(Dataset<Row> perDiagnostic, Dataset<Row> runSummary, List<String> seedParams) {
-    String seeds = seedParams.stream().map(s -> "'" + s.replace("'", "\\'") + "'").collect(Collectors.joining(", "));
+  public static Dataset<Row> build(
+      Dataset<Row> perDiagnostic, Dataset<Row> runSummary, List<String> seedParams) {
+    String seeds =
+        seedParams.stream()
+            .map(s -> "'" + s.replace("'", "\\'") + "'")
+            .collect(Collectors.joining(", "));
     // map_entries sorted as structs orders by key; the seed keys are left out
-    Column config = expr("array_join(transform(array_sort(filter(map_entries(coalesce(params, map())), "
-        + "e -> NOT array_contains(array(" + seeds + "), e.key))), e -> concat(e.key, '=', e.value)), ', ')");
+    Column config =
+        expr(
+            "array_join(transform(array_sort(filter(map_entries(coalesce(params, map())), "
+                + "e -> NOT array_contains(array("
+                + seeds
+                + "), e.key))), e -> concat(e.key, '=', e.value)), ', ')");
     // Each row counts twice, once for its experiment (config null: a config is never null, at least
     // '') and once for its group, so one aggregation over one join makes both kinds of rows.
-    Dataset<Row> rows = perDiagnostic.select("run_id", "diagnostic", "status", "final")
-        .join(runSummary.select(col("run_id"), col("experiment"),
-            explode(array(lit(null).cast("string"), config)).as("config")), "run_id")
-        .withColumn("final", when(RunSummary.finite(col("final")), col("final")));
+    Dataset<Row> rows =
+        perDiagnostic
+            .select("run_id", "diagnostic", "status", "final")
+            .join(
+                runSummary.select(
+                    col("run_id"),
+                    col("experiment"),
+                    explode(array(lit(null).cast("string"), config)).as("config")),
+                "run_id")
+            .withColumn("final", when(RunSummary.finite(col("final")), col("final")));
     // only repeated runs form a group: a config of one run would copy run_summary
     return aggregate(rows.groupBy("experiment", "config", "diagnostic"))
         .where(col("config").isNull().or(col("runs").geq(2)))
-        .select("experiment", "config", "diagnostic", "runs", "healthy_share", "warning_share", "critical_share",
-            "unknown_share", "final_runs", "final_p25", "final_median", "final_p75", "final_mean", "final_std");
+        .select(
+            "experiment",
+            "config",
+            "diagnostic",
+            "runs",
+            "healthy_share",
+            "warning_share",
+            "critical_share",
+            "unknown_share",
+            "final_runs",
+            "final_p25",
+            "final_median",
+            "final_p75",
+            "final_mean",
+            "final_std");
   }
 
   private static Dataset<Row> aggregate(org.apache.spark.sql.RelationalGroupedDataset g) {
     Column n = count(lit(1));
-    return g.agg(n.as("runs"),
-            share("HEALTHY", n).as("healthy_share"), share("WARNING", n).as("warning_share"),
-            share("CRITICAL", n).as("critical_share"), share("UNKNOWN", n).as("unknown_share"),
+    return g.agg(
+            n.as("runs"),
+            share("HEALTHY", n).as("healthy_share"),
+            share("WARNING", n).as("warning_share"),
+            share("CRITICAL", n).as("critical_share"),
+            share("UNKNOWN", n).as("unknown_share"),
             count("final").as("final_runs"),
             expr("percentile(final, array(0.25, 0.5, 0.75))").as("q"),
-            avg("final").as("final_mean"), stddev_samp("final").as("final_std"))
+            avg("final").as("final_mean"),
+            stddev_samp("final").as("final_std"))
         .withColumn("final_p25", col("q").getItem(0))
         .withColumn("final_median", col("q").getItem(1))
         .withColumn("final_p75", col("q").getItem(2))

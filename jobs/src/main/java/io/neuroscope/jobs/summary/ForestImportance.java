@@ -18,11 +18,11 @@ import org.apache.spark.sql.types.StructType;
 /**
  * MLlib random forests of one target on a scope's hyperparameters, by k-fold cross-validation: the
  * R² of the out-of-fold predictions (1 − SS_res/SS_tot over all runs), which tells whether the
- * importances describe signal or noise, and each hyperparameter's impurity importance averaged
- * over the k forests. No forest is refitted on all rows: a fit costs about seven Spark jobs
- * (metadata, split candidates, one per tree level), whatever the data, so the cost is in their
- * number. The training rows are one partition: a few thousand rows need no more, and each job then
- * runs one task per stage instead of one per core.
+ * importances describe signal or noise, and each hyperparameter's impurity importance averaged over
+ * the k forests. No forest is refitted on all rows: a fit costs about seven Spark jobs (metadata,
+ * split candidates, one per tree level), whatever the data, so the cost is in their number. The
+ * training rows are one partition: a few thousand rows need no more, and each job then runs one
+ * task per stage instead of one per core.
  */
 public final class ForestImportance {
   /** A feature: numeric, or categorical with {@code levels} values coded 0..levels−1. */
@@ -57,15 +57,18 @@ public final class ForestImportance {
       Feature f = features.get(i);
       // MLlib caps the bins at the training rows, and a categorical feature needs a bin per level:
       // with more levels than a third of the rows, the level codes are used as an ordered feature.
-      attributes[i] = f.categorical() && f.levels() <= y.length / 3
-          ? NominalAttribute.defaultAttr().withName(f.name()).withNumValues(f.levels())
-          : NumericAttribute.defaultAttr().withName(f.name());
+      attributes[i] =
+          f.categorical() && f.levels() <= y.length / 3
+              ? NominalAttribute.defaultAttr().withName(f.name()).withNumValues(f.levels())
+              : NumericAttribute.defaultAttr().withName(f.name());
       maxLevels = Math.max(maxLevels, f.levels());
     }
-    StructType schema = new StructType()
-        .add(new AttributeGroup("features", attributes).toStructField())
-        .add("label", DataTypes.DoubleType, false);
-    // Balanced folds from a seeded shuffle: MLlib's random split can leave a fold of a few runs empty.
+    StructType schema =
+        new StructType()
+            .add(new AttributeGroup("features", attributes).toStructField())
+            .add("label", DataTypes.DoubleType, false);
+    // Balanced folds from a seeded shuffle: MLlib's random split can leave a fold of a few runs
+    // empty.
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < y.length; i++) order.add(i);
     java.util.Collections.shuffle(order, new java.util.Random(seed));
@@ -79,9 +82,13 @@ public final class ForestImportance {
       for (int i = 0; i < n; i++) {
         if (fold[i] != k) train.add(RowFactory.create(Vectors.dense(x.get(i)), y[i]));
       }
-      RandomForestRegressionModel model = new RandomForestRegressor()
-          .setNumTrees(trees).setMaxDepth(maxDepth).setSeed(seed).setMaxBins(Math.max(32, maxLevels))
-          .fit(spark.createDataFrame(train, schema).coalesce(1));
+      RandomForestRegressionModel model =
+          new RandomForestRegressor()
+              .setNumTrees(trees)
+              .setMaxDepth(maxDepth)
+              .setSeed(seed)
+              .setMaxBins(Math.max(32, maxLevels))
+              .fit(spark.createDataFrame(train, schema).coalesce(1));
       for (int i = 0; i < n; i++) {
         if (fold[i] == k) predicted[i] = model.predict(Vectors.dense(x.get(i)));
       }

@@ -37,33 +37,40 @@ import org.slf4j.LoggerFactory;
 public final class HyperparameterEffects {
   private static final Logger LOG = LoggerFactory.getLogger(HyperparameterEffects.class);
 
-  public static final StructType SCHEMA = new StructType()
-      .add("scope_type", DataTypes.StringType, false)
-      .add("scope", DataTypes.StringType, false)
-      .add("hyperparameter", DataTypes.StringType, false)
-      .add("kind", DataTypes.StringType, false)
-      .add("scale", DataTypes.StringType, true)
-      .add("target", DataTypes.StringType, false)
-      .add("measure", DataTypes.StringType, false)
-      .add("n", DataTypes.LongType, false)
-      .add("excluded", DataTypes.LongType, false)
-      .add("pearson", DataTypes.DoubleType, true)
-      .add("pearson_p", DataTypes.DoubleType, true)
-      .add("pearson_ci_low", DataTypes.DoubleType, true)
-      .add("pearson_ci_high", DataTypes.DoubleType, true)
-      .add("spearman", DataTypes.DoubleType, true)
-      .add("spearman_p", DataTypes.DoubleType, true)
-      .add("spearman_ci_low", DataTypes.DoubleType, true)
-      .add("spearman_ci_high", DataTypes.DoubleType, true)
-      .add("eta_squared", DataTypes.DoubleType, true)
-      .add("omega_squared", DataTypes.DoubleType, true)
-      .add("anova_p", DataTypes.DoubleType, true)
-      .add("level_means", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), true)
-      .add("level_counts", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), true)
-      .add("importance", DataTypes.DoubleType, true)
-      .add("forest_r2", DataTypes.DoubleType, true)
-      .add("strength", DataTypes.DoubleType, true)
-      .add("reason", DataTypes.StringType, true);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("scope_type", DataTypes.StringType, false)
+          .add("scope", DataTypes.StringType, false)
+          .add("hyperparameter", DataTypes.StringType, false)
+          .add("kind", DataTypes.StringType, false)
+          .add("scale", DataTypes.StringType, true)
+          .add("target", DataTypes.StringType, false)
+          .add("measure", DataTypes.StringType, false)
+          .add("n", DataTypes.LongType, false)
+          .add("excluded", DataTypes.LongType, false)
+          .add("pearson", DataTypes.DoubleType, true)
+          .add("pearson_p", DataTypes.DoubleType, true)
+          .add("pearson_ci_low", DataTypes.DoubleType, true)
+          .add("pearson_ci_high", DataTypes.DoubleType, true)
+          .add("spearman", DataTypes.DoubleType, true)
+          .add("spearman_p", DataTypes.DoubleType, true)
+          .add("spearman_ci_low", DataTypes.DoubleType, true)
+          .add("spearman_ci_high", DataTypes.DoubleType, true)
+          .add("eta_squared", DataTypes.DoubleType, true)
+          .add("omega_squared", DataTypes.DoubleType, true)
+          .add("anova_p", DataTypes.DoubleType, true)
+          .add(
+              "level_means",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType),
+              true)
+          .add(
+              "level_counts",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType),
+              true)
+          .add("importance", DataTypes.DoubleType, true)
+          .add("forest_r2", DataTypes.DoubleType, true)
+          .add("strength", DataTypes.DoubleType, true)
+          .add("reason", DataTypes.StringType, true);
 
   /** A target: a run_summary column, named (target, measure). */
   public record Target(String target, String measure, String column) {
@@ -76,7 +83,8 @@ public final class HyperparameterEffects {
   public static List<Target> targets() {
     List<Target> out = new ArrayList<>();
     for (String d : Diagnostics.names()) {
-      for (String m : List.of("final", "max", "critical_share")) out.add(new Target(d, m, d + "_" + m));
+      for (String m : List.of("final", "max", "critical_share"))
+        out.add(new Target(d, m, d + "_" + m));
     }
     out.add(new Target("val_loss", "final", "final_val_loss"));
     out.add(new Target("val_loss", "best", "best_val_loss"));
@@ -85,14 +93,23 @@ public final class HyperparameterEffects {
 
   private record Scope(String type, String name) {}
 
-  /** A run as the effects read it: its experiment, logged params and each target (NaN where null or not finite). */
+  /**
+   * A run as the effects read it: its experiment, logged params and each target (NaN where null or
+   * not finite).
+   */
   private record Run(String experiment, Map<String, String> params, double[] y) {}
 
   /** A hyperparameter in a scope: numeric or categorical, its distinct values, one of them. */
-  private record Param(Scope scope, String name, boolean numeric, long distinct, String someValue,
+  private record Param(
+      Scope scope,
+      String name,
+      boolean numeric,
+      long distinct,
+      String someValue,
       boolean logScale) {}
 
-  private record Key(Scope scope, String hyperparameter, String scale, String target, String measure) {}
+  private record Key(
+      Scope scope, String hyperparameter, String scale, String target, String measure) {}
 
   private HyperparameterEffects() {}
 
@@ -101,12 +118,16 @@ public final class HyperparameterEffects {
     int minRuns = s.integer("effects.min_runs");
     double confidence = s.get("effects.confidence");
     List<Target> targets = targets();
-    // run_summary has one row per run: one collect, and every statistic below reads it on the driver
+    // run_summary has one row per run: one collect, and every statistic below reads it on the
+    // driver
     List<Run> runs = collect(runSummary, targets);
     Map<Scope, List<Run>> scopes = new TreeMap<>(SCOPE_ORDER);
     for (Run r : runs) {
       scopes.computeIfAbsent(new Scope("all", "all"), k -> new ArrayList<>()).add(r);
-      if (r.experiment() != null) scopes.computeIfAbsent(new Scope("experiment", r.experiment()), k -> new ArrayList<>()).add(r);
+      if (r.experiment() != null)
+        scopes
+            .computeIfAbsent(new Scope("experiment", r.experiment()), k -> new ArrayList<>())
+            .add(r);
     }
     double span = s.get("effects.log_scale_min_span");
     Map<Scope, List<Param>> paramsByScope = new TreeMap<>(SCOPE_ORDER);
@@ -123,8 +144,12 @@ public final class HyperparameterEffects {
         }
       }
     }
-    LOG.info("Hyperparameter effects: {} scopes, {} numeric and {} categorical pairs computed ({} s)",
-        scopes.size(), numeric.size(), levels.size(), Elapsed.since(started));
+    LOG.info(
+        "Hyperparameter effects: {} scopes, {} numeric and {} categorical pairs computed ({} s)",
+        scopes.size(),
+        numeric.size(),
+        levels.size(),
+        Elapsed.since(started));
 
     Map<String, Double> forestR2 = new HashMap<>();
     Map<String, Double> importance = new HashMap<>();
@@ -134,14 +159,26 @@ public final class HyperparameterEffects {
     for (Map.Entry<Scope, List<Run>> e : scopes.entrySet()) {
       Scope scope = e.getKey();
       for (Param p : paramsByScope.get(scope)) {
-        List<String> scales = p.numeric() ? (p.logScale() ? List.of("linear", "log10") : List.of("linear"))
-            : java.util.Collections.singletonList(null);
+        List<String> scales =
+            p.numeric()
+                ? (p.logScale() ? List.of("linear", "log10") : List.of("linear"))
+                : java.util.Collections.singletonList(null);
         for (Target t : targets) {
           for (String scale : scales) {
             Key key = new Key(scope, p.name(), scale, t.target(), t.measure());
             String forestKey = forestKey(scope, t);
-            rows.add(row(key, p, t, e.getValue().size(), numeric.get(key), levels.get(key), minRuns, confidence,
-                importance.get(forestKey + "\u0000" + p.name()), forestR2.get(forestKey)));
+            rows.add(
+                row(
+                    key,
+                    p,
+                    t,
+                    e.getValue().size(),
+                    numeric.get(key),
+                    levels.get(key),
+                    minRuns,
+                    confidence,
+                    importance.get(forestKey + "\u0000" + p.name()),
+                    forestR2.get(forestKey)));
           }
         }
       }
@@ -160,10 +197,16 @@ public final class HyperparameterEffects {
     for (Row r : runSummary.select(cols.toArray(Column[]::new)).collectAsList()) {
       double[] y = new double[targets.size()];
       for (int t = 0; t < y.length; t++) {
-        y[t] = r.isNullAt(2 + t) || !Double.isFinite(r.getDouble(2 + t)) ? Double.NaN : r.getDouble(2 + t);
+        y[t] =
+            r.isNullAt(2 + t) || !Double.isFinite(r.getDouble(2 + t))
+                ? Double.NaN
+                : r.getDouble(2 + t);
       }
-      Map<String, String> params = r.isNullAt(1) ? Map.of()
-          : scala.jdk.javaapi.CollectionConverters.asJava(r.<scala.collection.Map<String, String>>getAs(1));
+      Map<String, String> params =
+          r.isNullAt(1)
+              ? Map.of()
+              : scala.jdk.javaapi.CollectionConverters.asJava(
+                  r.<scala.collection.Map<String, String>>getAs(1));
       out.add(new Run(r.getString(0), params, y));
     }
     return out;
@@ -171,26 +214,38 @@ public final class HyperparameterEffects {
 
   /**
    * The scope's logged hyperparameters, by name. Numeric when every logged value parses as a finite
-   * number (as Spark's cast does: Java's parser, which trims); distinct values counted as numbers then
-   * (0.1 and 0.10 are one), as strings otherwise.
+   * number (as Spark's cast does: Java's parser, which trims); distinct values counted as numbers
+   * then (0.1 and 0.10 are one), as strings otherwise.
    */
   private static List<Param> params(Scope scope, List<Run> runs, double logSpan) {
     Map<String, List<String>> values = new TreeMap<>();
     for (Run r : runs) {
-      r.params().forEach((k, v) -> {
-        if (v != null) values.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-      });
+      r.params()
+          .forEach(
+              (k, v) -> {
+                if (v != null) values.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+              });
     }
     List<Param> out = new ArrayList<>();
-    values.forEach((name, raw) -> {
-      double[] x = raw.stream().mapToDouble(HyperparameterEffects::number).toArray();
-      boolean numeric = java.util.Arrays.stream(x).allMatch(Double::isFinite);
-      long distinct = numeric ? java.util.Arrays.stream(x).map(v -> v + 0.0).distinct().count()
-          : raw.stream().distinct().count();
-      double min = numeric ? java.util.Arrays.stream(x).min().orElseThrow() : Double.NaN;
-      double max = numeric ? java.util.Arrays.stream(x).max().orElseThrow() : Double.NaN;
-      out.add(new Param(scope, name, numeric, distinct, raw.get(0), numeric && min > 0 && max / min >= logSpan));
-    });
+    values.forEach(
+        (name, raw) -> {
+          double[] x = raw.stream().mapToDouble(HyperparameterEffects::number).toArray();
+          boolean numeric = java.util.Arrays.stream(x).allMatch(Double::isFinite);
+          long distinct =
+              numeric
+                  ? java.util.Arrays.stream(x).map(v -> v + 0.0).distinct().count()
+                  : raw.stream().distinct().count();
+          double min = numeric ? java.util.Arrays.stream(x).min().orElseThrow() : Double.NaN;
+          double max = numeric ? java.util.Arrays.stream(x).max().orElseThrow() : Double.NaN;
+          out.add(
+              new Param(
+                  scope,
+                  name,
+                  numeric,
+                  distinct,
+                  raw.get(0),
+                  numeric && min > 0 && max / min >= logSpan));
+        });
     return out;
   }
 
@@ -203,47 +258,83 @@ public final class HyperparameterEffects {
     }
   }
 
-  /** The pair's runs that log the hyperparameter and have a finite target; its statistics per scale. */
-  private static void numericPairs(Param p, List<Run> runs, int ti, Target t, Map<Key, Correlation> out) {
-    List<Run> complete = runs.stream().filter(r -> r.params().get(p.name()) != null && !Double.isNaN(r.y()[ti])).toList();
+  /**
+   * The pair's runs that log the hyperparameter and have a finite target; its statistics per scale.
+   */
+  private static void numericPairs(
+      Param p, List<Run> runs, int ti, Target t, Map<Key, Correlation> out) {
+    List<Run> complete =
+        runs.stream()
+            .filter(r -> r.params().get(p.name()) != null && !Double.isNaN(r.y()[ti]))
+            .toList();
     if (complete.isEmpty()) return;
-    double[] x = complete.stream().mapToDouble(r -> Double.parseDouble(r.params().get(p.name()))).toArray();
+    double[] x =
+        complete.stream().mapToDouble(r -> Double.parseDouble(r.params().get(p.name()))).toArray();
     double[] y = complete.stream().mapToDouble(r -> r.y()[ti]).toArray();
     out.put(new Key(p.scope(), p.name(), "linear", t.target(), t.measure()), Correlation.of(x, y));
     if (p.logScale()) {
-      out.put(new Key(p.scope(), p.name(), "log10", t.target(), t.measure()),
+      out.put(
+          new Key(p.scope(), p.name(), "log10", t.target(), t.measure()),
           Correlation.of(java.util.Arrays.stream(x).map(Math::log10).toArray(), y));
     }
   }
 
-  /** Per level (by name) of a categorical pair, its run count, mean and population variance of the target. */
-  private static void categoricalPair(Param p, List<Run> runs, int ti, Target t, Map<Key, List<Anova.Level>> out) {
+  /**
+   * Per level (by name) of a categorical pair, its run count, mean and population variance of the
+   * target.
+   */
+  private static void categoricalPair(
+      Param p, List<Run> runs, int ti, Target t, Map<Key, List<Anova.Level>> out) {
     Map<String, List<Double>> byLevel = new TreeMap<>();
     for (Run r : runs) {
       String level = r.params().get(p.name());
-      if (level != null && !Double.isNaN(r.y()[ti])) byLevel.computeIfAbsent(level, k -> new ArrayList<>()).add(r.y()[ti]);
+      if (level != null && !Double.isNaN(r.y()[ti]))
+        byLevel.computeIfAbsent(level, k -> new ArrayList<>()).add(r.y()[ti]);
     }
     if (byLevel.isEmpty()) return;
     List<Anova.Level> levels = new ArrayList<>();
-    byLevel.forEach((name, ys) -> levels.add(Anova.Level.of(name, ys.stream().mapToDouble(Double::doubleValue).toArray())));
+    byLevel.forEach(
+        (name, ys) ->
+            levels.add(
+                Anova.Level.of(name, ys.stream().mapToDouble(Double::doubleValue).toArray())));
     out.put(new Key(p.scope(), p.name(), null, t.target(), t.measure()), levels);
   }
 
-  /** Why the pair has no statistics (the README's reasons, in the order they are checked), or null. */
-  private static String reason(Param p, Target t, Correlation num, List<Anova.Level> levels, long singles, long n,
+  /**
+   * Why the pair has no statistics (the README's reasons, in the order they are checked), or null.
+   */
+  private static String reason(
+      Param p,
+      Target t,
+      Correlation num,
+      List<Anova.Level> levels,
+      long singles,
+      long n,
       int minRuns) {
     if (p.distinct() < 2) return p.name() + " is constant in this scope (" + p.someValue() + ")";
     if (levels != null && levels.size() < 2 && n >= minRuns) {
-      return "fewer than two levels of " + p.name() + " have two or more runs with a finite " + t.label()
-          + " (" + singles + " levels of one run left out)";
+      return "fewer than two levels of "
+          + p.name()
+          + " have two or more runs with a finite "
+          + t.label()
+          + " ("
+          + singles
+          + " levels of one run left out)";
     }
     if (n < minRuns) {
-      return n + " runs log " + p.name() + " and have a finite " + t.label() + ", fewer than effects.min_runs ("
-          + minRuns + ")";
+      return n
+          + " runs log "
+          + p.name()
+          + " and have a finite "
+          + t.label()
+          + ", fewer than effects.min_runs ("
+          + minRuns
+          + ")";
     }
     if (num != null) {
       if (num.yMin() == num.yMax()) return sameTarget(t, n, num.yMin());
-      if (num.xMin() == num.xMax()) return p.name() + " takes one value among the " + n + " runs with a finite " + t.label();
+      if (num.xMin() == num.xMax())
+        return p.name() + " takes one value among the " + n + " runs with a finite " + t.label();
       return null;
     }
     double first = levels.get(0).mean();
@@ -255,13 +346,24 @@ public final class HyperparameterEffects {
     return t.label() + " is the same for all " + n + " runs (" + fmt(value) + ")";
   }
 
-  private static Row row(Key key, Param p, Target t, long scopeRuns, Correlation num, List<Anova.Level> allLevels, int minRuns,
-      double confidence, Double importance, Double forestR2) {
+  private static Row row(
+      Key key,
+      Param p,
+      Target t,
+      long scopeRuns,
+      Correlation num,
+      List<Anova.Level> allLevels,
+      int minRuns,
+      double confidence,
+      Double importance,
+      Double forestR2) {
     // A level of a single run has no spread of its own: it would explain its run perfectly and lift
     // η² toward 1 however unrelated the hyperparameter is. It is left out of the pair.
-    final List<Anova.Level> lv = allLevels == null ? null : allLevels.stream().filter(l -> l.count() >= 2).toList();
+    final List<Anova.Level> lv =
+        allLevels == null ? null : allLevels.stream().filter(l -> l.count() >= 2).toList();
     long singles = allLevels == null ? 0 : allLevels.size() - lv.size();
-    long n = num != null ? num.n() : lv != null ? lv.stream().mapToLong(Anova.Level::count).sum() : 0;
+    long n =
+        num != null ? num.n() : lv != null ? lv.stream().mapToLong(Anova.Level::count).sum() : 0;
     String reason = reason(p, t, num, lv, singles, n, minRuns);
     Object[] v = new Object[SCHEMA.size()];
     set(v, "scope_type", key.scope().type());
@@ -317,15 +419,25 @@ public final class HyperparameterEffects {
 
   /**
    * Fits one forest per scope and target with enough runs ({@code effects.forest.min_runs}), on the
-   * scope's varying hyperparameters (where at least two vary), several at a time. Missing numeric values are imputed with the scope's mean; a missing
-   * categorical value is a level of its own.
+   * scope's varying hyperparameters (where at least two vary), several at a time. Missing numeric
+   * values are imputed with the scope's mean; a missing categorical value is a level of its own.
    */
-  private static void forests(SparkSession spark, Map<Scope, List<Run>> scopes, Map<Scope, List<Param>> paramsByScope,
-      List<Target> targets, Settings s, Map<String, Double> r2Out, Map<String, Double> importanceOut) {
+  private static void forests(
+      SparkSession spark,
+      Map<Scope, List<Run>> scopes,
+      Map<Scope, List<Param>> paramsByScope,
+      List<Target> targets,
+      Settings s,
+      Map<String, Double> r2Out,
+      Map<String, Double> importanceOut) {
     long started = System.nanoTime();
     int minRuns = Math.max(s.integer("effects.min_runs"), s.integer("effects.forest.min_runs"));
-    ForestImportance forest = new ForestImportance(s.integer("effects.forest.trees"),
-        s.integer("effects.forest.max_depth"), s.integer("effects.forest.folds"), (long) s.get("effects.forest.seed"));
+    ForestImportance forest =
+        new ForestImportance(
+            s.integer("effects.forest.trees"),
+            s.integer("effects.forest.max_depth"),
+            s.integer("effects.forest.folds"),
+            (long) s.get("effects.forest.seed"));
 
     List<java.util.concurrent.Callable<Void>> fits = new ArrayList<>();
     for (Map.Entry<Scope, List<Param>> e : paramsByScope.entrySet()) {
@@ -344,22 +456,25 @@ public final class HyperparameterEffects {
           x.add(enc.rows.get(i));
           y.add(v);
         }
-        if (y.size() < Math.max(minRuns, forest.folds()) || y.stream().distinct().count() < 2) continue;
+        if (y.size() < Math.max(minRuns, forest.folds()) || y.stream().distinct().count() < 2)
+          continue;
         String key = forestKey(scope, t);
         double[] ys = y.stream().mapToDouble(Double::doubleValue).toArray();
-        fits.add(() -> {
-          ForestImportance.Result res = forest.fit(spark, enc.features, x, ys);
-          synchronized (r2Out) {
-            r2Out.put(key, res.crossValidatedR2());
-            for (int f = 0; f < varying.size(); f++) {
-              importanceOut.put(key + "\u0000" + varying.get(f).name(), res.importances()[f]);
-            }
-          }
-          return null;
-        });
+        fits.add(
+            () -> {
+              ForestImportance.Result res = forest.fit(spark, enc.features, x, ys);
+              synchronized (r2Out) {
+                r2Out.put(key, res.crossValidatedR2());
+                for (int f = 0; f < varying.size(); f++) {
+                  importanceOut.put(key + "\u0000" + varying.get(f).name(), res.importances()[f]);
+                }
+              }
+              return null;
+            });
       }
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, s.integer("effects.forest.parallelism")));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(Math.max(1, s.integer("effects.forest.parallelism")));
     try {
       List<Future<Void>> done = pool.invokeAll(fits);
       for (Future<Void> f : done) f.get();
@@ -367,11 +482,15 @@ public final class HyperparameterEffects {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while fitting forests", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("fitting a random forest failed: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "fitting a random forest failed: " + e.getCause().getMessage(), e.getCause());
     } finally {
       pool.shutdownNow();
     }
-    LOG.info("Hyperparameter effects: {} random forests ({} folds each) in {} s", fits.size(), forest.folds(),
+    LOG.info(
+        "Hyperparameter effects: {} random forests ({} folds each) in {} s",
+        fits.size(),
+        forest.folds(),
         Elapsed.since(started));
   }
 
@@ -408,8 +527,10 @@ public final class HyperparameterEffects {
         double[] x = new double[varying.size()];
         for (int f = 0; f < varying.size(); f++) {
           String raw = r.params().get(varying.get(f).name());
-          x[f] = varying.get(f).numeric() ? (raw == null ? means[f] : Double.parseDouble(raw.trim()))
-              : codes.get(f).get(raw == null ? "(not logged)" : raw);
+          x[f] =
+              varying.get(f).numeric()
+                  ? (raw == null ? means[f] : Double.parseDouble(raw.trim()))
+                  : codes.get(f).get(raw == null ? "(not logged)" : raw);
         }
         rows.add(x);
       }
@@ -421,14 +542,11 @@ public final class HyperparameterEffects {
     return scope.type() + "\u0000" + scope.name() + "\u0000" + t.label();
   }
 
-
   private static void set(Object[] row, String column, Object value) {
     row[SCHEMA.fieldIndex(column)] = value;
   }
 
-
   private static String fmt(double v) {
     return String.format(Locale.ROOT, "%.6g", v);
   }
-
 }

@@ -10,8 +10,8 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.when;
 
-import io.neuroscope.diagnostics.Status;
 import io.neuroscope.diagnostics.Diagnostics;
+import io.neuroscope.diagnostics.Status;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -25,17 +25,22 @@ import org.apache.spark.sql.Row;
  */
 public final class RunSummary {
   /** The per-diagnostic measures, each a column {@code <diagnostic>_<measure>}. */
-  public static final List<String> MEASURES = List.of("status", "first_warning", "first_critical", "final", "max",
-      "critical_share");
+  public static final List<String> MEASURES =
+      List.of("status", "first_warning", "first_critical", "final", "max", "critical_share");
 
   private RunSummary() {}
 
-  /** A status column's {@link Status#severity()}: UNKNOWN 0 < HEALTHY 1 < WARNING 2 < CRITICAL 3. */
+  /**
+   * A status column's {@link Status#severity()}: UNKNOWN 0 < HEALTHY 1 < WARNING 2 < CRITICAL 3.
+   */
   public static Column severity(Column status) {
     Column c = null;
     for (Status s : Status.values()) {
       if (s == Status.UNKNOWN) continue;
-      c = c == null ? when(status.equalTo(s.name()), s.severity()) : c.when(status.equalTo(s.name()), s.severity());
+      c =
+          c == null
+              ? when(status.equalTo(s.name()), s.severity())
+              : c.when(status.equalTo(s.name()), s.severity());
     }
     return c.otherwise(Status.UNKNOWN.severity());
   }
@@ -44,7 +49,10 @@ public final class RunSummary {
     Column c = null;
     for (Status s : Status.values()) {
       if (s == Status.UNKNOWN) continue;
-      c = c == null ? when(severity.equalTo(s.severity()), s.name()) : c.when(severity.equalTo(s.severity()), s.name());
+      c =
+          c == null
+              ? when(severity.equalTo(s.severity()), s.name())
+              : c.when(severity.equalTo(s.severity()), s.name());
     }
     return c.otherwise(Status.UNKNOWN.name());
   }
@@ -56,11 +64,15 @@ public final class RunSummary {
   public static Dataset<Row> perDiagnostic(Dataset<Row> diagnostics) {
     Column sev = severity(col("status"));
     Column known = col("status").notEqual("UNKNOWN");
-    // A run has one experiment (the runs table's), so grouping by it changes no group; it keeps every
-    // buffer fixed-width, so Spark hashes the 3M rows instead of sorting them (first(string) forces a sort).
-    return diagnostics.where(col("layer").isNull())
+    // A run has one experiment (the runs table's), so grouping by it changes no group; it keeps
+    // every
+    // buffer fixed-width, so Spark hashes the 3M rows instead of sorting them (first(string) forces
+    // a sort).
+    return diagnostics
+        .where(col("layer").isNull())
         .groupBy("run_id", "diagnostic", "experiment")
-        .agg(statusOf(max(sev)).as("status"),
+        .agg(
+            statusOf(max(sev)).as("status"),
             min(when(sev.geq(2), col("epoch"))).as("first_warning"),
             min(when(sev.equalTo(3), col("epoch"))).as("first_critical"),
             // max_by ignores rows whose ordering is null: the last epoch whose status is known
@@ -73,15 +85,22 @@ public final class RunSummary {
   }
 
   /**
-   * The run_summary table from {@link #perDiagnostic} rows and the sound {@code runs} and
-   * {@code epochs} rows of the telemetry.
+   * The run_summary table from {@link #perDiagnostic} rows and the sound {@code runs} and {@code
+   * epochs} rows of the telemetry.
    */
-  public static Dataset<Row> build(Dataset<Row> perDiagnostic, Dataset<Row> runs, Dataset<Row> epochs) {
+  public static Dataset<Row> build(
+      Dataset<Row> perDiagnostic, Dataset<Row> runs, Dataset<Row> epochs) {
     List<String> names = Diagnostics.names();
-    // One hash aggregate per run, each (diagnostic, measure) the value of the run's one row for that
-    // diagnostic; the status as its severity, so that no buffer is a string (which would sort the rows).
-    List<Column> aggs = new ArrayList<>(List.of(max("epochs").as("epochs"), min("first_epoch").as("first_epoch"),
-        max("last_epoch").as("last_epoch")));
+    // One hash aggregate per run, each (diagnostic, measure) the value of the run's one row for
+    // that
+    // diagnostic; the status as its severity, so that no buffer is a string (which would sort the
+    // rows).
+    List<Column> aggs =
+        new ArrayList<>(
+            List.of(
+                max("epochs").as("epochs"),
+                min("first_epoch").as("first_epoch"),
+                max("last_epoch").as("last_epoch")));
     for (String d : names) {
       Column mine = col("diagnostic").equalTo(d);
       for (String m : MEASURES) {
@@ -89,50 +108,98 @@ public final class RunSummary {
         aggs.add(first(when(mine, value), true).as(d + "_" + m));
       }
     }
-    Dataset<Row> wide = perDiagnostic.groupBy("run_id", "experiment")
-        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    Dataset<Row> wide =
+        perDiagnostic
+            .groupBy("run_id", "experiment")
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
 
-    List<Column> out = new ArrayList<>(List.of(col("experiment"), col("run_id"), col("params"), col("epochs"),
-        col("first_epoch"), col("last_epoch"), col("final_train_loss"), col("best_train_loss"), col("best_train_epoch"),
-        col("final_val_loss"), col("best_val_loss"), col("best_val_epoch")));
+    List<Column> out =
+        new ArrayList<>(
+            List.of(
+                col("experiment"),
+                col("run_id"),
+                col("params"),
+                col("epochs"),
+                col("first_epoch"),
+                col("last_epoch"),
+                col("final_train_loss"),
+                col("best_train_loss"),
+                col("best_train_epoch"),
+                col("final_val_loss"),
+                col("best_val_loss"),
+                col("best_val_epoch")));
     List<Column> severities = new ArrayList<>();
     List<Column> critical = new ArrayList<>();
     List<Column> warning = new ArrayList<>();
     for (String d : names) {
       Column sev = col(d + "_status");
       for (String m : MEASURES) {
-        out.add(m.equals("status") ? when(sev.isNotNull(), statusOf(sev)).as(d + "_status") : col(d + "_" + m));
+        out.add(
+            m.equals("status")
+                ? when(sev.isNotNull(), statusOf(sev)).as(d + "_status")
+                : col(d + "_" + m));
       }
       severities.add(sev);
       critical.add(when(sev.equalTo(3), lit(d)));
       warning.add(when(sev.equalTo(2), lit(d)));
     }
-    out.add(statusOf(org.apache.spark.sql.functions.greatest(severities.toArray(Column[]::new))).as("health"));
-    out.add(org.apache.spark.sql.functions.array_compact(array(critical.toArray(Column[]::new))).as("critical_diagnostics"));
-    out.add(org.apache.spark.sql.functions.array_compact(array(warning.toArray(Column[]::new))).as("warning_diagnostics"));
+    out.add(
+        statusOf(org.apache.spark.sql.functions.greatest(severities.toArray(Column[]::new)))
+            .as("health"));
+    out.add(
+        org.apache
+            .spark
+            .sql
+            .functions
+            .array_compact(array(critical.toArray(Column[]::new)))
+            .as("critical_diagnostics"));
+    out.add(
+        org.apache
+            .spark
+            .sql
+            .functions
+            .array_compact(array(warning.toArray(Column[]::new)))
+            .as("warning_diagnostics"));
 
-    return wide
-        .join(losses(epochs), new String[] {"run_id"}, "left")
+    return wide.join(losses(epochs), new String[] {"run_id"}, "left")
         .join(runs.select("run_id", "params"), new String[] {"run_id"}, "left")
         .select(out.toArray(Column[]::new));
   }
 
-  /** Final and best train and val losses per run; "best" is the lowest finite value, earliest on ties. */
+  /**
+   * Final and best train and val losses per run; "best" is the lowest finite value, earliest on
+   * ties.
+   */
   public static Dataset<Row> losses(Dataset<Row> epochs) {
     Column trainFinite = finite(col("train_loss"));
     Column valFinite = finite(col("val_loss"));
-    return epochs.groupBy("run_id").agg(
-        expr("max_by(train_loss, epoch)").as("final_train_loss"),
-        min(when(trainFinite, org.apache.spark.sql.functions.struct(col("train_loss"), col("epoch")))).as("bt"),
-        expr("max_by(val_loss, CASE WHEN val_loss IS NOT NULL THEN epoch END)").as("final_val_loss"),
-        min(when(valFinite, org.apache.spark.sql.functions.struct(col("val_loss"), col("epoch")))).as("bv"))
-        .select(col("run_id"), col("final_train_loss"), col("bt.train_loss").as("best_train_loss"),
-            col("bt.epoch").as("best_train_epoch"), col("final_val_loss"), col("bv.val_loss").as("best_val_loss"),
+    return epochs
+        .groupBy("run_id")
+        .agg(
+            expr("max_by(train_loss, epoch)").as("final_train_loss"),
+            min(when(
+                    trainFinite,
+                    org.apache.spark.sql.functions.struct(col("train_loss"), col("epoch"))))
+                .as("bt"),
+            expr("max_by(val_loss, CASE WHEN val_loss IS NOT NULL THEN epoch END)")
+                .as("final_val_loss"),
+            min(when(
+                    valFinite,
+                    org.apache.spark.sql.functions.struct(col("val_loss"), col("epoch"))))
+                .as("bv"))
+        .select(
+            col("run_id"),
+            col("final_train_loss"),
+            col("bt.train_loss").as("best_train_loss"),
+            col("bt.epoch").as("best_train_epoch"),
+            col("final_val_loss"),
+            col("bv.val_loss").as("best_val_loss"),
             col("bv.epoch").as("best_val_epoch"));
   }
 
   static Column finite(Column c) {
-    return c.isNotNull().and(c.isNaN().equalTo(false)).and(org.apache.spark.sql.functions.abs(c).notEqual(
-        Double.POSITIVE_INFINITY));
+    return c.isNotNull()
+        .and(c.isNaN().equalTo(false))
+        .and(org.apache.spark.sql.functions.abs(c).notEqual(Double.POSITIVE_INFINITY));
   }
 }

@@ -1,17 +1,17 @@
 package io.neuroscope.jobs.summary;
 
-import io.neuroscope.jobs.spark.Elapsed;
+import io.neuroscope.diagnostics.Diagnostics;
+import io.neuroscope.diagnostics.Settings;
 import io.neuroscope.jobs.action.Action;
-import io.neuroscope.jobs.error.NeuroScopeErrors;
 import io.neuroscope.jobs.action.Outcome;
 import io.neuroscope.jobs.action.Scope;
+import io.neuroscope.jobs.error.NeuroScopeErrors;
+import io.neuroscope.jobs.spark.Elapsed;
 import io.neuroscope.jobs.spark.JobScope;
 import io.neuroscope.jobs.table.DeltaCommits;
 import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
-import io.neuroscope.diagnostics.Diagnostics;
-import io.neuroscope.diagnostics.Settings;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -24,12 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The summaries and the hyperparameter effects over an existing {@code OUTPUT/diagnostics} table and
- * the telemetry's sound {@code runs} and {@code epochs}: {@code run_summary},
- * {@code experiment_summary} and {@code hyperparameter_effects}, each replaced whole (they are
- * small), so a rerun on the same input writes the same content. After an incremental diagnostics run,
- * only the changed runs' {@code run_summary} rows are computed and merged; the other two tables,
- * which compare runs, are computed again from the whole {@code run_summary}.
+ * The summaries and the hyperparameter effects over an existing {@code OUTPUT/diagnostics} table
+ * and the telemetry's sound {@code runs} and {@code epochs}: {@code run_summary}, {@code
+ * experiment_summary} and {@code hyperparameter_effects}, each replaced whole (they are small), so
+ * a rerun on the same input writes the same content. After an incremental diagnostics run, only the
+ * changed runs' {@code run_summary} rows are computed and merged; the other two tables, which
+ * compare runs, are computed again from the whole {@code run_summary}.
  */
 public final class SummariesAction implements Action<SummariesAction.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(SummariesAction.class);
@@ -39,8 +39,14 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
    * @param experimentRows experiment_summary rows
    * @param effectRows hyperparameter_effects rows
    */
-  public record Result(Outcome outcome, long runs, long experimentRows, long effectRows, double summarySeconds,
-      double effectSeconds) implements Action.Result {
+  public record Result(
+      Outcome outcome,
+      long runs,
+      long experimentRows,
+      long effectRows,
+      double summarySeconds,
+      double effectSeconds)
+      implements Action.Result {
 
     /** Nothing changed: the tables were left as they were. */
     public static Result skipped() {
@@ -57,7 +63,8 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
    * @param scope every run, or the runs whose diagnostics or params changed since the tables were
    *     written; with none changed and the tables there, nothing is done
    */
-  public SummariesAction(ValidatedTelemetry telemetry, OutputTables output, Settings settings, Scope scope) {
+  public SummariesAction(
+      ValidatedTelemetry telemetry, OutputTables output, Settings settings, Scope scope) {
     this.telemetry = telemetry;
     this.output = output;
     this.settings = settings;
@@ -75,13 +82,19 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
     SparkSession spark = output.spark();
     long started = System.nanoTime();
     if (!output.exists(OutputTable.DIAGNOSTICS)) {
-      throw NeuroScopeErrors.missingOutputTable("diagnostics", output.path(OutputTable.DIAGNOSTICS),
+      throw NeuroScopeErrors.missingOutputTable(
+          "diagnostics",
+          output.path(OutputTable.DIAGNOSTICS),
           "run bin/neuroscope diagnostics or nightly first");
     }
-    try (JobScope job = JobScope.open(spark, "neuroscope-summaries", "NeuroScope summaries and effects for " + output)) {
+    try (JobScope job =
+        JobScope.open(
+            spark, "neuroscope-summaries", "NeuroScope summaries and effects for " + output)) {
       Dataset<Row> diagnostics = output.read(OutputTable.DIAGNOSTICS);
       ValidatedTelemetry v = telemetry;
-      LOG.info("Summaries: reading {} and the telemetry's runs and epochs from {}", output.path(OutputTable.DIAGNOSTICS),
+      LOG.info(
+          "Summaries: reading {} and the telemetry's runs and epochs from {}",
+          output.path(OutputTable.DIAGNOSTICS),
           v.telemetry.source());
       Dataset<Row> runs = v.checkedRuns.where(functions.col("reason").isNull());
 
@@ -94,32 +107,57 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
         runSummary = job.persist(RunSummary.build(perDiagnostic, runs, v.epochs));
         runCount = write(runSummary, output.path(OutputTable.RUN_SUMMARY));
       } else {
-        Dataset<Row> only = functions.broadcast(
-            spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id"));
-        Dataset<Row> changedDiagnostics = RunSummary.perDiagnostic(diagnostics.join(only, "run_id"));
-        runCount = merge(RunSummary.build(changedDiagnostics, runs.join(only, "run_id"), v.epochs.join(only, "run_id")),
-            output);
+        Dataset<Row> only =
+            functions.broadcast(
+                spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id"));
+        Dataset<Row> changedDiagnostics =
+            RunSummary.perDiagnostic(diagnostics.join(only, "run_id"));
+        runCount =
+            merge(
+                RunSummary.build(
+                    changedDiagnostics, runs.join(only, "run_id"), v.epochs.join(only, "run_id")),
+                output);
         runSummary = job.persist(output.read(OutputTable.RUN_SUMMARY));
         perDiagnostic = job.persist(unpivot(runSummary));
       }
       job.step("experiment_summary");
-      List<String> seeds = Arrays.stream(settings.string("summary.seed_params").split(","))
-          .map(String::trim).filter(s -> !s.isEmpty()).toList();
-      long experimentRows = write(ExperimentSummary.build(perDiagnostic, runSummary, seeds),
-          output.path(OutputTable.EXPERIMENT_SUMMARY));
+      List<String> seeds =
+          Arrays.stream(settings.string("summary.seed_params").split(","))
+              .map(String::trim)
+              .filter(s -> !s.isEmpty())
+              .toList();
+      long experimentRows =
+          write(
+              ExperimentSummary.build(perDiagnostic, runSummary, seeds),
+              output.path(OutputTable.EXPERIMENT_SUMMARY));
       double summarySeconds = (System.nanoTime() - started) / 1e9;
-      LOG.info("Summaries: {} runs -> {}, {} rows -> {} ({} s)", runCount, output.path(OutputTable.RUN_SUMMARY),
-          experimentRows, output.path(OutputTable.EXPERIMENT_SUMMARY), Elapsed.seconds(summarySeconds));
+      LOG.info(
+          "Summaries: {} runs -> {}, {} rows -> {} ({} s)",
+          runCount,
+          output.path(OutputTable.RUN_SUMMARY),
+          experimentRows,
+          output.path(OutputTable.EXPERIMENT_SUMMARY),
+          Elapsed.seconds(summarySeconds));
 
       job.step("hyperparameter_effects");
       long effectsStarted = System.nanoTime();
-      long effectRows = write(HyperparameterEffects.build(spark, runSummary, settings),
-          output.path(OutputTable.HYPERPARAMETER_EFFECTS));
+      long effectRows =
+          write(
+              HyperparameterEffects.build(spark, runSummary, settings),
+              output.path(OutputTable.HYPERPARAMETER_EFFECTS));
       double effectSeconds = (System.nanoTime() - effectsStarted) / 1e9;
-      LOG.info("Hyperparameter effects: {} rows -> {} ({} s)", effectRows, output.path(OutputTable.HYPERPARAMETER_EFFECTS),
+      LOG.info(
+          "Hyperparameter effects: {} rows -> {} ({} s)",
+          effectRows,
+          output.path(OutputTable.HYPERPARAMETER_EFFECTS),
           Elapsed.seconds(effectSeconds));
-      return new Result(incremental ? Outcome.COMPUTED_CHANGED : Outcome.COMPUTED_ALL, runCount, experimentRows,
-          effectRows, summarySeconds, effectSeconds);
+      return new Result(
+          incremental ? Outcome.COMPUTED_CHANGED : Outcome.COMPUTED_ALL,
+          runCount,
+          experimentRows,
+          effectRows,
+          summarySeconds,
+          effectSeconds);
     }
   }
 
@@ -129,10 +167,19 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
     Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long n = cached.count();
-      DeltaCommits.retry("merge into " + path, () -> {
-        output.delta(OutputTable.RUN_SUMMARY).as("t").merge(cached.as("s"), OutputTable.RUN_SUMMARY.mergeCondition())
-            .whenMatched().updateAll().whenNotMatched().insertAll().execute();
-      });
+      DeltaCommits.retry(
+          "merge into " + path,
+          () -> {
+            output
+                .delta(OutputTable.RUN_SUMMARY)
+                .as("t")
+                .merge(cached.as("s"), OutputTable.RUN_SUMMARY.mergeCondition())
+                .whenMatched()
+                .updateAll()
+                .whenNotMatched()
+                .insertAll()
+                .execute();
+          });
       LOG.info("{}: {} changed runs merged", path, n);
       return n;
     } finally {
@@ -140,13 +187,24 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
     }
   }
 
-  /** The (run_id, diagnostic, status, final) rows of {@link RunSummary#perDiagnostic}, read back from run_summary. */
+  /**
+   * The (run_id, diagnostic, status, final) rows of {@link RunSummary#perDiagnostic}, read back
+   * from run_summary.
+   */
   private static Dataset<Row> unpivot(Dataset<Row> runSummary) {
     Dataset<Row> out = null;
     for (String d : Diagnostics.names()) {
-      Dataset<Row> one = runSummary.select(functions.col("run_id"), functions.lit(d).as("diagnostic"),
-          functions.col(d + "_status").as("status"), functions.col(d + "_final").as("final"))
-          .where(functions.col("status").isNotNull()); // as perDiagnostic: no row where the run has none
+      Dataset<Row> one =
+          runSummary
+              .select(
+                  functions.col("run_id"),
+                  functions.lit(d).as("diagnostic"),
+                  functions.col(d + "_status").as("status"),
+                  functions.col(d + "_final").as("final"))
+              .where(
+                  functions
+                      .col("status")
+                      .isNotNull()); // as perDiagnostic: no row where the run has none
       out = out == null ? one : out.unionByName(one);
     }
     return out;
@@ -162,10 +220,21 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
       long n = cached.count();
       long computed = System.nanoTime();
       // replacing the content is safe to repeat: a commit conflict with a concurrent run is retried
-      DeltaCommits.retry(path, () -> {
-        cached.coalesce(1).write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(path);
-      });
-      LOG.info("{}: {} rows computed in {} s, written in {} s", path, n,
+      DeltaCommits.retry(
+          path,
+          () -> {
+            cached
+                .coalesce(1)
+                .write()
+                .format("delta")
+                .mode("overwrite")
+                .option("overwriteSchema", "true")
+                .save(path);
+          });
+      LOG.info(
+          "{}: {} rows computed in {} s, written in {} s",
+          path,
+          n,
           Elapsed.seconds((computed - started) / 1e9),
           Elapsed.since(computed));
       return n;

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The output tables and the two views over them ({@code diagnostics_wide}, {@code run_health}),
- * registered in a catalog database: persistent where the session has a metastore, for the
- * session otherwise.
+ * registered in a catalog database: persistent where the session has a metastore, for the session
+ * otherwise.
  */
 public final class CatalogViews {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogViews.class);
@@ -26,21 +26,34 @@ public final class CatalogViews {
   static String diagnosticsWide(String diagnostics) {
     StringBuilder sql = new StringBuilder("SELECT experiment, run_id, epoch, layer");
     for (String d : Diagnostics.names()) {
-      sql.append(",\n  max(CASE WHEN diagnostic = '").append(d).append("' THEN value END) AS ").append(d)
-          .append(",\n  max(CASE WHEN diagnostic = '").append(d).append("' THEN status END) AS ").append(d)
+      sql.append(",\n  max(CASE WHEN diagnostic = '")
+          .append(d)
+          .append("' THEN value END) AS ")
+          .append(d)
+          .append(",\n  max(CASE WHEN diagnostic = '")
+          .append(d)
+          .append("' THEN status END) AS ")
+          .append(d)
           .append("_status");
     }
-    return sql.append("\nFROM ").append(diagnostics).append("\nGROUP BY experiment, run_id, epoch, layer").toString();
+    return sql.append("\nFROM ")
+        .append(diagnostics)
+        .append("\nGROUP BY experiment, run_id, epoch, layer")
+        .toString();
   }
 
   /** One row per run and diagnostic: its worst status over the epochs and when it first warned. */
   static String runHealth(String diagnostics) {
     return "SELECT experiment, run_id, diagnostic,\n"
-        + "  " + Status.statusSql("max(" + Status.severitySql("status") + ")") + " AS worst_status,\n"
+        + "  "
+        + Status.statusSql("max(" + Status.severitySql("status") + ")")
+        + " AS worst_status,\n"
         + "  min(CASE WHEN status IN ('WARNING', 'CRITICAL') THEN epoch END) AS first_warning,\n"
         + "  min(CASE WHEN status = 'CRITICAL' THEN epoch END) AS first_critical,\n"
         + "  count(*) AS epochs\n"
-        + "FROM " + diagnostics + "\nWHERE layer IS NULL\nGROUP BY experiment, run_id, diagnostic";
+        + "FROM "
+        + diagnostics
+        + "\nWHERE layer IS NULL\nGROUP BY experiment, run_id, diagnostic";
   }
 
   /**
@@ -52,7 +65,8 @@ public final class CatalogViews {
    */
   public static List<String> registerInCatalog(OutputTables output, String database) {
     SparkSession spark = output.spark();
-    boolean persistent = !"in-memory".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"));
+    boolean persistent =
+        !"in-memory".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"));
     spark.sql("CREATE DATABASE IF NOT EXISTS " + quote(database));
     List<String> names = new ArrayList<>();
     for (OutputTable table : OutputTable.ALL) {
@@ -61,8 +75,13 @@ public final class CatalogViews {
       if (p == null) continue;
       String name = quote(database) + "." + quote(t);
       if (spark.catalog().tableExists(database, t)) {
-        Row desc = spark.sql("DESCRIBE TABLE EXTENDED " + name).where("col_name = 'Location' OR col_name = 'Type'")
-            .orderBy("col_name").agg(org.apache.spark.sql.functions.collect_list("data_type")).first();
+        Row desc =
+            spark
+                .sql("DESCRIBE TABLE EXTENDED " + name)
+                .where("col_name = 'Location' OR col_name = 'Type'")
+                .orderBy("col_name")
+                .agg(org.apache.spark.sql.functions.collect_list("data_type"))
+                .first();
         List<String> info = desc.getList(0);
         String location = info.size() > 0 ? info.get(0) : "";
         String type = info.size() > 1 ? info.get(1) : "";
@@ -71,25 +90,43 @@ public final class CatalogViews {
           continue;
         }
         if (!type.equalsIgnoreCase("EXTERNAL")) {
-          throw NeuroScopeErrors.catalogTableTaken(database + "." + t, type, location, p.toString());
+          throw NeuroScopeErrors.catalogTableTaken(
+              database + "." + t, type, location, p.toString());
         }
         spark.sql("DROP TABLE " + name); // external: only the catalog entry goes
       }
-      spark.sql("CREATE TABLE " + name + " USING delta LOCATION '" + p.toString().replace("'", "\\'") + "'");
+      spark.sql(
+          "CREATE TABLE "
+              + name
+              + " USING delta LOCATION '"
+              + p.toString().replace("'", "\\'")
+              + "'");
       names.add(t);
     }
     if (names.contains("diagnostics")) {
       String source = quote(database) + ".diagnostics";
-      spark.sql("CREATE OR REPLACE VIEW " + quote(database) + ".diagnostics_wide AS " + diagnosticsWide(source));
-      spark.sql("CREATE OR REPLACE VIEW " + quote(database) + ".run_health AS " + runHealth(source));
+      spark.sql(
+          "CREATE OR REPLACE VIEW "
+              + quote(database)
+              + ".diagnostics_wide AS "
+              + diagnosticsWide(source));
+      spark.sql(
+          "CREATE OR REPLACE VIEW " + quote(database) + ".run_health AS " + runHealth(source));
       names.addAll(VIEWS);
     }
-    LOG.info("Registered {} in catalog database {} ({})", names, database,
-        persistent ? "persistent: the session has a metastore" : "for this session: no metastore configured");
+    LOG.info(
+        "Registered {} in catalog database {} ({})",
+        names,
+        database,
+        persistent
+            ? "persistent: the session has a metastore"
+            : "for this session: no metastore configured");
     return names;
   }
 
-  /** Registers the output tables that exist under {@code output}, and the views, as temporary views. */
+  /**
+   * Registers the output tables that exist under {@code output}, and the views, as temporary views.
+   */
   public static List<String> registerTemporary(OutputTables output) {
     SparkSession spark = output.spark();
     List<String> names = new ArrayList<>();
@@ -101,7 +138,8 @@ public final class CatalogViews {
       names.add(t);
     }
     if (names.contains("diagnostics")) {
-      spark.sql("CREATE OR REPLACE TEMPORARY VIEW diagnostics_wide AS " + diagnosticsWide("diagnostics"));
+      spark.sql(
+          "CREATE OR REPLACE TEMPORARY VIEW diagnostics_wide AS " + diagnosticsWide("diagnostics"));
       spark.sql("CREATE OR REPLACE TEMPORARY VIEW run_health AS " + runHealth("diagnostics"));
       names.addAll(VIEWS);
     }

@@ -9,13 +9,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Delta commits are optimistic: a write whose commit finds that another writer committed a
- * conflicting change since it read the table fails with a {@link DeltaConcurrentModificationException}
- * (ConcurrentAppendException, ProtocolChangedException, ...) and commits nothing. {@link #retry} runs
- * such a write again, from the start, so that it reads the table as the other writer left it.
- * Only idempotent writes may be retried this way (our keyed upserts are).
+ * conflicting change since it read the table fails with a {@link
+ * DeltaConcurrentModificationException} (ConcurrentAppendException, ProtocolChangedException, ...)
+ * and commits nothing. {@link #retry} runs such a write again, from the start, so that it reads the
+ * table as the other writer left it. Only idempotent writes may be retried this way (our keyed
+ * upserts are).
  */
 public final class DeltaCommits {
   private static final Logger LOG = LoggerFactory.getLogger(DeltaCommits.class);
+
   /** Attempts in all, the first included. */
   public static final int ATTEMPTS = 5;
 
@@ -27,31 +29,43 @@ public final class DeltaCommits {
 
   /** {@link #retry(String, Supplier)} for a write that returns nothing. */
   public static void retry(String what, Runnable write) {
-    retry(what, ATTEMPTS, () -> {
-      write.run();
-      return null;
-    });
+    retry(
+        what,
+        ATTEMPTS,
+        () -> {
+          write.run();
+          return null;
+        });
   }
 
   /**
-   * Runs {@code write}; when it fails on a Delta commit conflict, runs it again after a short random
-   * pause, up to {@code attempts} times in all. Other failures are thrown at once.
+   * Runs {@code write}; when it fails on a Delta commit conflict, runs it again after a short
+   * random pause, up to {@code attempts} times in all. Other failures are thrown at once.
    *
-   * @throws io.neuroscope.jobs.error.JobFailedException when the last attempt conflicted too, naming {@code what}
+   * @throws io.neuroscope.jobs.error.JobFailedException when the last attempt conflicted too,
+   *     naming {@code what}
    */
   public static <T> T retry(String what, int attempts, Supplier<T> write) {
     for (int attempt = 1; ; attempt++) {
       try {
         return write.get();
-      } catch (Exception e) { // Exception, not RuntimeException: Scala code may throw checked ones undeclared
+      } catch (
+          Exception
+              e) { // Exception, not RuntimeException: Scala code may throw checked ones undeclared
         DeltaConcurrentModificationException conflict = conflict(e);
         if (conflict == null) throw e;
         if (attempt >= attempts) {
           throw NeuroScopeErrors.commitConflicts(what, attempts, firstLine(conflict), e);
         }
         long pause = 100L * attempt + ThreadLocalRandom.current().nextLong(400);
-        LOG.warn("{}: a concurrent writer committed first ({}: {}); attempt {} of {} in {} ms", what,
-            conflict.getClass().getSimpleName(), firstLine(conflict), attempt + 1, attempts, pause);
+        LOG.warn(
+            "{}: a concurrent writer committed first ({}: {}); attempt {} of {} in {} ms",
+            what,
+            conflict.getClass().getSimpleName(),
+            firstLine(conflict),
+            attempt + 1,
+            attempts,
+            pause);
         try {
           Thread.sleep(pause);
         } catch (InterruptedException interrupted) {

@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keyed upserts of {@code diagnostics} and {@code quarantine}, so that a rerun on the same input changes nothing.
- * Two jobs writing the same output at once are safe: Delta commits one of two conflicting writes, and
- * the other is run again ({@link DeltaCommits#retry}) against the table as the first left it.
+ * The keyed upserts of {@code diagnostics} and {@code quarantine}, so that a rerun on the same
+ * input changes nothing. Two jobs writing the same output at once are safe: Delta commits one of
+ * two conflicting writes, and the other is run again ({@link DeltaCommits#retry}) against the table
+ * as the first left it.
  */
 public final class KeyedUpserts {
   private static final Logger LOG = LoggerFactory.getLogger(KeyedUpserts.class);
@@ -31,14 +32,15 @@ public final class KeyedUpserts {
 
   /**
    * Upserts diagnostics rows by (run_id, epoch, layer, diagnostic). Rows already in the table as
-   * they are are left out first: a MERGE rewrites every file its join touches, whatever its
-   * clause conditions, so an unchanged rerun would otherwise rewrite the whole table.
+   * they are are left out first: a MERGE rewrites every file its join touches, whatever its clause
+   * conditions, so an unchanged rerun would otherwise rewrite the whole table.
    *
    * @param scope the runs {@code rows} cover: the comparison reads only theirs
    * @return the rows inserted or updated, -1 when this call created the table
    */
   public static long upsertDiagnostics(OutputTables output, Dataset<Row> rows, Scope scope) {
-    return DeltaCommits.retry("upsert into " + output.path(OutputTable.DIAGNOSTICS),
+    return DeltaCommits.retry(
+        "upsert into " + output.path(OutputTable.DIAGNOSTICS),
         () -> upsertDiagnosticsOnce(output, rows, scope));
   }
 
@@ -47,20 +49,40 @@ public final class KeyedUpserts {
     String path = output.path(OutputTable.DIAGNOSTICS);
     if (create(rows, path)) return -1;
     Dataset<Row> all = output.read(OutputTable.DIAGNOSTICS);
-    Dataset<Row> target = scope.isEverything() ? all : all.join(functions.broadcast(
-        spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id")), "run_id");
-    // details compared as sorted entries: a map's order is not part of its value (Map.of's differs from JVM to JVM,
+    Dataset<Row> target =
+        scope.isEverything()
+            ? all
+            : all.join(
+                functions.broadcast(
+                    spark
+                        .createDataset(List.copyOf(scope.runs()), Encoders.STRING())
+                        .toDF("run_id")),
+                "run_id");
+    // details compared as sorted entries: a map's order is not part of its value (Map.of's differs
+    // from JVM to JVM,
     // so with to_json a rerun in another JVM found every row with a two-entry map changed)
-    Dataset<Row> changed = rows.as("s").join(target.as("t"), functions.expr(KEY + " AND t.value <=> s.value "
-        + "AND t.status <=> s.status AND t.experiment <=> s.experiment "
-        + "AND array_sort(map_entries(t.details)) <=> array_sort(map_entries(s.details))"),
-        "left_anti").persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> changed =
+        rows.as("s")
+            .join(
+                target.as("t"),
+                functions.expr(
+                    KEY
+                        + " AND t.value <=> s.value "
+                        + "AND t.status <=> s.status AND t.experiment <=> s.experiment "
+                        + "AND array_sort(map_entries(t.details)) <=> array_sort(map_entries(s.details))"),
+                "left_anti")
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long n = changed.count();
       if (n > 0) {
-        output.delta(OutputTable.DIAGNOSTICS).as("t").merge(changed.as("s"), KEY)
-            .whenMatched().updateAll()
-            .whenNotMatched().insertAll()
+        output
+            .delta(OutputTable.DIAGNOSTICS)
+            .as("t")
+            .merge(changed.as("s"), KEY)
+            .whenMatched()
+            .updateAll()
+            .whenNotMatched()
+            .insertAll()
             .execute();
       }
       return n;
@@ -70,35 +92,56 @@ public final class KeyedUpserts {
   }
 
   /**
-   * Appends quarantine rows not already there (same table, reason and row). The table is created
-   * by the first run that sets a row aside: creating an empty Delta table cost about 1 s, a sixth of
-   * a clean 200 M-value run. A table written before a column of {@code rows} existed gains it, filled
+   * Appends quarantine rows not already there (same table, reason and row). The table is created by
+   * the first run that sets a row aside: creating an empty Delta table cost about 1 s, a sixth of a
+   * clean 200 M-value run. A table written before a column of {@code rows} existed gains it, filled
    * for its rows by {@code backfill} (column name to its value from the row's other columns).
    */
-  public static void upsertQuarantine(OutputTables output, Dataset<Row> rows, Map<String, Column> backfill) {
+  public static void upsertQuarantine(
+      OutputTables output, Dataset<Row> rows, Map<String, Column> backfill) {
     String path = output.path(OutputTable.QUARANTINE);
-    DeltaCommits.retry("upsert into " + path, () -> {
-      if (create(rows, path)) return;
-      addMissingColumns(output, OutputTable.QUARANTINE, rows.schema(), backfill);
-      output.delta(OutputTable.QUARANTINE).as("t")
-          .merge(rows.as("s"), OutputTable.QUARANTINE.mergeCondition())
-          .whenNotMatched().insertAll()
-          .execute();
-    });
+    DeltaCommits.retry(
+        "upsert into " + path,
+        () -> {
+          if (create(rows, path)) return;
+          addMissingColumns(output, OutputTable.QUARANTINE, rows.schema(), backfill);
+          output
+              .delta(OutputTable.QUARANTINE)
+              .as("t")
+              .merge(rows.as("s"), OutputTable.QUARANTINE.mergeCondition())
+              .whenNotMatched()
+              .insertAll()
+              .execute();
+        });
   }
 
-  /** Adds the columns of {@code source} that the table lacks, after the column they follow there, and fills them. */
-  private static void addMissingColumns(OutputTables output, OutputTable table, StructType source,
-      Map<String, Column> backfill) {
+  /**
+   * Adds the columns of {@code source} that the table lacks, after the column they follow there,
+   * and fills them.
+   */
+  private static void addMissingColumns(
+      OutputTables output, OutputTable table, StructType source, Map<String, Column> backfill) {
     List<String> have = List.of(output.read(table).columns());
     String previous = null;
     Map<String, Column> added = new LinkedHashMap<>();
     for (StructField f : source.fields()) {
       if (!have.contains(f.name())) {
-        output.spark().sql("ALTER TABLE delta.`" + output.path(table).replace("`", "``") + "` ADD COLUMNS (`"
-            + f.name() + "` " + f.dataType().sql() + (previous == null ? " FIRST" : " AFTER `" + previous + "`") + ")");
+        output
+            .spark()
+            .sql(
+                "ALTER TABLE delta.`"
+                    + output.path(table).replace("`", "``")
+                    + "` ADD COLUMNS (`"
+                    + f.name()
+                    + "` "
+                    + f.dataType().sql()
+                    + (previous == null ? " FIRST" : " AFTER `" + previous + "`")
+                    + ")");
         if (backfill.containsKey(f.name())) added.put(f.name(), backfill.get(f.name()));
-        LOG.info("{}: added column {} (the table was written by an earlier version)", output.path(table), f.name());
+        LOG.info(
+            "{}: added column {} (the table was written by an earlier version)",
+            output.path(table),
+            f.name());
       }
       previous = f.name();
     }
@@ -106,9 +149,10 @@ public final class KeyedUpserts {
   }
 
   /**
-   * Writes {@code rows} as a new table at {@code path} if there is no table there; returns whether it did.
-   * False when a table exists, including one that a concurrent job created after this one looked
-   * (its write then fails, as "path exists" or a Delta commit conflict): the caller merges into it.
+   * Writes {@code rows} as a new table at {@code path} if there is no table there; returns whether
+   * it did. False when a table exists, including one that a concurrent job created after this one
+   * looked (its write then fails, as "path exists" or a Delta commit conflict): the caller merges
+   * into it.
    */
   private static boolean create(Dataset<Row> rows, String path) {
     SparkSession spark = rows.sparkSession();
@@ -118,8 +162,10 @@ public final class KeyedUpserts {
       return true;
     } catch (Exception e) { // AnalysisException is checked, and Scala throws it undeclared
       if (!DeltaTable.isDeltaTable(spark, path)) throw e;
-      LOG.warn("{} was created by a concurrent job while this one was writing it; merging into it instead ({})",
-          path, e.getClass().getSimpleName());
+      LOG.warn(
+          "{} was created by a concurrent job while this one was writing it; merging into it instead ({})",
+          path,
+          e.getClass().getSimpleName());
       return false;
     }
   }

@@ -11,65 +11,107 @@ import org.apache.spark.sql.types.StructType;
  * diagnostics, so Spark derives them). README, "Output tables".
  */
 public enum OutputTable {
-  DIAGNOSTICS("diagnostics", List.of("run_id", "epoch", "layer", "diagnostic"), new StructType()
-      .add("experiment", DataTypes.StringType, true)
-      .add("run_id", DataTypes.StringType, false)
-      .add("epoch", DataTypes.IntegerType, false)
-      .add("layer", DataTypes.IntegerType, true)
-      .add("diagnostic", DataTypes.StringType, false)
-      .add("value", DataTypes.DoubleType, false)
-      .add("status", DataTypes.StringType, false)
-      .add("details", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType), false)),
-  QUARANTINE("quarantine", List.of("table", "reason", "row"), new StructType()
-      .add("table", DataTypes.StringType, false)
-      .add("run_id", DataTypes.StringType, true)
-      .add("reason_code", DataTypes.StringType, true)
-      .add("reason", DataTypes.StringType, false)
-      .add("row", DataTypes.StringType, false)),
+  DIAGNOSTICS(
+      "diagnostics",
+      List.of("run_id", "epoch", "layer", "diagnostic"),
+      new StructType()
+          .add("experiment", DataTypes.StringType, true)
+          .add("run_id", DataTypes.StringType, false)
+          .add("epoch", DataTypes.IntegerType, false)
+          .add("layer", DataTypes.IntegerType, true)
+          .add("diagnostic", DataTypes.StringType, false)
+          .add("value", DataTypes.DoubleType, false)
+          .add("status", DataTypes.StringType, false)
+          .add(
+              "details",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType),
+              false)),
+  QUARANTINE(
+      "quarantine",
+      List.of("table", "reason", "row"),
+      new StructType()
+          .add("table", DataTypes.StringType, false)
+          .add("run_id", DataTypes.StringType, true)
+          .add("reason_code", DataTypes.StringType, true)
+          .add("reason", DataTypes.StringType, false)
+          .add("row", DataTypes.StringType, false)),
   RUN_SUMMARY("run_summary", List.of("run_id"), null),
   EXPERIMENT_SUMMARY("experiment_summary", List.of("experiment", "config", "diagnostic"), null),
-  HYPERPARAMETER_EFFECTS("hyperparameter_effects",
-      List.of("scope_type", "scope", "hyperparameter", "scale", "target", "measure"), null),
-  NIGHTLY_AUDIT("nightly_audit", List.of("job_id"), new StructType()
-      .add("job_id", DataTypes.StringType, false)
-      .add("started_at", DataTypes.TimestampType, false)
-      .add("ended_at", DataTypes.TimestampType, false)
-      .add("status", DataTypes.StringType, false)
-      .add("mode", DataTypes.StringType, true)
-      .add("reason", DataTypes.StringType, true)
-      .add("telemetry", DataTypes.StringType, false)
-      .add("runs_read", DataTypes.LongType, true)
-      .add("epochs_read", DataTypes.LongType, true)
-      .add("runs_computed", DataTypes.LongType, true)
-      .add("epochs_computed", DataTypes.LongType, true)
-      .add("tensors_read", DataTypes.LongType, true)
-      .add("values_read", DataTypes.LongType, true)
-      .add("diagnostics_computed", DataTypes.LongType, true)
-      .add("diagnostics_written", DataTypes.LongType, true)
-      .add("quarantined", DataTypes.LongType, true)
-      .add("run_summary_rows", DataTypes.LongType, true)
-      .add("experiment_summary_rows", DataTypes.LongType, true)
-      .add("effect_rows", DataTypes.LongType, true)
-      .add("input_versions", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true), false)
-      .add("output_versions", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true), false)
-      .add("error", DataTypes.StringType, true)
-      .add("settings", DataTypes.StringType, false)
-      .add("input_fingerprint", DataTypes.StringType, true)),
-  NIGHTLY_STATE("nightly_state", List.of("run_id", "epoch"), new StructType()
-      .add("run_id", DataTypes.StringType, false)
-      .add("epoch", DataTypes.IntegerType, true)
-      .add("fingerprint", DataTypes.LongType, true)
-      .add("gradient_norm", DataTypes.DoubleType, true)
-      .add("settings", DataTypes.StringType, false));
+  HYPERPARAMETER_EFFECTS(
+      "hyperparameter_effects",
+      List.of("scope_type", "scope", "hyperparameter", "scale", "target", "measure"),
+      null),
+  NIGHTLY_AUDIT(
+      "nightly_audit",
+      List.of("job_id"),
+      new StructType()
+          .add("job_id", DataTypes.StringType, false)
+          .add("started_at", DataTypes.TimestampType, false)
+          .add("ended_at", DataTypes.TimestampType, false)
+          .add("status", DataTypes.StringType, false)
+          .add("mode", DataTypes.StringType, true)
+          .add("reason", DataTypes.StringType, true)
+          .add("telemetry", DataTypes.StringType, false)
+          .add("runs_read", DataTypes.LongType, true)
+          .add("epochs_read", DataTypes.LongType, true)
+          .add("runs_computed", DataTypes.LongType, true)
+          .add("epochs_computed", DataTypes.LongType, true)
+          .add("tensors_read", DataTypes.LongType, true)
+          .add("values_read", DataTypes.LongType, true)
+          .add("diagnostics_computed", DataTypes.LongType, true)
+          .add("diagnostics_written", DataTypes.LongType, true)
+          .add("quarantined", DataTypes.LongType, true)
+          .add("run_summary_rows", DataTypes.LongType, true)
+          .add("experiment_summary_rows", DataTypes.LongType, true)
+          .add("effect_rows", DataTypes.LongType, true)
+          .add(
+              "input_versions",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true),
+              false)
+          .add(
+              "output_versions",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType, true),
+              false)
+          .add("error", DataTypes.StringType, true)
+          .add("settings", DataTypes.StringType, false)
+          .add("input_fingerprint", DataTypes.StringType, true)),
+  NIGHTLY_STATE(
+      "nightly_state",
+      List.of("run_id", "epoch"),
+      new StructType()
+          .add("run_id", DataTypes.StringType, false)
+          .add("epoch", DataTypes.IntegerType, true)
+          .add("fingerprint", DataTypes.LongType, true)
+          .add("gradient_norm", DataTypes.DoubleType, true)
+          .add("settings", DataTypes.StringType, false));
 
   /** The tables the summaries stage replaces. */
-  public static final List<OutputTable> SUMMARIES = List.of(RUN_SUMMARY, EXPERIMENT_SUMMARY, HYPERPARAMETER_EFFECTS);
-  /** The tables whose Delta versions the audit records and the nightly compares (the audit itself aside). */
-  public static final List<OutputTable> AUDITED = List.of(DIAGNOSTICS, QUARANTINE, NIGHTLY_STATE, RUN_SUMMARY,
-      EXPERIMENT_SUMMARY, HYPERPARAMETER_EFFECTS);
+  public static final List<OutputTable> SUMMARIES =
+      List.of(RUN_SUMMARY, EXPERIMENT_SUMMARY, HYPERPARAMETER_EFFECTS);
+
+  /**
+   * The tables whose Delta versions the audit records and the nightly compares (the audit itself
+   * aside).
+   */
+  public static final List<OutputTable> AUDITED =
+      List.of(
+          DIAGNOSTICS,
+          QUARANTINE,
+          NIGHTLY_STATE,
+          RUN_SUMMARY,
+          EXPERIMENT_SUMMARY,
+          HYPERPARAMETER_EFFECTS);
+
   /** The order users meet them in (the catalog, the sql command). */
-  public static final List<OutputTable> ALL = List.of(DIAGNOSTICS, QUARANTINE, RUN_SUMMARY, EXPERIMENT_SUMMARY,
-      HYPERPARAMETER_EFFECTS, NIGHTLY_AUDIT, NIGHTLY_STATE);
+  public static final List<OutputTable> ALL =
+      List.of(
+          DIAGNOSTICS,
+          QUARANTINE,
+          RUN_SUMMARY,
+          EXPERIMENT_SUMMARY,
+          HYPERPARAMETER_EFFECTS,
+          NIGHTLY_AUDIT,
+          NIGHTLY_STATE);
 
   private final String tableName;
   private final List<String> key;
@@ -98,7 +140,9 @@ public enum OutputTable {
 
   /** The schema; for a table whose schema is fixed. */
   public StructType requiredSchema() {
-    return schema().orElseThrow(() -> new IllegalStateException(tableName + "'s columns are derived, not fixed"));
+    return schema()
+        .orElseThrow(
+            () -> new IllegalStateException(tableName + "'s columns are derived, not fixed"));
   }
 
   /** {@code t.k = s.k AND ...}, null-safe ({@code <=>}) for nullable key columns. */

@@ -9,7 +9,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** The output tables under one root folder: where each is, whether it exists, its rows and its version. */
+/**
+ * The output tables under one root folder: where each is, whether it exists, its rows and its
+ * version.
+ */
 public final class OutputTables {
   private final SparkSession spark;
   private final String root;

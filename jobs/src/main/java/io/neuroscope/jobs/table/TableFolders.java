@@ -21,18 +21,24 @@ public final class TableFolders {
     try {
       Path p = new Path(path.replaceAll("/+$", ""));
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.exists(new Path(p, "_delta_log")) ? Optional.of(fs.makeQualified(p)) : Optional.empty();
+      return fs.exists(new Path(p, "_delta_log"))
+          ? Optional.of(fs.makeQualified(p))
+          : Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);
     }
   }
 
-  /** The table at {@code path}: Delta, or Parquet where {@code parquetToo}; empty where there is none. */
+  /**
+   * The table at {@code path}: Delta, or Parquet where {@code parquetToo}; empty where there is
+   * none.
+   */
   public static Optional<Dataset<Row>> read(SparkSession spark, String path, boolean parquetToo) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (fs.exists(new Path(p, "_delta_log"))) return Optional.of(spark.read().format("delta").load(path));
+      if (fs.exists(new Path(p, "_delta_log")))
+        return Optional.of(spark.read().format("delta").load(path));
       if (parquetToo && fs.exists(p)) return Optional.of(spark.read().parquet(path));
       return Optional.empty();
     } catch (IOException e) {

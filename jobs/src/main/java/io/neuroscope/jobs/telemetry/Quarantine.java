@@ -11,9 +11,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The {@code quarantine} table: rows that break the contract, set aside with the reason (its code and prose). The row
- * is kept as JSON, nulls included (a null key is the reason, so it must show); a tensor row's {@code values} array (up to millions of floats) is replaced by
- * its length, {@code values_length}.
+ * The {@code quarantine} table: rows that break the contract, set aside with the reason (its code
+ * and prose). The row is kept as JSON, nulls included (a null key is the reason, so it must show);
+ * a tensor row's {@code values} array (up to millions of floats) is replaced by its length, {@code
+ * values_length}.
  */
 public final class Quarantine {
   private Quarantine() {}
@@ -21,8 +22,12 @@ public final class Quarantine {
   /** Quarantine rows for the rows of {@code table} that have a non-null {@code reason} column. */
   static Dataset<Row> of(String table, Dataset<Row> withReason, String... rowColumns) {
     Column[] cols = Arrays.stream(rowColumns).map(c -> col(c)).toArray(Column[]::new);
-    return withReason.where(col("reason").isNotNull())
-        .select(lit(table).as("table"), col("run_id"), QuarantineReason.codeOf(col("reason")).as("reason_code"),
+    return withReason
+        .where(col("reason").isNotNull())
+        .select(
+            lit(table).as("table"),
+            col("run_id"),
+            QuarantineReason.codeOf(col("reason")).as("reason_code"),
             col("reason"),
             to_json(struct(cols), java.util.Map.of("ignoreNullFields", "false")).as("row"));
   }

@@ -7,10 +7,11 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 
 /**
- * Why a telemetry row was set aside (README, "Bad input"): a stable code, written to the quarantine's
- * {@code reason_code} column for queries and alerts, beside the prose in {@code reason}, which says
- * the specifics (which column, which lengths). Each reason's prose matches its {@link #pattern()}
- * ({@code %} for the specifics, as in SQL LIKE); the first that matches names the code.
+ * Why a telemetry row was set aside (README, "Bad input"): a stable code, written to the
+ * quarantine's {@code reason_code} column for queries and alerts, beside the prose in {@code
+ * reason}, which says the specifics (which column, which lengths). Each reason's prose matches its
+ * {@link #pattern()} ({@code %} for the specifics, as in SQL LIKE); the first that matches names
+ * the code.
  */
 public enum QuarantineReason {
   /** Another chunk of the same tensor was set aside; the whole tensor goes (the prose says why). */
@@ -51,11 +52,14 @@ public enum QuarantineReason {
 
   /** The prose where it has no specifics. */
   public String prose() {
-    if (pattern.contains("%")) throw new IllegalStateException(name() + "'s prose has specifics: " + pattern);
+    if (pattern.contains("%"))
+      throw new IllegalStateException(name() + "'s prose has specifics: " + pattern);
     return pattern;
   }
 
-  /** The prose with its one specific, e.g. {@code NULL_KEY.prose("run_id")} is "null key: run_id". */
+  /**
+   * The prose with its one specific, e.g. {@code NULL_KEY.prose("run_id")} is "null key: run_id".
+   */
   public String prose(String specific) {
     if (pattern.indexOf('%') != pattern.lastIndexOf('%') || !pattern.contains("%")) {
       throw new IllegalStateException(name() + " does not take one specific: " + pattern);
@@ -63,7 +67,9 @@ public enum QuarantineReason {
     return pattern.replace("%", specific);
   }
 
-  /** The code of a reason's prose; {@code null} for prose no reason matches (none is written so). */
+  /**
+   * The code of a reason's prose; {@code null} for prose no reason matches (none is written so).
+   */
   public static QuarantineReason of(String prose) {
     for (QuarantineReason r : values()) if (r.regex.matcher(prose).matches()) return r;
     return null;

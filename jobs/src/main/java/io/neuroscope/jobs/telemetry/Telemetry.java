@@ -1,9 +1,9 @@
 package io.neuroscope.jobs.telemetry;
 
+import io.delta.tables.DeltaTable;
 import io.neuroscope.jobs.error.ContractException;
 import io.neuroscope.jobs.error.NeuroScopeErrors;
 import io.neuroscope.jobs.table.TableFolders;
-import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,8 +21,14 @@ import org.apache.spark.sql.SparkSession;
  * {@code _delta_log/}, or a folder of Parquet files) or from a catalog database, with their schemas
  * checked against the contract before anything else happens.
  */
-public record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, Dataset<Row> epochs, Dataset<Row> tensors,
-    boolean inCatalog, List<String> locations) {
+public record Telemetry(
+    String source,
+    Dataset<Row> runs,
+    Dataset<Row> layers,
+    Dataset<Row> epochs,
+    Dataset<Row> tensors,
+    boolean inCatalog,
+    List<String> locations) {
 
   public static Telemetry fromFolder(SparkSession spark, String root) {
     Dataset<Row>[] t = new Dataset[4];
@@ -68,7 +74,10 @@ public record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, D
       } else if (inCatalog) {
         return null;
       } else {
-        out.append(table).append("@files:").append(Long.toHexString(listing(spark, locations.get(i)))).append(' ');
+        out.append(table)
+            .append("@files:")
+            .append(Long.toHexString(listing(spark, locations.get(i))))
+            .append(' ');
       }
     }
     return out.toString().trim();
@@ -93,17 +102,23 @@ public record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, D
     }
   }
 
-  /** Each table's Delta version now (null for a Parquet folder or a non-Delta table), for the audit. */
+  /**
+   * Each table's Delta version now (null for a Parquet folder or a non-Delta table), for the audit.
+   */
   public Map<String, Long> versions(SparkSession spark) {
     Map<String, Long> out = new LinkedHashMap<>();
     for (int i = 0; i < 4; i++) {
       String where = locations.get(i);
       Long version = null;
       try {
-        DeltaTable d = inCatalog ? DeltaTable.forName(spark, where) : DeltaTable.isDeltaTable(spark, where)
-            ? DeltaTable.forPath(spark, where) : null;
+        DeltaTable d =
+            inCatalog
+                ? DeltaTable.forName(spark, where)
+                : DeltaTable.isDeltaTable(spark, where) ? DeltaTable.forPath(spark, where) : null;
         if (d != null) version = d.history(1).select("version").first().getLong(0);
-      } catch (Exception e) { // not a Delta table (forName throws AnalysisException, undeclared by Scala)
+      } catch (
+          Exception
+              e) { // not a Delta table (forName throws AnalysisException, undeclared by Scala)
         version = null;
       }
       out.put(TelemetryContract.TABLES.get(i), version);
@@ -113,9 +128,11 @@ public record Telemetry(String source, Dataset<Row> runs, Dataset<Row> layers, D
 
   private static Dataset<Row> readFolder(SparkSession spark, String table, String path) {
     try {
-      return TableFolders.read(spark, path, true).orElseThrow(() -> NeuroScopeErrors.missingTelemetryTable(table, path));
+      return TableFolders.read(spark, path, true)
+          .orElseThrow(() -> NeuroScopeErrors.missingTelemetryTable(table, path));
     } catch (UncheckedIOException e) {
-      throw new UncheckedIOException("Could not read telemetry table '" + table + "' at " + path, e.getCause());
+      throw new UncheckedIOException(
+          "Could not read telemetry table '" + table + "' at " + path, e.getCause());
     } catch (ContractException e) {
       throw e;
     } catch (Exception e) {

@@ -21,38 +21,62 @@ import org.apache.spark.sql.expressions.Window;
  * The contract's row rules (README, "Bad input") that can be checked from keys alone: null keys,
  * repeated keys, unknown kinds, tensors of layers or epochs that are not logged. A tensor whose
  * chunk is set aside is set aside whole, each chunk with a reason. Checks that need the values
- * (length ≠ rows × cols) happen in the tensor pass, which reads them anyway. Built once per job
- * and shared by its stages; {@link #close()} releases the cached checks.
+ * (length ≠ rows × cols) happen in the tensor pass, which reads them anyway. Built once per job and
+ * shared by its stages; {@link #close()} releases the cached checks.
  */
 public final class ValidatedTelemetry implements AutoCloseable {
-  private static final List<String> KINDS = Arrays.stream(TensorKind.values()).map(TensorKind::columnValue).toList();
-  private static final String[] TENSOR_ROW = {"run_id", "epoch", "layer", "kind", "chunk", "rows", "cols"};
+  private static final List<String> KINDS =
+      Arrays.stream(TensorKind.values()).map(TensorKind::columnValue).toList();
+  private static final String[] TENSOR_ROW = {
+    "run_id", "epoch", "layer", "kind", "chunk", "rows", "cols"
+  };
 
   /** The telemetry validated. */
   public final Telemetry telemetry;
+
   /** Each table with a {@code reason} column, null where the row is sound (cached). */
   public final Dataset<Row> checkedRuns;
+
   public final Dataset<Row> checkedLayers;
   public final Dataset<Row> checkedEpochs;
+
   /** The sound epochs. */
   public final Dataset<Row> epochs;
+
   /** The tensors' key columns (no values), each with its reason or null. */
   public final Dataset<Row> tensorKeys;
+
   public final Dataset<Row> quarantine;
 
   public ValidatedTelemetry(Telemetry t) {
     telemetry = t;
-    Dataset<Row> r = t.runs().withColumn("reason",
-        when(col("run_id").isNull(), lit(QuarantineReason.NULL_KEY.prose("run_id")))
-            .when(col("experiment").isNull(), lit(QuarantineReason.NULL_EXPERIMENT.prose()))
-            .when(count(lit(1)).over(Window.partitionBy("run_id")).gt(1), lit(QuarantineReason.DUPLICATE_RUN.prose())));
-    Dataset<Row> l = t.layers().withColumn("reason",
-        nullKey("run_id", "layer")
-            .when(count(lit(1)).over(Window.partitionBy("run_id", "layer")).gt(1), lit(QuarantineReason.DUPLICATE_LAYER.prose())));
-    Dataset<Row> e = t.epochs().withColumn("reason",
-        nullKey("run_id", "epoch")
-            .when(count(lit(1)).over(Window.partitionBy("run_id", "epoch")).gt(1), lit(QuarantineReason.DUPLICATE_EPOCH.prose()))
-            .when(col("train_loss").isNull(), lit(QuarantineReason.NULL_TRAIN_LOSS.prose())));
+    Dataset<Row> r =
+        t.runs()
+            .withColumn(
+                "reason",
+                when(col("run_id").isNull(), lit(QuarantineReason.NULL_KEY.prose("run_id")))
+                    .when(col("experiment").isNull(), lit(QuarantineReason.NULL_EXPERIMENT.prose()))
+                    .when(
+                        count(lit(1)).over(Window.partitionBy("run_id")).gt(1),
+                        lit(QuarantineReason.DUPLICATE_RUN.prose())));
+    Dataset<Row> l =
+        t.layers()
+            .withColumn(
+                "reason",
+                nullKey("run_id", "layer")
+                    .when(
+                        count(lit(1)).over(Window.partitionBy("run_id", "layer")).gt(1),
+                        lit(QuarantineReason.DUPLICATE_LAYER.prose())));
+    Dataset<Row> e =
+        t.epochs()
+            .withColumn(
+                "reason",
+                nullKey("run_id", "epoch")
+                    .when(
+                        count(lit(1)).over(Window.partitionBy("run_id", "epoch")).gt(1),
+                        lit(QuarantineReason.DUPLICATE_EPOCH.prose()))
+                    .when(
+                        col("train_loss").isNull(), lit(QuarantineReason.NULL_TRAIN_LOSS.prose())));
     // Cached with their reasons: the valid rows and the quarantine are both read from them.
     checkedRuns = r.cache();
     checkedLayers = l.cache();
@@ -60,38 +84,87 @@ public final class ValidatedTelemetry implements AutoCloseable {
     Dataset<Row> layers = l.where(col("reason").isNull());
     epochs = e.where(col("reason").isNull()).drop("reason");
 
-    Dataset<Row> knownLayers = layers.select(col("run_id").as("l_run"), col("layer").as("l_layer"), lit(true).as("has_layer"));
-    Dataset<Row> knownEpochs = epochs.select(col("run_id").as("e_run"), col("epoch").as("e_epoch"), lit(true).as("has_epoch"));
-    Dataset<Row> keys = t.tensors().select(Arrays.stream(TENSOR_ROW).map(c -> col(c)).toArray(Column[]::new))
-        .join(knownLayers, col("run_id").equalTo(col("l_run")).and(col("layer").equalTo(col("l_layer"))), "left")
-        .join(knownEpochs, col("run_id").equalTo(col("e_run")).and(col("epoch").equalTo(col("e_epoch"))), "left");
-    Column chunkReason = nullKey("run_id", "epoch", "layer", "kind", "chunk")
-        .when(col("kind").isin(KINDS.toArray()).equalTo(false), concat(lit("unknown kind '"), col("kind"),
-            lit("' (expected one of " + String.join(", ", KINDS) + ")")))
-        .when(count(lit(1)).over(Window.partitionBy("run_id", "epoch", "layer", "kind", "chunk")).gt(1),
-            lit(QuarantineReason.DUPLICATE_CHUNK.prose()))
-        .when(col("has_layer").isNull(), lit(QuarantineReason.LAYER_NOT_LOGGED.prose()))
-        .when(col("has_epoch").isNull(), lit(QuarantineReason.EPOCH_NOT_LOGGED.prose()))
-        .when(col("rows").isNull().or(col("cols").isNull()).or(col("rows").lt(0)).or(col("cols").lt(0)),
-            lit(QuarantineReason.BAD_SHAPE.prose()));
-    Column tensorReason = first(col("chunk_reason"), true).over(Window.partitionBy("run_id", "epoch", "layer", "kind"));
-    tensorKeys = keys.withColumn("chunk_reason", chunkReason)
-        .withColumn("reason", when(col("chunk_reason").isNotNull(), col("chunk_reason"))
-            .when(tensorReason.isNotNull(), concat(lit(QuarantineReason.WITH_ITS_TENSOR.prose("another chunk has ")), tensorReason)))
-        .drop("l_run", "l_layer", "has_layer", "e_run", "e_epoch", "has_epoch", "chunk_reason")
-        .cache();
+    Dataset<Row> knownLayers =
+        layers.select(
+            col("run_id").as("l_run"), col("layer").as("l_layer"), lit(true).as("has_layer"));
+    Dataset<Row> knownEpochs =
+        epochs.select(
+            col("run_id").as("e_run"), col("epoch").as("e_epoch"), lit(true).as("has_epoch"));
+    Dataset<Row> keys =
+        t.tensors()
+            .select(Arrays.stream(TENSOR_ROW).map(c -> col(c)).toArray(Column[]::new))
+            .join(
+                knownLayers,
+                col("run_id").equalTo(col("l_run")).and(col("layer").equalTo(col("l_layer"))),
+                "left")
+            .join(
+                knownEpochs,
+                col("run_id").equalTo(col("e_run")).and(col("epoch").equalTo(col("e_epoch"))),
+                "left");
+    Column chunkReason =
+        nullKey("run_id", "epoch", "layer", "kind", "chunk")
+            .when(
+                col("kind").isin(KINDS.toArray()).equalTo(false),
+                concat(
+                    lit("unknown kind '"),
+                    col("kind"),
+                    lit("' (expected one of " + String.join(", ", KINDS) + ")")))
+            .when(
+                count(lit(1))
+                    .over(Window.partitionBy("run_id", "epoch", "layer", "kind", "chunk"))
+                    .gt(1),
+                lit(QuarantineReason.DUPLICATE_CHUNK.prose()))
+            .when(col("has_layer").isNull(), lit(QuarantineReason.LAYER_NOT_LOGGED.prose()))
+            .when(col("has_epoch").isNull(), lit(QuarantineReason.EPOCH_NOT_LOGGED.prose()))
+            .when(
+                col("rows")
+                    .isNull()
+                    .or(col("cols").isNull())
+                    .or(col("rows").lt(0))
+                    .or(col("cols").lt(0)),
+                lit(QuarantineReason.BAD_SHAPE.prose()));
+    Column tensorReason =
+        first(col("chunk_reason"), true)
+            .over(Window.partitionBy("run_id", "epoch", "layer", "kind"));
+    tensorKeys =
+        keys.withColumn("chunk_reason", chunkReason)
+            .withColumn(
+                "reason",
+                when(col("chunk_reason").isNotNull(), col("chunk_reason"))
+                    .when(
+                        tensorReason.isNotNull(),
+                        concat(
+                            lit(QuarantineReason.WITH_ITS_TENSOR.prose("another chunk has ")),
+                            tensorReason)))
+            .drop("l_run", "l_layer", "has_layer", "e_run", "e_epoch", "has_epoch", "chunk_reason")
+            .cache();
 
-    quarantine = Quarantine.of(TelemetryContract.RUNS, r, "run_id", "experiment", "started_at", "params")
-        .unionByName(Quarantine.of(TelemetryContract.LAYERS, l, "run_id", "layer", "name", "activation", "fan_in", "fan_out"))
-        .unionByName(Quarantine.of(TelemetryContract.EPOCHS, e, "run_id", "epoch", "train_loss", "val_loss"))
-        .unionByName(Quarantine.of(TelemetryContract.TENSORS, tensorKeys, TENSOR_ROW));
+    quarantine =
+        Quarantine.of(TelemetryContract.RUNS, r, "run_id", "experiment", "started_at", "params")
+            .unionByName(
+                Quarantine.of(
+                    TelemetryContract.LAYERS,
+                    l,
+                    "run_id",
+                    "layer",
+                    "name",
+                    "activation",
+                    "fan_in",
+                    "fan_out"))
+            .unionByName(
+                Quarantine.of(
+                    TelemetryContract.EPOCHS, e, "run_id", "epoch", "train_loss", "val_loss"))
+            .unionByName(Quarantine.of(TelemetryContract.TENSORS, tensorKeys, TENSOR_ROW));
   }
 
   private static Column nullKey(String... keys) {
     Column c = null;
     for (String k : keys) {
       Column isNull = col(k).isNull();
-      c = c == null ? when(isNull, lit(QuarantineReason.NULL_KEY.prose(k))) : c.when(isNull, lit(QuarantineReason.NULL_KEY.prose(k)));
+      c =
+          c == null
+              ? when(isNull, lit(QuarantineReason.NULL_KEY.prose(k)))
+              : c.when(isNull, lit(QuarantineReason.NULL_KEY.prose(k)));
     }
     return c;
   }
@@ -99,9 +172,18 @@ public final class ValidatedTelemetry implements AutoCloseable {
   /** The tensors (run, epoch, layer, kind) set aside by a key rule; the tensor pass skips them. */
   public Set<TensorKey> rejectedTensors() {
     Set<TensorKey> out = new HashSet<>();
-    for (Row row : tensorKeys.where(col("reason").isNotNull().and(col("run_id").isNotNull()).and(col("epoch").isNotNull())
-            .and(col("layer").isNotNull()).and(col("kind").isNotNull()))
-        .select("run_id", "epoch", "layer", "kind").distinct().collectAsList()) {
+    for (Row row :
+        tensorKeys
+            .where(
+                col("reason")
+                    .isNotNull()
+                    .and(col("run_id").isNotNull())
+                    .and(col("epoch").isNotNull())
+                    .and(col("layer").isNotNull())
+                    .and(col("kind").isNotNull()))
+            .select("run_id", "epoch", "layer", "kind")
+            .distinct()
+            .collectAsList()) {
       out.add(new TensorKey(row.getString(0), row.getInt(1), row.getInt(2), row.getString(3)));
     }
     return out;

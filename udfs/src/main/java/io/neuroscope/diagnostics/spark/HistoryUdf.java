@@ -13,14 +13,16 @@ import scala.collection.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * A loss-history diagnostic as a SQL function over a run's epochs up to e, in epoch order:
- * {@code ns_plateau(collect_list(struct(train_loss, val_loss[, grad_norm])) OVER (PARTITION BY run_id ORDER BY epoch))}.
- * The last element is epoch e. Returns {@code STRUCT<value DOUBLE, status STRING>}.
+ * A loss-history diagnostic as a SQL function over a run's epochs up to e, in epoch order: {@code
+ * ns_plateau(collect_list(struct(train_loss, val_loss[, grad_norm])) OVER (PARTITION BY run_id
+ * ORDER BY epoch))}. The last element is epoch e. Returns {@code STRUCT<value DOUBLE, status
+ * STRING>}.
  */
 public final class HistoryUdf implements UDF1<Seq<Row>, Row> {
-  public static final StructType RESULT = new StructType()
-      .add("value", DataTypes.DoubleType, false)
-      .add("status", DataTypes.StringType, false);
+  public static final StructType RESULT =
+      new StructType()
+          .add("value", DataTypes.DoubleType, false)
+          .add("status", DataTypes.StringType, false);
 
   private final HistoryDiagnostic diagnostic;
   private final int historyLength;

@@ -8,10 +8,11 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
 
 /**
- * {@code ns_tensor_stats(values)}: the moments of a tensor whose chunks are rows of a group, in SQL.
- * Partial states merge like the job's, so the answer does not depend on how rows are split.
+ * {@code ns_tensor_stats(values)}: the moments of a tensor whose chunks are rows of a group, in
+ * SQL. Partial states merge like the job's, so the answer does not depend on how rows are split.
  */
-public final class TensorStatsAggregator extends Aggregator<TensorStatsAggregator.Chunk, TensorStats, TensorStatsAggregator.Summary> {
+public final class TensorStatsAggregator
+    extends Aggregator<TensorStatsAggregator.Chunk, TensorStats, TensorStatsAggregator.Summary> {
 
   /** The aggregator's input: one chunk's values (a bean, as Spark has no float[] encoder). */
   public static final class Chunk implements Serializable {
@@ -46,24 +47,77 @@ public final class TensorStatsAggregator extends Aggregator<TensorStatsAggregato
       return r;
     }
 
-    public long getCount() { return count; }
-    public void setCount(long v) { count = v; }
-    public double getMean() { return mean; }
-    public void setMean(double v) { mean = v; }
-    public double getVariance() { return variance; }
-    public void setVariance(double v) { variance = v; }
-    public double getStd() { return std; }
-    public void setStd(double v) { std = v; }
-    public double getNorm() { return norm; }
-    public void setNorm(double v) { norm = v; }
-    public double getRms() { return rms; }
-    public void setRms(double v) { rms = v; }
-    public double getMeanAbs() { return meanAbs; }
-    public void setMeanAbs(double v) { meanAbs = v; }
-    public double getStdAbs() { return stdAbs; }
-    public void setStdAbs(double v) { stdAbs = v; }
-    public boolean isAllFinite() { return allFinite; }
-    public void setAllFinite(boolean v) { allFinite = v; }
+    public long getCount() {
+      return count;
+    }
+
+    public void setCount(long v) {
+      count = v;
+    }
+
+    public double getMean() {
+      return mean;
+    }
+
+    public void setMean(double v) {
+      mean = v;
+    }
+
+    public double getVariance() {
+      return variance;
+    }
+
+    public void setVariance(double v) {
+      variance = v;
+    }
+
+    public double getStd() {
+      return std;
+    }
+
+    public void setStd(double v) {
+      std = v;
+    }
+
+    public double getNorm() {
+      return norm;
+    }
+
+    public void setNorm(double v) {
+      norm = v;
+    }
+
+    public double getRms() {
+      return rms;
+    }
+
+    public void setRms(double v) {
+      rms = v;
+    }
+
+    public double getMeanAbs() {
+      return meanAbs;
+    }
+
+    public void setMeanAbs(double v) {
+      meanAbs = v;
+    }
+
+    public double getStdAbs() {
+      return stdAbs;
+    }
+
+    public void setStdAbs(double v) {
+      stdAbs = v;
+    }
+
+    public boolean isAllFinite() {
+      return allFinite;
+    }
+
+    public void setAllFinite(boolean v) {
+      allFinite = v;
+    }
   }
 
   @Override

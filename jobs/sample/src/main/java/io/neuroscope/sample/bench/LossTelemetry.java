@@ -29,8 +29,12 @@ public final class LossTelemetry {
 
   private LossTelemetry() {}
 
-  /** Writes runs, layers, epochs and an empty tensors table as Delta under {@code root} (overwriting). */
-  public static void write(SparkSession spark, String root, int runs, int epochs, int runsPerExperiment, long seed) {
+  /**
+   * Writes runs, layers, epochs and an empty tensors table as Delta under {@code root}
+   * (overwriting).
+   */
+  public static void write(
+      SparkSession spark, String root, int runs, int epochs, int runsPerExperiment, long seed) {
     List<Row> runRows = new ArrayList<>(runs);
     List<Row> layerRows = new ArrayList<>(runs * 3);
     List<Row> epochRows = new ArrayList<>(runs * epochs);
@@ -49,13 +53,22 @@ public final class LossTelemetry {
       params.put("weight_decay", Double.toString(decay));
       params.put("dropout", Double.toString(dropout));
       params.put("seed", Integer.toString(i % 5));
-      runRows.add(RowFactory.create(id, "loss-exp-" + (i / runsPerExperiment),
-          Timestamp.valueOf("2026-01-05 09:00:00"), scala.jdk.javaapi.CollectionConverters.asScala(params)));
+      runRows.add(
+          RowFactory.create(
+              id,
+              "loss-exp-" + (i / runsPerExperiment),
+              Timestamp.valueOf("2026-01-05 09:00:00"),
+              scala.jdk.javaapi.CollectionConverters.asScala(params)));
       for (int l = 0; l < 3; l++) {
-        layerRows.add(RowFactory.create(id, l, "fc" + (l + 1), l == 2 ? "softmax" : "relu", 64, l == 2 ? 10 : 64));
+        layerRows.add(
+            RowFactory.create(
+                id, l, "fc" + (l + 1), l == 2 ? "softmax" : "relu", 64, l == 2 ? 10 : 64));
       }
       // descent rate: fast for a good step, slow for a tiny one; adam is less sensitive to the step
-      double effective = optimizer.equals("adam") ? Math.sqrt(lr) * 0.3 : lr * (optimizer.equals("momentum") ? 10 : 3);
+      double effective =
+          optimizer.equals("adam")
+              ? Math.sqrt(lr) * 0.3
+              : lr * (optimizer.equals("momentum") ? 10 : 3);
       double rate = Math.min(0.5, effective);
       boolean diverges = !optimizer.equals("adam") && lr > 0.3;
       double overfit = (dropout == 0 ? 0.02 : 0.005 / dropout * 0.1) * (decay == 0 ? 1.5 : 1);
@@ -67,21 +80,41 @@ public final class LossTelemetry {
         } else {
           train = 0.1 + (train - 0.1) * (1 - rate) + noise * train * (rnd.nextDouble() - 0.5);
         }
-        double val = train * (1 + overfit * Math.max(0, e - 5)) + noise * (rnd.nextDouble() - 0.5) * 0.5;
-        epochRows.add(RowFactory.create(id, e, Double.isFinite(train) ? train : Double.POSITIVE_INFINITY,
-            e % 2 == 0 ? val : null));
+        double val =
+            train * (1 + overfit * Math.max(0, e - 5)) + noise * (rnd.nextDouble() - 0.5) * 0.5;
+        epochRows.add(
+            RowFactory.create(
+                id,
+                e,
+                Double.isFinite(train) ? train : Double.POSITIVE_INFINITY,
+                e % 2 == 0 ? val : null));
       }
     }
     String base = root.replaceAll("/+$", "");
     save(spark, runRows, TelemetryContract.schema(TelemetryContract.RUNS), base + "/runs", 1);
     save(spark, layerRows, TelemetryContract.schema(TelemetryContract.LAYERS), base + "/layers", 1);
     save(spark, epochRows, TelemetryContract.schema(TelemetryContract.EPOCHS), base + "/epochs", 4);
-    save(spark, List.of(), TelemetryContract.schema(TelemetryContract.TENSORS), base + "/tensors", 1);
+    save(
+        spark,
+        List.of(),
+        TelemetryContract.schema(TelemetryContract.TENSORS),
+        base + "/tensors",
+        1);
   }
 
-  private static void save(SparkSession spark, List<Row> rows, org.apache.spark.sql.types.StructType schema, String path,
+  private static void save(
+      SparkSession spark,
+      List<Row> rows,
+      org.apache.spark.sql.types.StructType schema,
+      String path,
       int files) {
-    spark.createDataFrame(rows, schema).repartition(files).write().format("delta").mode(SaveMode.Overwrite)
-        .option("overwriteSchema", "true").save(path);
+    spark
+        .createDataFrame(rows, schema)
+        .repartition(files)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("overwriteSchema", "true")
+        .save(path);
   }
 }

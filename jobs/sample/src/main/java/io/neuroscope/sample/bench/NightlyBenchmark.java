@@ -5,18 +5,18 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
-import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
-import io.neuroscope.jobs.nightly.NightlyAction;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import io.neuroscope.diagnostics.Settings;
 import io.neuroscope.jobs.cli.Command;
 import io.neuroscope.jobs.cli.Invocation;
 import io.neuroscope.jobs.cli.Options;
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.error.NeuroScopeErrors;
+import io.neuroscope.jobs.nightly.NightlyAction;
 import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.TelemetrySource;
-import io.neuroscope.diagnostics.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -25,9 +25,9 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import javax.management.Notification;
@@ -42,15 +42,16 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code bin/neuroscope bench-nightly}: the nightly job on a fresh archive, then again on the
- * unchanged archive, then after the archive grew, each with its time, what it read and the JVM's peak
- * heap and the process's peak resident memory. The unchanged rerun is reported as a ratio of the
- * full run measured in the same process (the issue's target: at most 10 %).
+ * unchanged archive, then after the archive grew, each with its time, what it read and the JVM's
+ * peak heap and the process's peak resident memory. The unchanged rerun is reported as a ratio of
+ * the full run measured in the same process (the issue's target: at most 10 %).
  *
  * <ul>
  *   <li>{@code --archive loss} (default): {@link LossTelemetry}, 10,000 runs x 30 epochs, Delta. It
  *       grows by one epoch for every 100th run and by 1 % new runs.
  *   <li>{@code --archive tensors}: {@link SyntheticTelemetry}, 25 runs x 10 epochs x 3 layers x 4
- *       tensors of 256 x 256 floats (196.6 M values), Parquet. It grows by one epoch for every 5th run.
+ *       tensors of 256 x 256 floats (196.6 M values), Parquet. It grows by one epoch for every 5th
+ *       run.
  * </ul>
  */
 public final class NightlyBenchmark implements Command {
@@ -61,7 +62,8 @@ public final class NightlyBenchmark implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: neuroscope bench-nightly [--archive loss|tensors] [--data bench/nightly-ARCHIVE] [--runs N] [--epochs E]",
         "  generates a fresh archive (loss: 10,000 runs x 30 epochs; tensors: 196.6 M floats), then times nightly on it,",
         "  again on it unchanged, and again after it grew; with each run's peak heap and peak resident memory");
@@ -78,8 +80,8 @@ public final class NightlyBenchmark implements Command {
   }
 
   /** One measured nightly run. */
-  private record Stage(String name, double seconds, DiagnosticsAction.Result d, long liveHeapPeak,
-      long heapPeak) {}
+  private record Stage(
+      String name, double seconds, DiagnosticsAction.Result d, long liveHeapPeak, long heapPeak) {}
 
   /**
    * The largest heap in use just after a collection since the last reset: the live data's peak, as
@@ -101,8 +103,10 @@ public final class NightlyBenchmark implements Command {
 
     @Override
     public void handleNotification(Notification n, Object handback) {
-      if (!n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) return;
-      GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+      if (!n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION))
+        return;
+      GarbageCollectionNotificationInfo info =
+          GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
       long used = 0;
       for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
         if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
@@ -130,21 +134,36 @@ public final class NightlyBenchmark implements Command {
     String telemetry = data + "/telemetry";
     String output = data + "/output";
     SparkSession spark = call.spark();
-    delete(spark, data); // the archive grows during the benchmark: start from a fresh one every time
+    delete(
+        spark, data); // the archive grows during the benchmark: start from a fresh one every time
     long t = System.nanoTime();
     if (archive.equals("loss")) {
       int runs = Integer.parseInt(opts.getOrDefault("--runs", "10000"));
       int epochs = Integer.parseInt(opts.getOrDefault("--epochs", "30"));
       LossTelemetry.write(spark, telemetry, runs, epochs, 1000, 0);
-      System.out.printf(Locale.ROOT, "generated %d runs x %d epochs of loss telemetry -> %s (%.1f s)%n", runs, epochs,
-          telemetry, seconds(t));
+      System.out.printf(
+          Locale.ROOT,
+          "generated %d runs x %d epochs of loss telemetry -> %s (%.1f s)%n",
+          runs,
+          epochs,
+          telemetry,
+          seconds(t));
     } else {
-      SyntheticTelemetry.Shape shape = new SyntheticTelemetry.Shape(
-          Integer.parseInt(opts.getOrDefault("--runs", "25")), Integer.parseInt(opts.getOrDefault("--epochs", "10")),
-          3, 256, 8);
+      SyntheticTelemetry.Shape shape =
+          new SyntheticTelemetry.Shape(
+              Integer.parseInt(opts.getOrDefault("--runs", "25")),
+              Integer.parseInt(opts.getOrDefault("--epochs", "10")),
+              3,
+              256,
+              8);
       SyntheticTelemetry.write(spark, telemetry, shape);
-      System.out.printf(Locale.ROOT, "generated %d tensors, %.1f M values -> %s (%.1f s)%n", shape.tensors(),
-          shape.values() / 1e6, telemetry, seconds(t));
+      System.out.printf(
+          Locale.ROOT,
+          "generated %d tensors, %.1f M values -> %s (%.1f s)%n",
+          shape.tensors(),
+          shape.values() / 1e6,
+          telemetry,
+          seconds(t));
     }
     // defaults as shipped; no catalog registration (a benchmark's tables are not for the metastore)
     Settings settings = call.settings().with(Map.of("catalog.database", ""));
@@ -152,45 +171,83 @@ public final class NightlyBenchmark implements Command {
     List<Stage> stages = new ArrayList<>();
     stages.add(measure(spark, "full (first run)", telemetry, output, settings));
     stages.add(measure(spark, "rerun, unchanged", telemetry, output, settings));
-    String grown = archive.equals("loss") ? growLoss(spark, telemetry) : growTensors(spark, telemetry);
+    String grown =
+        archive.equals("loss") ? growLoss(spark, telemetry) : growTensors(spark, telemetry);
     System.out.println("grew the archive: " + grown);
     stages.add(measure(spark, "rerun, grown", telemetry, output, settings));
 
-    System.out.printf("%n| nightly | time | vs full | epochs computed | tensors read | values read | diagnostics rows written | "
-        + "peak live heap | peak heap in use |%n|---|---|---|---|---|---|---|---|---|%n");
+    System.out.printf(
+        "%n| nightly | time | vs full | epochs computed | tensors read | values read | diagnostics rows written | "
+            + "peak live heap | peak heap in use |%n|---|---|---|---|---|---|---|---|---|%n");
     double full = stages.get(0).seconds();
     for (Stage s : stages) {
-      System.out.printf(Locale.ROOT, "| %s | %.1f s | %.1f %% | %d of %d | %d | %d | %d | %s | %s |%n", s.name(),
-          s.seconds(), 100 * s.seconds() / full, s.d().epochsComputed(), s.d().epochs(), s.d().tensors(),
-          s.d().valuesRead(), s.d().diagnosticsChanged(), s.liveHeapPeak() == 0 ? "no collection" : mib(s.liveHeapPeak()),
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %.1f s | %.1f %% | %d of %d | %d | %d | %d | %s | %s |%n",
+          s.name(),
+          s.seconds(),
+          100 * s.seconds() / full,
+          s.d().epochsComputed(),
+          s.d().epochs(),
+          s.d().tensors(),
+          s.d().valuesRead(),
+          s.d().diagnosticsChanged(),
+          s.liveHeapPeak() == 0 ? "no collection" : mib(s.liveHeapPeak()),
           mib(s.heapPeak()));
     }
-    System.out.printf(Locale.ROOT, "%nprocess peak resident memory: %s (-Xmx %s)%n", mib(rssPeak()),
+    System.out.printf(
+        Locale.ROOT,
+        "%nprocess peak resident memory: %s (-Xmx %s)%n",
+        mib(rssPeak()),
         mib(Runtime.getRuntime().maxMemory()));
-    System.out.printf(Locale.ROOT, "%nunchanged rerun / full run = %.3f (target <= 0.10)%n", stages.get(1).seconds() / full);
+    System.out.printf(
+        Locale.ROOT,
+        "%nunchanged rerun / full run = %.3f (target <= 0.10)%n",
+        stages.get(1).seconds() / full);
     return 0;
   }
 
-  private static Stage measure(SparkSession spark, String name, String telemetry, String output, Settings settings) {
+  private static Stage measure(
+      SparkSession spark, String name, String telemetry, String output, Settings settings) {
     resetPeaks();
     long t = System.nanoTime();
-    NightlyAction.Result r = new NightlyAction(spark, TelemetrySource.folder(telemetry), OutputTables.at(spark, output),
-        settings, true).execute();
+    NightlyAction.Result r =
+        new NightlyAction(
+                spark,
+                TelemetrySource.folder(telemetry),
+                OutputTables.at(spark, output),
+                settings,
+                true)
+            .execute();
     Stage s = new Stage(name, seconds(t), r.diagnostics(), LIVE_HEAP.peak(), heapPeak());
-    System.out.printf(Locale.ROOT, "%s: %.1f s (%s: %s)%n", name, s.seconds(), r.diagnostics().outcome(),
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %.1f s (%s: %s)%n",
+        name,
+        s.seconds(),
+        r.diagnostics().outcome(),
         r.diagnostics().reason());
     return s;
   }
 
-  /** One more epoch for every 100th run (its last, 1 % lower) and 1 % new runs (copies of the first ones). */
+  /**
+   * One more epoch for every 100th run (its last, 1 % lower) and 1 % new runs (copies of the first
+   * ones).
+   */
   private static String growLoss(SparkSession spark, String root) {
     Dataset<Row> epochs = read(spark, root, "epochs");
     Dataset<Row> every100th = epochs.where(col("run_id").endsWith("00"));
-    Dataset<Row> next = every100th.groupBy("run_id").agg(max("epoch").as("epoch"))
-        .join(epochs, new String[] {"run_id", "epoch"})
-        .select(col("run_id"), col("epoch").plus(1).as("epoch"), col("train_loss").multiply(0.99).as("train_loss"),
-            col("val_loss").multiply(0.99).as("val_loss"))
-        .localCheckpoint(); // computed once, for the count and the append
+    Dataset<Row> next =
+        every100th
+            .groupBy("run_id")
+            .agg(max("epoch").as("epoch"))
+            .join(epochs, new String[] {"run_id", "epoch"})
+            .select(
+                col("run_id"),
+                col("epoch").plus(1).as("epoch"),
+                col("train_loss").multiply(0.99).as("train_loss"),
+                col("val_loss").multiply(0.99).as("val_loss"))
+            .localCheckpoint(); // computed once, for the count and the append
     long gained = next.count();
     append(next, root, "epochs");
     long runs = read(spark, root, "runs").count();
@@ -209,18 +266,32 @@ public final class NightlyBenchmark implements Command {
   private static String growTensors(SparkSession spark, String root) {
     Dataset<Row> epochs = spark.read().parquet(root + "/epochs");
     int last = epochs.agg(max("epoch")).first().getInt(0);
-    List<String> runs = epochs.select("run_id").distinct().orderBy("run_id").as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList();
+    List<String> runs =
+        epochs
+            .select("run_id")
+            .distinct()
+            .orderBy("run_id")
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
     List<String> growing = new ArrayList<>();
     for (int i = 0; i < runs.size(); i += 5) growing.add(runs.get(i));
     Column which = col("run_id").isin(growing.toArray()).and(col("epoch").equalTo(last));
     // materialized first: the folder is read and appended to
     List<Row> newEpochs = epochs.where(which).withColumn("epoch", lit(last + 1)).collectAsList();
-    Dataset<Row> tensors = spark.read().parquet(root + "/tensors").where(which).withColumn("epoch", lit(last + 1))
-        .localCheckpoint();
+    Dataset<Row> tensors =
+        spark
+            .read()
+            .parquet(root + "/tensors")
+            .where(which)
+            .withColumn("epoch", lit(last + 1))
+            .localCheckpoint();
     long values = tensors.count();
     tensors.write().mode("append").parquet(root + "/tensors");
-    spark.createDataFrame(newEpochs, epochs.schema()).write().mode("append").parquet(root + "/epochs");
+    spark
+        .createDataFrame(newEpochs, epochs.schema())
+        .write()
+        .mode("append")
+        .parquet(root + "/epochs");
     return growing.size() + " runs gained epoch " + (last + 1) + " (" + values + " tensors)";
   }
 

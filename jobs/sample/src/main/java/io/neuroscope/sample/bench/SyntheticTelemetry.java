@@ -22,7 +22,8 @@ import org.apache.spark.sql.SparkSession;
 public final class SyntheticTelemetry {
   private SyntheticTelemetry() {}
 
-  public record Shape(int runs, int epochs, int layers, int width, int files) implements Serializable {
+  public record Shape(int runs, int epochs, int layers, int width, int files)
+      implements Serializable {
     public long tensors() {
       return (long) runs * epochs * layers * 4;
     }
@@ -39,22 +40,69 @@ public final class SyntheticTelemetry {
     private String kind;
     private float[] values;
 
-    public String getRunId() { return runId; }
-    public void setRunId(String v) { runId = v; }
-    public int getEpoch() { return epoch; }
-    public void setEpoch(int v) { epoch = v; }
-    public int getLayer() { return layer; }
-    public void setLayer(int v) { layer = v; }
-    public String getKind() { return kind; }
-    public void setKind(String v) { kind = v; }
-    public int getChunk() { return chunk; }
-    public void setChunk(int v) { chunk = v; }
-    public int getRows() { return rows; }
-    public void setRows(int v) { rows = v; }
-    public int getCols() { return cols; }
-    public void setCols(int v) { cols = v; }
-    public float[] getValues() { return values; }
-    public void setValues(float[] v) { values = v; }
+    public String getRunId() {
+      return runId;
+    }
+
+    public void setRunId(String v) {
+      runId = v;
+    }
+
+    public int getEpoch() {
+      return epoch;
+    }
+
+    public void setEpoch(int v) {
+      epoch = v;
+    }
+
+    public int getLayer() {
+      return layer;
+    }
+
+    public void setLayer(int v) {
+      layer = v;
+    }
+
+    public String getKind() {
+      return kind;
+    }
+
+    public void setKind(String v) {
+      kind = v;
+    }
+
+    public int getChunk() {
+      return chunk;
+    }
+
+    public void setChunk(int v) {
+      chunk = v;
+    }
+
+    public int getRows() {
+      return rows;
+    }
+
+    public void setRows(int v) {
+      rows = v;
+    }
+
+    public int getCols() {
+      return cols;
+    }
+
+    public void setCols(int v) {
+      cols = v;
+    }
+
+    public float[] getValues() {
+      return values;
+    }
+
+    public void setValues(float[] v) {
+      values = v;
+    }
   }
 
   private static final String[] KINDS = {"activations", "gradients", "weights", "weight_updates"};
@@ -63,29 +111,60 @@ public final class SyntheticTelemetry {
     List<Row> runs = new ArrayList<>(), layers = new ArrayList<>(), epochs = new ArrayList<>();
     for (int r = 0; r < s.runs(); r++) {
       String run = runId(r);
-      runs.add(RowFactory.create(run, "bench-" + (r % 2), null,
-          scala.jdk.javaapi.CollectionConverters.asScala(Map.of("learning_rate", Double.toString(1e-3 * (1 + r % 5)),
-              "hidden_activation", "relu"))));
+      runs.add(
+          RowFactory.create(
+              run,
+              "bench-" + (r % 2),
+              null,
+              scala.jdk.javaapi.CollectionConverters.asScala(
+                  Map.of(
+                      "learning_rate",
+                      Double.toString(1e-3 * (1 + r % 5)),
+                      "hidden_activation",
+                      "relu"))));
       for (int l = 0; l < s.layers(); l++) {
-        layers.add(RowFactory.create(run, l, "fc" + (l + 1), l == s.layers() - 1 ? "linear" : "relu", s.width(), s.width()));
+        layers.add(
+            RowFactory.create(
+                run,
+                l,
+                "fc" + (l + 1),
+                l == s.layers() - 1 ? "linear" : "relu",
+                s.width(),
+                s.width()));
       }
       for (int e = 0; e < s.epochs(); e++) {
         double train = 2.0 * Math.exp(-0.1 * e) + 0.1;
         epochs.add(RowFactory.create(run, e, train, train * 1.1));
       }
     }
-    spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS))
-        .coalesce(1).write().mode("overwrite").parquet(root + "/runs");
-    spark.createDataFrame(layers, TelemetryContract.schema(TelemetryContract.LAYERS))
-        .coalesce(1).write().mode("overwrite").parquet(root + "/layers");
-    spark.createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS))
-        .coalesce(1).write().mode("overwrite").parquet(root + "/epochs");
+    spark
+        .createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS))
+        .coalesce(1)
+        .write()
+        .mode("overwrite")
+        .parquet(root + "/runs");
+    spark
+        .createDataFrame(layers, TelemetryContract.schema(TelemetryContract.LAYERS))
+        .coalesce(1)
+        .write()
+        .mode("overwrite")
+        .parquet(root + "/layers");
+    spark
+        .createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS))
+        .coalesce(1)
+        .write()
+        .mode("overwrite")
+        .parquet(root + "/epochs");
 
     List<Long> ids = IntStream.range(0, (int) s.tensors()).mapToObj(i -> (long) i).toList();
-    spark.createDataset(ids, Encoders.LONG()).repartition(s.files())
+    spark
+        .createDataset(ids, Encoders.LONG())
+        .repartition(s.files())
         .map((MapFunction<Long, TensorRow>) id -> tensor(s, id), Encoders.bean(TensorRow.class))
         .selectExpr("runId AS run_id", "epoch", "layer", "kind", "chunk", "rows", "cols", "values")
-        .write().mode("overwrite").parquet(root + "/tensors");
+        .write()
+        .mode("overwrite")
+        .parquet(root + "/tensors");
   }
 
   static String runId(int r) {
@@ -102,12 +181,13 @@ public final class SyntheticTelemetry {
     SplittableRandom random = new SplittableRandom(0x5eedL * 1_000_003L + id);
     int n = s.width() * s.width();
     float[] v = new float[n];
-    double scale = switch (kind) {
-      case 0 -> 1.0;
-      case 1 -> 1e-3;
-      case 2 -> Math.sqrt(2.0 / s.width());
-      default -> 1e-5;
-    };
+    double scale =
+        switch (kind) {
+          case 0 -> 1.0;
+          case 1 -> 1e-3;
+          case 2 -> Math.sqrt(2.0 / s.width());
+          default -> 1e-5;
+        };
     for (int i = 0; i < n; i++) {
       double g = gaussian(random) * scale;
       v[i] = (float) (kind == 0 ? Math.max(0, g) : g);

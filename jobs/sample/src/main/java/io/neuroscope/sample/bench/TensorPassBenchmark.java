@@ -1,18 +1,18 @@
 package io.neuroscope.sample.bench;
 
-import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
-import io.neuroscope.jobs.diagnostics.TensorPass;
-import io.neuroscope.jobs.cli.Command;
-import io.neuroscope.jobs.cli.Invocation;
-import io.neuroscope.jobs.cli.Options;
-import io.neuroscope.jobs.nightly.DiagnosticsStage;
-import io.neuroscope.jobs.table.OutputTables;
-import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.diagnostics.LayerInfo;
 import io.neuroscope.diagnostics.Settings;
 import io.neuroscope.diagnostics.TensorKind;
 import io.neuroscope.diagnostics.TensorProbe;
 import io.neuroscope.diagnostics.TensorStats;
+import io.neuroscope.jobs.cli.Command;
+import io.neuroscope.jobs.cli.Invocation;
+import io.neuroscope.jobs.cli.Options;
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
+import io.neuroscope.jobs.diagnostics.TensorPass;
+import io.neuroscope.jobs.nightly.DiagnosticsStage;
+import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,7 +60,8 @@ public final class TensorPassBenchmark implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: neuroscope bench [--data PATH] [--runs 25] [--epochs 10] [--layers 3] [--width 256] [--files 8] [--repeat 3] [--regenerate]",
         "  generates a synthetic archive (default 25 x 10 x 3 x 4 tensors of 256 x 256 = 196.6 M floats) if missing,",
         "  then measures the tensor pass and the whole job against a parquet-hadoop read and an in-memory loop");
@@ -68,7 +69,16 @@ public final class TensorPassBenchmark implements Command {
 
   @Override
   public Options options() {
-    return Options.of("--data", "--runs", "--epochs", "--layers", "--width", "--files", "--repeat", "--phases").withFlags("--regenerate");
+    return Options.of(
+            "--data",
+            "--runs",
+            "--epochs",
+            "--layers",
+            "--width",
+            "--files",
+            "--repeat",
+            "--phases")
+        .withFlags("--regenerate");
   }
 
   @Override
@@ -78,57 +88,104 @@ public final class TensorPassBenchmark implements Command {
 
   private static int run(Invocation call, Map<String, String> opts) {
     String data = opts.getOrDefault("--data", "bench/telemetry");
-    SyntheticTelemetry.Shape shape = new SyntheticTelemetry.Shape(
-        Integer.parseInt(opts.getOrDefault("--runs", "25")), Integer.parseInt(opts.getOrDefault("--epochs", "10")),
-        Integer.parseInt(opts.getOrDefault("--layers", "3")), Integer.parseInt(opts.getOrDefault("--width", "256")),
-        Integer.parseInt(opts.getOrDefault("--files", "8")));
+    SyntheticTelemetry.Shape shape =
+        new SyntheticTelemetry.Shape(
+            Integer.parseInt(opts.getOrDefault("--runs", "25")),
+            Integer.parseInt(opts.getOrDefault("--epochs", "10")),
+            Integer.parseInt(opts.getOrDefault("--layers", "3")),
+            Integer.parseInt(opts.getOrDefault("--width", "256")),
+            Integer.parseInt(opts.getOrDefault("--files", "8")));
     int repeat = Integer.parseInt(opts.getOrDefault("--repeat", "3"));
     int threads = Runtime.getRuntime().availableProcessors();
     SparkSession spark = call.spark();
     {
       if (!Files.isDirectory(Path.of(data, "tensors")) || opts.containsKey("--regenerate")) {
         long t0 = System.nanoTime();
-        System.out.printf(Locale.ROOT, "generating %s: %d runs x %d epochs x %d layers x 4 kinds of %dx%d floats = %.1f M values%n",
-            data, shape.runs(), shape.epochs(), shape.layers(), shape.width(), shape.width(), shape.values() / 1e6);
+        System.out.printf(
+            Locale.ROOT,
+            "generating %s: %d runs x %d epochs x %d layers x 4 kinds of %dx%d floats = %.1f M values%n",
+            data,
+            shape.runs(),
+            shape.epochs(),
+            shape.layers(),
+            shape.width(),
+            shape.width(),
+            shape.values() / 1e6);
         SyntheticTelemetry.write(spark, data, shape);
         System.out.printf(Locale.ROOT, "generated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
       }
       List<Path> files = parquetFiles(Path.of(data, "tensors"));
       Settings settings = Settings.defaults();
 
-      Set<String> phases = Set.of(opts.getOrDefault("--phases", "loop,stats,parquet,spark,pass,job").split(","));
+      Set<String> phases =
+          Set.of(opts.getOrDefault("--phases", "loop,stats,parquet,spark,pass,job").split(","));
       double[] none = {Double.NaN, 1};
-      double[] read = phases.contains("parquet") ? measure(repeat, () -> parquetRead(files, threads)) : none;
+      double[] read =
+          phases.contains("parquet") ? measure(repeat, () -> parquetRead(files, threads)) : none;
       double[] loop = none, stats = none;
       if (phases.contains("loop") || phases.contains("stats")) {
         List<float[]> arrays = loadArrays(files, threads);
         loop = measure(repeat, () -> inParallel(arrays, threads, TensorPassBenchmark::plainLoop));
-        TensorProbe hiddenRelu = TensorProbe.of(TensorKind.ACTIVATIONS, new LayerInfo(0, "fc1", "relu", 256, 256), true, settings);
-        stats = measure(repeat, () -> inParallel(arrays, threads,
-            a -> new TensorStats(hiddenRelu).add(a, a.length / shape.width(), shape.width()).mean()));
+        TensorProbe hiddenRelu =
+            TensorProbe.of(
+                TensorKind.ACTIVATIONS, new LayerInfo(0, "fc1", "relu", 256, 256), true, settings);
+        stats =
+            measure(
+                repeat,
+                () ->
+                    inParallel(
+                        arrays,
+                        threads,
+                        a ->
+                            new TensorStats(hiddenRelu)
+                                .add(a, a.length / shape.width(), shape.width())
+                                .mean()));
         arrays.clear();
       }
 
       Telemetry telemetry = Telemetry.fromFolder(spark, data);
-      double[] sparkRead = phases.contains("spark") ? measure(repeat, () -> sparkRead(spark, telemetry)) : none;
-      double[] pass = phases.contains("pass") ? measure(repeat, () -> tensorPass(spark, telemetry, settings)) : none;
+      double[] sparkRead =
+          phases.contains("spark") ? measure(repeat, () -> sparkRead(spark, telemetry)) : none;
+      double[] pass =
+          phases.contains("pass")
+              ? measure(repeat, () -> tensorPass(spark, telemetry, settings))
+              : none;
       Path out = Path.of(data).toAbsolutePath().getParent().resolve("bench-output");
       SparkJobTimes times = new SparkJobTimes();
-      double[] job = phases.contains("job") ? measure(repeat, () -> {
-        deleteRecursively(out);
-        spark.sparkContext().removeSparkListener(times);
-        times.clear();
-        spark.sparkContext().addSparkListener(times);
-      }, () -> DiagnosticsStage.run(telemetry, OutputTables.at(spark, out.toString()), settings, false).valuesRead()) : none;
+      double[] job =
+          phases.contains("job")
+              ? measure(
+                  repeat,
+                  () -> {
+                    deleteRecursively(out);
+                    spark.sparkContext().removeSparkListener(times);
+                    times.clear();
+                    spark.sparkContext().addSparkListener(times);
+                  },
+                  () ->
+                      DiagnosticsStage.run(
+                              telemetry, OutputTables.at(spark, out.toString()), settings, false)
+                          .valuesRead())
+              : none;
       spark.sparkContext().removeSparkListener(times);
       if (phases.contains("job")) System.out.print(times.report());
 
       double readRate = rate(read), loopRate = rate(loop);
-      double values = Arrays.stream(new double[][] {read, loop, sparkRead, pass, job}).mapToDouble(m -> m[0])
-          .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
-      System.out.printf(Locale.ROOT, "%nvalues: %.1f M in %d Parquet files; %d threads; median of %d runs%n",
-          values / 1e6, files.size(), threads, repeat);
-      System.out.printf(Locale.ROOT, "%-58s %10s %10s %10s%n", "", "M values/s", "/ loop", "/ parquet");
+      double values =
+          Arrays.stream(new double[][] {read, loop, sparkRead, pass, job})
+              .mapToDouble(m -> m[0])
+              .filter(v -> !Double.isNaN(v))
+              .max()
+              .orElse(Double.NaN);
+      System.out.printf(
+          Locale.ROOT,
+          "%nvalues: %.1f M in %d Parquet files; %d threads; median of %d runs%n",
+          values / 1e6,
+          files.size(),
+          threads,
+          repeat);
+      System.out.printf(
+          Locale.ROOT, "%-58s %10s %10s %10s%n", "", "M values/s", "/ loop", "/ parquet");
       row("plain-Java single-pass loop over the floats in memory", loop, loopRate, readRate);
       row("TensorStats (the job's per-element work) in memory", stats, loopRate, readRate);
       row("plain parquet-hadoop read of the values column", read, loopRate, readRate);
@@ -145,7 +202,8 @@ public final class TensorPassBenchmark implements Command {
   }
 
   /** The same, with untimed setup before each run. */
-  private static double[] measure(int repeat, Runnable setup, java.util.function.LongSupplier work) {
+  private static double[] measure(
+      int repeat, Runnable setup, java.util.function.LongSupplier work) {
     setup.run();
     work.getAsLong();
     List<double[]> runs = new ArrayList<>();
@@ -165,24 +223,37 @@ public final class TensorPassBenchmark implements Command {
 
   private static void row(String name, double[] m, double loopRate, double readRate) {
     double r = rate(m);
-    System.out.printf(Locale.ROOT, "%-58s %10.1f %10.2f %10.2f%n", name, r, r / loopRate, r / readRate);
+    System.out.printf(
+        Locale.ROOT, "%-58s %10.1f %10.2f %10.2f%n", name, r, r / loopRate, r / readRate);
   }
 
   private static long tensorPass(SparkSession spark, Telemetry t, Settings settings) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Map<String, SortedMap<Integer, LayerInfo>> layers = new java.util.HashMap<>();
-    Column[] columns = java.util.Arrays.copyOf(DiagnosticsAction.LAYER_COLUMNS, DiagnosticsAction.LAYER_COLUMNS.length - 1);
+    Column[] columns =
+        java.util.Arrays.copyOf(
+            DiagnosticsAction.LAYER_COLUMNS, DiagnosticsAction.LAYER_COLUMNS.length - 1);
     for (var r : t.layers().select(columns).collectAsList()) DiagnosticsAction.addLayer(layers, r);
     LongAccumulator values = spark.sparkContext().longAccumulator();
     String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
     spark.conf().set(batchKey, 64);
-    TensorPass.run(t.tensors(), false, jsc.broadcast(layers), jsc.broadcast(Set.of()), settings, values,
-        Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"))).count();
+    TensorPass.run(
+            t.tensors(),
+            false,
+            jsc.broadcast(layers),
+            jsc.broadcast(Set.of()),
+            settings,
+            values,
+            Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")))
+        .count();
     spark.conf().unset(batchKey);
     return values.value();
   }
 
-  /** Spark jobs of the last whole-job run, with their descriptions and durations: where the time goes. */
+  /**
+   * Spark jobs of the last whole-job run, with their descriptions and durations: where the time
+   * goes.
+   */
   private static final class SparkJobTimes extends org.apache.spark.scheduler.SparkListener {
     private final Map<Integer, String> names = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Long> starts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -194,15 +265,20 @@ public final class TensorPassBenchmark implements Command {
 
     @Override
     public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
-      String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+      String d =
+          e.properties() == null ? null : e.properties().getProperty("spark.job.description");
       names.put(e.jobId(), d == null ? "job " + e.jobId() : d);
       starts.put(e.jobId(), e.time());
     }
 
     @Override
     public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
-      lines.add(String.format(Locale.ROOT, "  %6d ms  %s", e.time() - starts.getOrDefault(e.jobId(), e.time()),
-          names.get(e.jobId())));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  %6d ms  %s",
+              e.time() - starts.getOrDefault(e.jobId(), e.time()),
+              names.get(e.jobId())));
     }
 
     String report() {
@@ -210,13 +286,21 @@ public final class TensorPassBenchmark implements Command {
     }
   }
 
-  /** Spark's own floor for the pass: the same read path, each row's array copied out, nothing computed. */
+  /**
+   * Spark's own floor for the pass: the same read path, each row's array copied out, nothing
+   * computed.
+   */
   private static long sparkRead(SparkSession spark, Telemetry t) {
     String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
     spark.conf().set(batchKey, 64);
     org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> values = t.tensors().select("values");
-    long n = ((org.apache.spark.sql.classic.Dataset<org.apache.spark.sql.Row>) values).queryExecution().toRdd()
-        .toJavaRDD().map(r -> (long) r.getArray(0).toFloatArray().length).reduce(Long::sum);
+    long n =
+        ((org.apache.spark.sql.classic.Dataset<org.apache.spark.sql.Row>) values)
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .map(r -> (long) r.getArray(0).toFloatArray().length)
+            .reduce(Long::sum);
     spark.conf().unset(batchKey);
     return n;
   }
@@ -239,66 +323,72 @@ public final class TensorPassBenchmark implements Command {
 
   private static long inParallel(List<float[]> arrays, int threads, ToDoubleFunction<float[]> f) {
     AtomicInteger next = new AtomicInteger();
-    return parallel(threads, () -> {
-      long n = 0;
-      double sink = 0;
-      for (int i = next.getAndIncrement(); i < arrays.size(); i = next.getAndIncrement()) {
-        sink += f.applyAsDouble(arrays.get(i));
-        n += arrays.get(i).length;
-      }
-      return sink == 42.4242 ? n + 1 : n; // keeps the JIT from dropping the work
-    });
+    return parallel(
+        threads,
+        () -> {
+          long n = 0;
+          double sink = 0;
+          for (int i = next.getAndIncrement(); i < arrays.size(); i = next.getAndIncrement()) {
+            sink += f.applyAsDouble(arrays.get(i));
+            n += arrays.get(i).length;
+          }
+          return sink == 42.4242 ? n + 1 : n; // keeps the JIT from dropping the work
+        });
   }
 
   /** Decodes the values column of every file with parquet-hadoop's column reader; no Spark. */
   private static long parquetRead(List<Path> files, int threads) {
     AtomicInteger next = new AtomicInteger();
-    return parallel(threads, () -> {
-      long n = 0;
-      double sum = 0;
-      for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
-        try (ValuesColumn c = new ValuesColumn(files.get(i))) {
-          for (ColumnReader r = c.nextRowGroup(); r != null; r = c.nextRowGroup()) {
-            for (long k = 0, total = r.getTotalValueCount(); k < total; k++) {
-              if (r.getCurrentDefinitionLevel() == c.maxDefinition) {
-                sum += r.getFloat();
-                n++;
+    return parallel(
+        threads,
+        () -> {
+          long n = 0;
+          double sum = 0;
+          for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
+            try (ValuesColumn c = new ValuesColumn(files.get(i))) {
+              for (ColumnReader r = c.nextRowGroup(); r != null; r = c.nextRowGroup()) {
+                for (long k = 0, total = r.getTotalValueCount(); k < total; k++) {
+                  if (r.getCurrentDefinitionLevel() == c.maxDefinition) {
+                    sum += r.getFloat();
+                    n++;
+                  }
+                  r.consume();
+                }
               }
-              r.consume();
             }
           }
-        }
-      }
-      return sum == 42.4242 ? n + 1 : n;
-    });
+          return sum == 42.4242 ? n + 1 : n;
+        });
   }
 
   private static List<float[]> loadArrays(List<Path> files, int threads) {
     List<float[]> out = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicInteger next = new AtomicInteger();
-    parallel(threads, () -> {
-      for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
-        try (ValuesColumn c = new ValuesColumn(files.get(i))) {
-          for (ColumnReader r = c.nextRowGroup(); r != null; r = c.nextRowGroup()) {
-            float[] buf = new float[1 << 16];
-            int len = 0;
-            for (long k = 0, total = r.getTotalValueCount(); k < total; k++) {
-              if (r.getCurrentRepetitionLevel() == 0 && k > 0) {
-                out.add(Arrays.copyOf(buf, len));
-                len = 0;
+    parallel(
+        threads,
+        () -> {
+          for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
+            try (ValuesColumn c = new ValuesColumn(files.get(i))) {
+              for (ColumnReader r = c.nextRowGroup(); r != null; r = c.nextRowGroup()) {
+                float[] buf = new float[1 << 16];
+                int len = 0;
+                for (long k = 0, total = r.getTotalValueCount(); k < total; k++) {
+                  if (r.getCurrentRepetitionLevel() == 0 && k > 0) {
+                    out.add(Arrays.copyOf(buf, len));
+                    len = 0;
+                  }
+                  if (r.getCurrentDefinitionLevel() == c.maxDefinition) {
+                    if (len == buf.length) buf = Arrays.copyOf(buf, len * 2);
+                    buf[len++] = r.getFloat();
+                  }
+                  r.consume();
+                }
+                if (len > 0) out.add(Arrays.copyOf(buf, len));
               }
-              if (r.getCurrentDefinitionLevel() == c.maxDefinition) {
-                if (len == buf.length) buf = Arrays.copyOf(buf, len * 2);
-                buf[len++] = r.getFloat();
-              }
-              r.consume();
             }
-            if (len > 0) out.add(Arrays.copyOf(buf, len));
           }
-        }
-      }
-      return 0L;
-    });
+          return 0L;
+        });
     return out;
   }
 
@@ -311,7 +401,10 @@ public final class TensorPassBenchmark implements Command {
 
     ValuesColumn(Path file) {
       try {
-        reader = ParquetFileReader.open(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toString()), new Configuration()));
+        reader =
+            ParquetFileReader.open(
+                HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(file.toString()), new Configuration()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -326,8 +419,12 @@ public final class TensorPassBenchmark implements Command {
       try {
         PageReadStore pages = reader.readNextRowGroup();
         if (pages == null) return null;
-        return new ColumnReadStoreImpl(pages, new GroupRecordConverter(projection).getRootConverter(), projection,
-            reader.getFooter().getFileMetaData().getCreatedBy()).getColumnReader(column);
+        return new ColumnReadStoreImpl(
+                pages,
+                new GroupRecordConverter(projection).getRootConverter(),
+                projection,
+                reader.getFooter().getFileMetaData().getCreatedBy())
+            .getColumnReader(column);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

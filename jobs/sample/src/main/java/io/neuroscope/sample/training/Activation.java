@@ -3,17 +3,25 @@ package io.neuroscope.sample.training;
 import java.util.Locale;
 
 /**
- * Element-wise activation functions, plus softmax, which acts on a whole row and is only allowed on the output layer
- * together with {@link Loss#CROSS_ENTROPY} (whose gradient with respect to the pre-activation is then simply
- * {@code (p − y) / n}).
+ * Element-wise activation functions, plus softmax, which acts on a whole row and is only allowed on
+ * the output layer together with {@link Loss#CROSS_ENTROPY} (whose gradient with respect to the
+ * pre-activation is then simply {@code (p − y) / n}).
  */
 public enum Activation {
-  RELU, LEAKY_RELU, TANH, SIGMOID, LINEAR, SOFTMAX;
+  RELU,
+  LEAKY_RELU,
+  TANH,
+  SIGMOID,
+  LINEAR,
+  SOFTMAX;
 
   /** Slope of {@link #LEAKY_RELU} for negative inputs. */
   public static final double LEAKY_SLOPE = 0.01;
 
-  /** The name used in telemetry ({@code layers.activation}, {@code params}): {@code relu}, {@code leaky_relu}, … */
+  /**
+   * The name used in telemetry ({@code layers.activation}, {@code params}): {@code relu}, {@code
+   * leaky_relu}, …
+   */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -78,8 +86,8 @@ public enum Activation {
   }
 
   /**
-   * delta ⊙= f'(z), element-wise, given the pre-activation z and the output a = f(z). Not defined for softmax,
-   * whose Jacobian is folded into the cross-entropy gradient.
+   * delta ⊙= f'(z), element-wise, given the pre-activation z and the output a = f(z). Not defined
+   * for softmax, whose Jacobian is folded into the cross-entropy gradient.
    */
   void multiplyByDerivative(double[] delta, double[] z, double[] a, int n) {
     switch (this) {
@@ -110,7 +118,8 @@ public enum Activation {
       case LINEAR:
         break;
       case SOFTMAX:
-        throw new IllegalStateException("softmax has no element-wise derivative; use it with cross-entropy");
+        throw new IllegalStateException(
+            "softmax has no element-wise derivative; use it with cross-entropy");
       default:
         throw new AssertionError(this);
     }

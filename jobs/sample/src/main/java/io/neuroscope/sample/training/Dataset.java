@@ -3,8 +3,9 @@ package io.neuroscope.sample.training;
 import java.util.Arrays;
 
 /**
- * A set of samples: inputs x (size × inputs, row-major) and targets y (size × outputs). For classification y holds
- * one-hot rows and {@link #labels()} the integer classes. Immutable: the arrays are copied in and out.
+ * A set of samples: inputs x (size × inputs, row-major) and targets y (size × outputs). For
+ * classification y holds one-hot rows and {@link #labels()} the integer classes. Immutable: the
+ * arrays are copied in and out.
  */
 public final class Dataset {
   private final String name;
@@ -16,9 +17,21 @@ public final class Dataset {
   private final int[] labels;
 
   private Dataset(String name, int inputs, int outputs, double[] x, double[] y, int[] labels) {
-    if (inputs <= 0 || outputs <= 0 || x.length % inputs != 0 || y.length != x.length / inputs * outputs) {
-      throw new IllegalArgumentException("inconsistent dataset '" + name + "': " + x.length + " inputs of width "
-          + inputs + ", " + y.length + " targets of width " + outputs);
+    if (inputs <= 0
+        || outputs <= 0
+        || x.length % inputs != 0
+        || y.length != x.length / inputs * outputs) {
+      throw new IllegalArgumentException(
+          "inconsistent dataset '"
+              + name
+              + "': "
+              + x.length
+              + " inputs of width "
+              + inputs
+              + ", "
+              + y.length
+              + " targets of width "
+              + outputs);
     }
     this.name = name;
     this.inputs = inputs;
@@ -30,9 +43,11 @@ public final class Dataset {
   }
 
   /** Samples with integer class labels in [0, classes), stored as one-hot targets. */
-  public static Dataset classification(String name, double[] x, int inputs, int[] labels, int classes) {
+  public static Dataset classification(
+      String name, double[] x, int inputs, int[] labels, int classes) {
     if (x.length != labels.length * inputs) {
-      throw new IllegalArgumentException(labels.length + " labels for " + x.length / inputs + " samples");
+      throw new IllegalArgumentException(
+          labels.length + " labels for " + x.length / inputs + " samples");
     }
     double[] y = new double[labels.length * classes];
     for (int i = 0; i < labels.length; i++) {
@@ -97,7 +112,11 @@ public final class Dataset {
     if (from < 0 || to > size || from > to) {
       throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of " + size);
     }
-    return new Dataset(name, inputs, outputs, Arrays.copyOfRange(x, from * inputs, to * inputs),
+    return new Dataset(
+        name,
+        inputs,
+        outputs,
+        Arrays.copyOfRange(x, from * inputs, to * inputs),
         Arrays.copyOfRange(y, from * outputs, to * outputs),
         labels == null ? null : Arrays.copyOfRange(labels, from, to));
   }

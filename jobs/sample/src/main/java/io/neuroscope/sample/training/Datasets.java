@@ -1,16 +1,17 @@
 package io.neuroscope.sample.training;
 
 /**
- * Seeded synthetic datasets that a linear model cannot fit well, each returned as a train/validation
- * {@link Dataset.Split}. All samples are drawn first, then shuffled with the same seed and split, so the two sets come
- * from the same distribution. The same arguments give bit-identical data.
+ * Seeded synthetic datasets that a linear model cannot fit well, each returned as a
+ * train/validation {@link Dataset.Split}. All samples are drawn first, then shuffled with the same
+ * seed and split, so the two sets come from the same distribution. The same arguments give
+ * bit-identical data.
  */
 public final class Datasets {
   private Datasets() {}
 
   /**
-   * Two interleaved half circles (as scikit-learn's make_moons), centred near the origin, with Gaussian noise of std
-   * {@code noise} on both coordinates; 2 classes, balanced.
+   * Two interleaved half circles (as scikit-learn's make_moons), centred near the origin, with
+   * Gaussian noise of std {@code noise} on both coordinates; 2 classes, balanced.
    */
   public static Dataset.Split twoMoons(int trainSize, int validationSize, double noise, long seed) {
     int n = total(trainSize, validationSize);
@@ -30,10 +31,12 @@ public final class Datasets {
   }
 
   /**
-   * Two interleaved spirals of 1.5 turns each, radius up to 1, with Gaussian noise of std {@code noise}; 2 classes,
-   * balanced. Points are uniform over the spiral's area (radius ∝ sqrt(u)), not bunched at the centre.
+   * Two interleaved spirals of 1.5 turns each, radius up to 1, with Gaussian noise of std {@code
+   * noise}; 2 classes, balanced. Points are uniform over the spiral's area (radius ∝ sqrt(u)), not
+   * bunched at the centre.
    */
-  public static Dataset.Split twoSpirals(int trainSize, int validationSize, double noise, long seed) {
+  public static Dataset.Split twoSpirals(
+      int trainSize, int validationSize, double noise, long seed) {
     int n = total(trainSize, validationSize);
     Rng rng = new Rng(seed);
     double[] x = new double[2 * n];
@@ -50,13 +53,16 @@ public final class Datasets {
   }
 
   /**
-   * {@code classes} Gaussian blobs in {@code dims} dimensions, each isotropic with std {@code std}; classes balanced.
-   * The centres are drawn from the seed, uniform in [−4, 4]^dims, and redrawn until every two are at least 4·std apart
-   * (the box grows if they do not fit), so the classes are separable but not trivially far apart.
+   * {@code classes} Gaussian blobs in {@code dims} dimensions, each isotropic with std {@code std};
+   * classes balanced. The centres are drawn from the seed, uniform in [−4, 4]^dims, and redrawn
+   * until every two are at least 4·std apart (the box grows if they do not fit), so the classes are
+   * separable but not trivially far apart.
    */
-  public static Dataset.Split blobs(int trainSize, int validationSize, int classes, int dims, double std, long seed) {
+  public static Dataset.Split blobs(
+      int trainSize, int validationSize, int classes, int dims, double std, long seed) {
     if (classes < 2 || dims < 1 || !(std > 0)) {
-      throw new IllegalArgumentException("blobs need at least 2 classes, 1 dimension and a positive std");
+      throw new IllegalArgumentException(
+          "blobs need at least 2 classes, 1 dimension and a positive std");
     }
     int n = total(trainSize, validationSize);
     Rng rng = new Rng(seed);
@@ -86,11 +92,16 @@ public final class Datasets {
       }
       labels[i] = label;
     }
-    return shuffleAndSplit(Dataset.classification("blobs", x, dims, labels, classes), trainSize, rng);
+    return shuffleAndSplit(
+        Dataset.classification("blobs", x, dims, labels, classes), trainSize, rng);
   }
 
-  /** y = sin(x1) + x2² + noise, with x1, x2 uniform in [−2, 2] and Gaussian noise of std {@code noise}; 1 output. */
-  public static Dataset.Split regression(int trainSize, int validationSize, double noise, long seed) {
+  /**
+   * y = sin(x1) + x2² + noise, with x1, x2 uniform in [−2, 2] and Gaussian noise of std {@code
+   * noise}; 1 output.
+   */
+  public static Dataset.Split regression(
+      int trainSize, int validationSize, double noise, long seed) {
     int n = total(trainSize, validationSize);
     Rng rng = new Rng(seed);
     double[] x = new double[2 * n];
@@ -121,8 +132,11 @@ public final class Datasets {
 
   private static int total(int trainSize, int validationSize) {
     if (trainSize <= 0 || validationSize < 0) {
-      throw new IllegalArgumentException("need a positive train size and a non-negative validation size, got "
-          + trainSize + " and " + validationSize);
+      throw new IllegalArgumentException(
+          "need a positive train size and a non-negative validation size, got "
+              + trainSize
+              + " and "
+              + validationSize);
     }
     return trainSize + validationSize;
   }
@@ -147,9 +161,10 @@ public final class Datasets {
         labels[i] = all.label(src);
       }
     }
-    Dataset shuffled = labels != null
-        ? Dataset.classification(all.name(), x, d, labels, k)
-        : Dataset.regression(all.name(), x, d, y, k);
+    Dataset shuffled =
+        labels != null
+            ? Dataset.classification(all.name(), x, d, labels, k)
+            : Dataset.regression(all.name(), x, d, y, k);
     return shuffled.split(trainSize);
   }
 }

@@ -3,8 +3,8 @@ package io.neuroscope.sample.training;
 import java.util.List;
 
 /**
- * Receives what happened in training, e.g. to write telemetry. Called on the training thread; a listener that throws
- * stops the training.
+ * Receives what happened in training, e.g. to write telemetry. Called on the training thread; a
+ * listener that throws stops the training.
  */
 @FunctionalInterface
 public interface EpochListener {

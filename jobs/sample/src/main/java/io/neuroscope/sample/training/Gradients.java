@@ -3,7 +3,10 @@ package io.neuroscope.sample.training;
 import java.util.ArrayList;
 import java.util.List;
 
-/** dL/dW and dL/db of every layer for one batch, in the network's layout. Mutable scratch space of the trainer. */
+/**
+ * dL/dW and dL/db of every layer for one batch, in the network's layout. Mutable scratch space of
+ * the trainer.
+ */
 public final class Gradients {
   private final int[] fanIn;
   private final int[] fanOut;

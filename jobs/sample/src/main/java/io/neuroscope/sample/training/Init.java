@@ -3,18 +3,24 @@ package io.neuroscope.sample.training;
 import java.util.Locale;
 
 /**
- * How a layer's weights are drawn: zero-mean normal with a standard deviation set by the scheme. Biases start at zero.
+ * How a layer's weights are drawn: zero-mean normal with a standard deviation set by the scheme.
+ * Biases start at zero.
  *
- * @param scheme {@code HE}: std = sqrt(2 / fan_in); {@code XAVIER} (Glorot normal): std = sqrt(2 / (fan_in + fan_out));
- *     {@code NORMAL}: std = {@code std}, whatever the layer's size
+ * @param scheme {@code HE}: std = sqrt(2 / fan_in); {@code XAVIER} (Glorot normal): std = sqrt(2 /
+ *     (fan_in + fan_out)); {@code NORMAL}: std = {@code std}, whatever the layer's size
  * @param std the standard deviation for {@code NORMAL}; ignored (NaN) for the others
  */
 public record Init(Scheme scheme, double std) {
-  public enum Scheme { HE, XAVIER, NORMAL }
+  public enum Scheme {
+    HE,
+    XAVIER,
+    NORMAL
+  }
 
   public Init {
     if (scheme == Scheme.NORMAL && !(std > 0 && Double.isFinite(std))) {
-      throw new IllegalArgumentException("scaled-normal init needs a positive finite std, got " + std);
+      throw new IllegalArgumentException(
+          "scaled-normal init needs a positive finite std, got " + std);
     }
     if (scheme != Scheme.NORMAL) {
       std = Double.NaN;

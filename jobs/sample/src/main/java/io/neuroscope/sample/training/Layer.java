@@ -3,8 +3,9 @@ package io.neuroscope.sample.training;
 import java.util.Arrays;
 
 /**
- * One dense layer, z = a_in·W + b and a = f(z), with W stored row-major as fan_in × fan_out and b of length fan_out.
- * Its parameters are mutable and owned by one {@link Network}; outside the package they are only seen as snapshots.
+ * One dense layer, z = a_in·W + b and a = f(z), with W stored row-major as fan_in × fan_out and b
+ * of length fan_out. Its parameters are mutable and owned by one {@link Network}; outside the
+ * package they are only seen as snapshots.
  */
 public final class Layer {
   private final int index;
@@ -16,8 +17,8 @@ public final class Layer {
 
   Layer(int index, int fanIn, int fanOut, Activation activation) {
     if (fanIn <= 0 || fanOut <= 0) {
-      throw new IllegalArgumentException("layer " + index + " needs positive fan_in and fan_out, got "
-          + fanIn + " × " + fanOut);
+      throw new IllegalArgumentException(
+          "layer " + index + " needs positive fan_in and fan_out, got " + fanIn + " × " + fanOut);
     }
     this.index = index;
     this.fanIn = fanIn;
@@ -92,8 +93,8 @@ public final class Layer {
   }
 
   /**
-   * Given delta = dL/dz (rows × fan_out) and this layer's input, writes dL/dW = inᵀ·delta into {@code dW} and
-   * dL/db = the column sums of delta into {@code db}.
+   * Given delta = dL/dz (rows × fan_out) and this layer's input, writes dL/dW = inᵀ·delta into
+   * {@code dW} and dL/db = the column sums of delta into {@code db}.
    */
   void parameterGradients(double[] in, double[] delta, int rows, double[] dW, double[] db) {
     Arrays.fill(dW, 0.0);

@@ -3,13 +3,17 @@ package io.neuroscope.sample.training;
 import java.util.Locale;
 
 /**
- * The training objective, as a mean over the batch. Targets are a rows × cols matrix: regression values for MSE,
- * one-hot rows (or any probability rows) for cross-entropy; {@link Dataset} turns integer class labels into one-hot rows.
+ * The training objective, as a mean over the batch. Targets are a rows × cols matrix: regression
+ * values for MSE, one-hot rows (or any probability rows) for cross-entropy; {@link Dataset} turns
+ * integer class labels into one-hot rows.
  */
 public enum Loss {
   /** Mean over all elements (samples × outputs) of (a − y)². */
   MSE,
-  /** Mean over samples of −Σ_j y_j·log softmax(z)_j, computed from the logits z (log-sum-exp), so it stays finite. */
+  /**
+   * Mean over samples of −Σ_j y_j·log softmax(z)_j, computed from the logits z (log-sum-exp), so it
+   * stays finite.
+   */
   CROSS_ENTROPY;
 
   /** The name used in telemetry {@code params}: {@code mse}, {@code cross_entropy}. */
@@ -28,15 +32,18 @@ public enum Loss {
   /** Throws if this loss cannot be paired with the given output activation. */
   void checkOutput(Activation output) {
     if (this == CROSS_ENTROPY && output != Activation.SOFTMAX) {
-      throw new IllegalArgumentException("cross-entropy needs a softmax output layer, got " + output.id());
+      throw new IllegalArgumentException(
+          "cross-entropy needs a softmax output layer, got " + output.id());
     }
     if (this == MSE && output == Activation.SOFTMAX) {
-      throw new IllegalArgumentException("a softmax output layer is only supported with cross-entropy");
+      throw new IllegalArgumentException(
+          "a softmax output layer is only supported with cross-entropy");
     }
   }
 
   /**
-   * The loss of a batch of {@code rows} samples, from the output layer's pre-activation {@code z} and output {@code a}.
+   * The loss of a batch of {@code rows} samples, from the output layer's pre-activation {@code z}
+   * and output {@code a}.
    */
   double value(double[] z, double[] a, double[] y, int rows, int cols) {
     double sum = 0;
@@ -70,10 +77,11 @@ public enum Loss {
   }
 
   /**
-   * Writes dL/dz of the output layer into {@code delta}: for cross-entropy over softmax (p − y) / rows; for MSE
-   * 2·(a − y) / (rows·cols) times f'(z).
+   * Writes dL/dz of the output layer into {@code delta}: for cross-entropy over softmax (p − y) /
+   * rows; for MSE 2·(a − y) / (rows·cols) times f'(z).
    */
-  void outputDelta(Activation output, double[] z, double[] a, double[] y, int rows, int cols, double[] delta) {
+  void outputDelta(
+      Activation output, double[] z, double[] a, double[] y, int rows, int cols, double[] delta) {
     int n = rows * cols;
     if (this == CROSS_ENTROPY) {
       for (int i = 0; i < n; i++) {

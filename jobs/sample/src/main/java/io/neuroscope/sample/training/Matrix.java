@@ -3,8 +3,8 @@ package io.neuroscope.sample.training;
 import java.util.Arrays;
 
 /**
- * An immutable row-major snapshot of a tensor: what the engine hands to listeners. The values are copied in and copied
- * out, so a listener can keep a Matrix across epochs.
+ * An immutable row-major snapshot of a tensor: what the engine hands to listeners. The values are
+ * copied in and copied out, so a listener can keep a Matrix across epochs.
  */
 public final class Matrix {
   private final int rows;
@@ -14,7 +14,8 @@ public final class Matrix {
   /** Copies {@code values[0 .. rows·cols)}. */
   public Matrix(int rows, int cols, double[] values) {
     if (rows < 0 || cols < 0 || values.length < (long) rows * cols) {
-      throw new IllegalArgumentException("need " + rows + " × " + cols + " values, got " + values.length);
+      throw new IllegalArgumentException(
+          "need " + rows + " × " + cols + " values, got " + values.length);
     }
     this.rows = rows;
     this.cols = cols;
@@ -47,7 +48,10 @@ public final class Matrix {
     return values.clone();
   }
 
-  /** The values narrowed to float, row-major (the telemetry {@code ARRAY<FLOAT>}); NaN and ±Infinity are kept. */
+  /**
+   * The values narrowed to float, row-major (the telemetry {@code ARRAY<FLOAT>}); NaN and ±Infinity
+   * are kept.
+   */
   public float[] toFloats() {
     float[] f = new float[values.length];
     for (int i = 0; i < f.length; i++) {
@@ -97,7 +101,10 @@ public final class Matrix {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Matrix m && m.rows == rows && m.cols == cols && Arrays.equals(m.values, values);
+    return o instanceof Matrix m
+        && m.rows == rows
+        && m.cols == cols
+        && Arrays.equals(m.values, values);
   }
 
   @Override

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A dense multi-layer perceptron: a chain of {@link Layer}s with a forward pass and backpropagation. Only the output
- * layer may use softmax. Single-threaded and deterministic.
+ * A dense multi-layer perceptron: a chain of {@link Layer}s with a forward pass and
+ * backpropagation. Only the output layer may use softmax. Single-threaded and deterministic.
  */
 public final class Network {
   private final Layer[] layers;
@@ -16,27 +16,48 @@ public final class Network {
     }
     for (int l = 0; l < layers.length; l++) {
       if (l > 0 && layers[l].fanIn() != layers[l - 1].fanOut()) {
-        throw new IllegalArgumentException("layer " + l + " has fan_in " + layers[l].fanIn()
-            + " but layer " + (l - 1) + " has fan_out " + layers[l - 1].fanOut());
+        throw new IllegalArgumentException(
+            "layer "
+                + l
+                + " has fan_in "
+                + layers[l].fanIn()
+                + " but layer "
+                + (l - 1)
+                + " has fan_out "
+                + layers[l - 1].fanOut());
       }
       if (l < layers.length - 1 && layers[l].activation() == Activation.SOFTMAX) {
-        throw new IllegalArgumentException("softmax is only supported on the output layer (layer " + l + ")");
+        throw new IllegalArgumentException(
+            "softmax is only supported on the output layer (layer " + l + ")");
       }
     }
     this.layers = layers;
   }
 
   /**
-   * A fresh network {@code inputs → hidden[0] → … → outputs}, every hidden layer with {@code hiddenActivation}, weights
-   * drawn from {@code init} with {@code seed} (layer 0 first, row-major), biases zero.
+   * A fresh network {@code inputs → hidden[0] → … → outputs}, every hidden layer with {@code
+   * hiddenActivation}, weights drawn from {@code init} with {@code seed} (layer 0 first,
+   * row-major), biases zero.
    */
-  public static Network create(int inputs, List<Integer> hidden, Activation hiddenActivation, int outputs,
-      Activation outputActivation, Init init, long seed) {
+  public static Network create(
+      int inputs,
+      List<Integer> hidden,
+      Activation hiddenActivation,
+      int outputs,
+      Activation outputActivation,
+      Init init,
+      long seed) {
     return create(inputs, hidden, hiddenActivation, outputs, outputActivation, init, new Rng(seed));
   }
 
-  static Network create(int inputs, List<Integer> hidden, Activation hiddenActivation, int outputs,
-      Activation outputActivation, Init init, Rng rng) {
+  static Network create(
+      int inputs,
+      List<Integer> hidden,
+      Activation hiddenActivation,
+      int outputs,
+      Activation outputActivation,
+      Init init,
+      Rng rng) {
     Layer[] layers = new Layer[hidden.size() + 1];
     int fanIn = inputs;
     for (int l = 0; l < layers.length; l++) {
@@ -106,7 +127,10 @@ public final class Network {
     return List.copyOf(out);
   }
 
-  /** The post-activation outputs of every layer for {@code rows} samples of {@code x} (rows × inputs). */
+  /**
+   * The post-activation outputs of every layer for {@code rows} samples of {@code x} (rows ×
+   * inputs).
+   */
   public List<Matrix> activations(double[] x, int rows) {
     Pass pass = forward(x, rows);
     List<Matrix> out = new ArrayList<>(layers.length);
@@ -128,7 +152,8 @@ public final class Network {
   }
 
   /**
-   * Backpropagation: the loss of the batch, with dL/dW and dL/db of every layer written into {@code into}.
+   * Backpropagation: the loss of the batch, with dL/dW and dL/db of every layer written into {@code
+   * into}.
    */
   public double gradients(double[] x, double[] y, int rows, Loss loss, Gradients into) {
     loss.checkOutput(outputActivation());
@@ -158,7 +183,8 @@ public final class Network {
 
   Pass forward(double[] x, int rows) {
     if (x.length < rows * inputs()) {
-      throw new IllegalArgumentException("need " + rows + " × " + inputs() + " inputs, got " + x.length);
+      throw new IllegalArgumentException(
+          "need " + rows + " × " + inputs() + " inputs, got " + x.length);
     }
     Pass pass = new Pass(x, rows, layers.length);
     double[] in = x;
@@ -184,7 +210,14 @@ public final class Network {
     int rows = pass.rows;
     int last = layers.length - 1;
     double[] delta = new double[rows * layers[last].fanOut()];
-    loss.outputDelta(layers[last].activation(), pass.z[last], pass.a[last], y, rows, layers[last].fanOut(), delta);
+    loss.outputDelta(
+        layers[last].activation(),
+        pass.z[last],
+        pass.a[last],
+        y,
+        rows,
+        layers[last].fanOut(),
+        delta);
     for (int l = last; l >= 0; l--) {
       Layer layer = layers[l];
       double[] in = l == 0 ? pass.input : pass.a[l - 1];
@@ -192,7 +225,9 @@ public final class Network {
       if (l > 0) {
         double[] previous = new double[rows * layer.fanIn()];
         layer.inputGradient(delta, rows, previous);
-        layers[l - 1].activation().multiplyByDerivative(previous, pass.z[l - 1], pass.a[l - 1], previous.length);
+        layers[l - 1]
+            .activation()
+            .multiplyByDerivative(previous, pass.z[l - 1], pass.a[l - 1], previous.length);
         delta = previous;
       }
     }

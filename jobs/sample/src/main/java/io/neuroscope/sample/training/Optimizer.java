@@ -4,8 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An update rule. The rule itself is an immutable value (its hyperparameters); the per-parameter memory (velocity,
- * moments) lives in a {@link State} that the trainer creates once per parameter tensor.
+ * An update rule. The rule itself is an immutable value (its hyperparameters); the per-parameter
+ * memory (velocity, moments) lives in a {@link State} that the trainer creates once per parameter
+ * tensor.
  */
 public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Momentum, Optimizer.Adam {
 
@@ -23,8 +24,8 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Momentum, Opt
   /** The memory of one parameter tensor. */
   interface State {
     /**
-     * One step: writes the update ΔW into {@code delta} (same length as {@code param}) and applies it,
-     * {@code param += delta}.
+     * One step: writes the update ΔW into {@code delta} (same length as {@code param}) and applies
+     * it, {@code param += delta}.
      */
     void step(double[] param, double[] grad, double[] delta);
   }
@@ -109,7 +110,8 @@ public sealed interface Optimizer permits Optimizer.Sgd, Optimizer.Momentum, Opt
   }
 
   /** Adam (Kingma and Ba), with bias-corrected moments: ΔW = −lr · m̂ / (sqrt(v̂) + ε). */
-  record Adam(double learningRate, double beta1, double beta2, double epsilon) implements Optimizer {
+  record Adam(double learningRate, double beta1, double beta2, double epsilon)
+      implements Optimizer {
     public Adam {
       positive("learning rate", learningRate);
       positive("epsilon", epsilon);

@@ -3,8 +3,9 @@ package io.neuroscope.sample.training;
 import java.util.SplittableRandom;
 
 /**
- * A seeded random source with a portable Gaussian (Box–Muller over {@link StrictMath}), so the numbers do not depend on
- * the JDK's own {@code nextGaussian} algorithm. Not thread-safe; one per use.
+ * A seeded random source with a portable Gaussian (Box–Muller over {@link StrictMath}), so the
+ * numbers do not depend on the JDK's own {@code nextGaussian} algorithm. Not thread-safe; one per
+ * use.
  */
 public final class Rng {
   private final SplittableRandom random;

@@ -8,12 +8,14 @@ import java.util.OptionalDouble;
 /**
  * Mini-batch training of a {@link Network} by one {@link TrainingConfig}.
  *
- * <p>Each epoch shuffles the training set with a seeded generator, takes batches of {@code batchSize} in that order,
- * and for each computes the loss and the gradients by backpropagation, clips them by global norm if asked, and lets the
- * optimizer update every weight and bias. After the epoch it measures the validation loss and, when there are
- * listeners, a clean forward pass of the monitoring batch and the weights, and reports the monitored step.
+ * <p>Each epoch shuffles the training set with a seeded generator, takes batches of {@code
+ * batchSize} in that order, and for each computes the loss and the gradients by backpropagation,
+ * clips them by global norm if asked, and lets the optimizer update every weight and bias. After
+ * the epoch it measures the validation loss and, when there are listeners, a clean forward pass of
+ * the monitoring batch and the weights, and reports the monitored step.
  *
- * <p>A run that diverges is not an error: losses and tensors go to ±∞ or NaN and training carries on to the last epoch.
+ * <p>A run that diverges is not an error: losses and tensors go to ±∞ or NaN and training carries
+ * on to the last epoch.
  */
 public final class Trainer {
   private final TrainingConfig config;
@@ -65,7 +67,8 @@ public final class Trainer {
     int k = train.outputs();
     int batchSize = Math.min(config.batchSize(), n);
     int steps = (n + batchSize - 1) / batchSize;
-    int monitoredStep = config.monitorStep() < 0 ? steps - 1 : Math.min(config.monitorStep(), steps - 1);
+    int monitoredStep =
+        config.monitorStep() < 0 ? steps - 1 : Math.min(config.monitorStep(), steps - 1);
     int monitorRows = Math.min(config.monitorSamples(), n);
     double[] monitorX = Arrays.copyOf(train.x, monitorRows * d);
     double[] batchX = new double[batchSize * d];
@@ -110,7 +113,8 @@ public final class Trainer {
         if (monitored) {
           List<Matrix> updates = new ArrayList<>(depth);
           for (int l = 0; l < depth; l++) {
-            updates.add(new Matrix(network.layer(l).fanIn(), network.layer(l).fanOut(), weightDeltas[l]));
+            updates.add(
+                new Matrix(network.layer(l).fanIn(), network.layer(l).fanOut(), weightDeltas[l]));
           }
           snapshot = new StepSnapshot(step, weightGradients, biasGradients, updates, norm, clipped);
         }
@@ -129,8 +133,17 @@ public final class Trainer {
       validationLosses[epoch - 1] = validationLoss.orElse(Double.NaN);
       validationAccuracies[epoch - 1] = validationAccuracy.orElse(Double.NaN);
       if (monitoring) {
-        EpochReport report = new EpochReport(epoch, trainLoss, validationLoss, validationAccuracy,
-            network.activations(monitorX, monitorRows), snapshot, maxNorm, network.weights(), network.biases());
+        EpochReport report =
+            new EpochReport(
+                epoch,
+                trainLoss,
+                validationLoss,
+                validationAccuracy,
+                network.activations(monitorX, monitorRows),
+                snapshot,
+                maxNorm,
+                network.weights(),
+                network.biases());
         for (EpochListener listener : listeners) {
           listener.onEpoch(report);
         }
@@ -140,8 +153,14 @@ public final class Trainer {
   }
 
   private Network createNetwork(int inputs, int outputs, Rng initRng) {
-    return Network.create(inputs, config.hiddenWidths(), config.hiddenActivation(), outputs,
-        config.outputActivation(), config.init(), initRng);
+    return Network.create(
+        inputs,
+        config.hiddenWidths(),
+        config.hiddenActivation(),
+        outputs,
+        config.outputActivation(),
+        config.init(),
+        initRng);
   }
 
   /** The share of samples whose arg-max output (first on ties; NaN never wins) is their label. */

@@ -7,19 +7,24 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Every hyperparameter of one training run. Build one with {@link #builder()}; the defaults are a 2 × 32 relu network
- * with softmax/cross-entropy output, He init, Adam at 1e-3, 20 epochs of batch 32, seed 0, no clipping.
+ * Every hyperparameter of one training run. Build one with {@link #builder()}; the defaults are a 2
+ * × 32 relu network with softmax/cross-entropy output, He init, Adam at 1e-3, 20 epochs of batch
+ * 32, seed 0, no clipping.
  *
- * @param hiddenWidths neurons per hidden layer, input side first (may be empty: a linear/softmax model)
+ * @param hiddenWidths neurons per hidden layer, input side first (may be empty: a linear/softmax
+ *     model)
  * @param hiddenActivation the activation of every hidden layer (not softmax)
- * @param outputActivation softmax with cross-entropy; linear, sigmoid, tanh, relu or leaky_relu with MSE
+ * @param outputActivation softmax with cross-entropy; linear, sigmoid, tanh, relu or leaky_relu
+ *     with MSE
  * @param epochs full passes over the training set
  * @param batchSize samples per step; the last batch of an epoch may be smaller
  * @param seed drives the initial weights and the per-epoch shuffles (the dataset has its own seed)
- * @param clipNorm clip the gradient to this global L2 norm (weights and biases together) before each update; 0 = off
- * @param monitorSamples the monitoring batch is the first min(monitorSamples, train size) training samples
- * @param monitorStep the step of each epoch whose gradients and ΔW are reported, 0-based; −1 = the last step; a step
- *     past the end is read as the last step
+ * @param clipNorm clip the gradient to this global L2 norm (weights and biases together) before
+ *     each update; 0 = off
+ * @param monitorSamples the monitoring batch is the first min(monitorSamples, train size) training
+ *     samples
+ * @param monitorStep the step of each epoch whose gradients and ΔW are reported, 0-based; −1 = the
+ *     last step; a step past the end is read as the last step
  */
 public record TrainingConfig(
     List<Integer> hiddenWidths,
@@ -47,10 +52,12 @@ public record TrainingConfig(
     }
     loss.checkOutput(outputActivation);
     if (epochs < 0 || batchSize <= 0 || monitorSamples <= 0 || monitorStep < -1) {
-      throw new IllegalArgumentException("need epochs ≥ 0, batch size > 0, monitor samples > 0, monitor step ≥ −1");
+      throw new IllegalArgumentException(
+          "need epochs ≥ 0, batch size > 0, monitor samples > 0, monitor step ≥ −1");
     }
     if (!(clipNorm >= 0 && clipNorm < Double.POSITIVE_INFINITY)) {
-      throw new IllegalArgumentException("clip norm must be ≥ 0 and finite (0 = off), got " + clipNorm);
+      throw new IllegalArgumentException(
+          "clip norm must be ≥ 0 and finite (0 = off), got " + clipNorm);
     }
   }
 
@@ -81,9 +88,10 @@ public record TrainingConfig(
   }
 
   /**
-   * Every hyperparameter as telemetry {@code runs.params}: learning_rate, optimizer (and its own settings), batch_size,
-   * epochs, hidden_activation, output_activation, init (and init_std for scaled-normal), loss, depth (hidden layers),
-   * hidden_widths (comma-separated), width (the widest hidden layer), seed, clip_norm ("0" = off).
+   * Every hyperparameter as telemetry {@code runs.params}: learning_rate, optimizer (and its own
+   * settings), batch_size, epochs, hidden_activation, output_activation, init (and init_std for
+   * scaled-normal), loss, depth (hidden layers), hidden_widths (comma-separated), width (the widest
+   * hidden layer), seed, clip_norm ("0" = off).
    */
   public Map<String, String> params() {
     Map<String, String> p = new LinkedHashMap<>(optimizer.params());
@@ -98,8 +106,12 @@ public record TrainingConfig(
     }
     p.put("loss", loss.id());
     p.put("depth", Integer.toString(hiddenWidths.size()));
-    p.put("hidden_widths", hiddenWidths.stream().map(String::valueOf).collect(Collectors.joining(",")));
-    p.put("width", Integer.toString(hiddenWidths.stream().mapToInt(Integer::intValue).max().orElse(0)));
+    p.put(
+        "hidden_widths",
+        hiddenWidths.stream().map(String::valueOf).collect(Collectors.joining(",")));
+    p.put(
+        "width",
+        Integer.toString(hiddenWidths.stream().mapToInt(Integer::intValue).max().orElse(0)));
     p.put("seed", Long.toString(seed));
     p.put("clip_norm", Double.toString(clipNorm));
     return p;
@@ -159,7 +171,10 @@ public record TrainingConfig(
       return this;
     }
 
-    /** Sets the loss, and the output activation that goes with it: softmax for cross-entropy, linear for MSE. */
+    /**
+     * Sets the loss, and the output activation that goes with it: softmax for cross-entropy, linear
+     * for MSE.
+     */
     public Builder loss(Loss loss) {
       this.loss = loss;
       this.outputActivation = loss == Loss.CROSS_ENTROPY ? Activation.SOFTMAX : Activation.LINEAR;
@@ -198,8 +213,19 @@ public record TrainingConfig(
     }
 
     public TrainingConfig build() {
-      return new TrainingConfig(hiddenWidths, hiddenActivation, outputActivation, init, optimizer, loss, epochs,
-          batchSize, seed, clipNorm, monitorSamples, monitorStep);
+      return new TrainingConfig(
+          hiddenWidths,
+          hiddenActivation,
+          outputActivation,
+          init,
+          optimizer,
+          loss,
+          epochs,
+          batchSize,
+          seed,
+          clipNorm,
+          monitorSamples,
+          monitorStep);
     }
   }
 }

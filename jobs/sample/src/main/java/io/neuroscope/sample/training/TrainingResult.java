@@ -1,13 +1,17 @@
 package io.neuroscope.sample.training;
 
 /**
- * The outcome of {@link Trainer#train}: the trained network and the loss curves (index e = epoch e + 1).
+ * The outcome of {@link Trainer#train}: the trained network and the loss curves (index e = epoch e
+ * + 1).
  *
  * @param validationLosses NaN-filled when there is no validation set
  * @param validationAccuracies NaN-filled for regression or without a validation set
  */
 public record TrainingResult(
-    Network network, double[] trainLosses, double[] validationLosses, double[] validationAccuracies) {
+    Network network,
+    double[] trainLosses,
+    double[] validationLosses,
+    double[] validationAccuracies) {
 
   public TrainingResult {
     network = network.copy();
@@ -45,10 +49,14 @@ public record TrainingResult(
   }
 
   public double finalValidationLoss() {
-    return validationLosses.length == 0 ? Double.NaN : validationLosses[validationLosses.length - 1];
+    return validationLosses.length == 0
+        ? Double.NaN
+        : validationLosses[validationLosses.length - 1];
   }
 
   public double finalValidationAccuracy() {
-    return validationAccuracies.length == 0 ? Double.NaN : validationAccuracies[validationAccuracies.length - 1];
+    return validationAccuracies.length == 0
+        ? Double.NaN
+        : validationAccuracies[validationAccuracies.length - 1];
   }
 }

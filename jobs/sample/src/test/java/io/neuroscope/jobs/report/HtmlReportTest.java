@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.neuroscope.sample.Sweep;
 import io.neuroscope.jobs.DemoArchive;
 import io.neuroscope.jobs.SampleTestSupport;
+import io.neuroscope.sample.Sweep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +24,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTML report of the demo's archive ({@link DemoArchive}: the demo's runs after the nightly job): one file that
- * holds ECharts and the data, needs no network, and shows the planted pathologies as sick runs at the top.
+ * The HTML report of the demo's archive ({@link DemoArchive}: the demo's runs after the nightly
+ * job): one file that holds ECharts and the data, needs no network, and shows the planted
+ * pathologies as sick runs at the top.
  */
 class HtmlReportTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,20 +36,30 @@ class HtmlReportTest {
   @BeforeAll
   static void writeTheReport() throws IOException {
     html = SampleTestSupport.tempDir("report").resolve("report.html");
-    assertEquals(html, HtmlReport.write(DemoArchive.spark(), DemoArchive.output(), DemoArchive.telemetry(), html));
+    assertEquals(
+        html,
+        HtmlReport.write(DemoArchive.spark(), DemoArchive.output(), DemoArchive.telemetry(), html));
     page = Files.readString(html, StandardCharsets.UTF_8);
   }
 
   @Test
   void theFileHoldsEchartsAndNeedsNoNetwork() throws IOException {
     assertTrue(Files.size(html) > 1_000_000, "ECharts alone is about 1 MB: " + Files.size(html));
-    try (InputStream in = HtmlReport.class.getClassLoader().getResourceAsStream(HtmlReport.ECHARTS)) {
-      assertTrue(page.contains(new String(in.readAllBytes(), StandardCharsets.UTF_8)), "echarts.min.js inlined whole");
+    try (InputStream in =
+        HtmlReport.class.getClassLoader().getResourceAsStream(HtmlReport.ECHARTS)) {
+      assertTrue(
+          page.contains(new String(in.readAllBytes(), StandardCharsets.UTF_8)),
+          "echarts.min.js inlined whole");
     }
-    assertFalse(Pattern.compile("(?i)<script[^>]*\\ssrc\\s*=").matcher(page).find(), "a script with a src");
+    assertFalse(
+        Pattern.compile("(?i)<script[^>]*\\ssrc\\s*=").matcher(page).find(), "a script with a src");
     assertFalse(Pattern.compile("(?i)<link\\b").matcher(page).find(), "a link element");
-    assertFalse(Pattern.compile("(?i)(src|href)\\s*=\\s*[\"']?\\s*(https?:)?//").matcher(page).find(), "a remote URL");
-    assertFalse(Pattern.compile("(?i)@import|url\\(\\s*[\"']?(https?:)?//").matcher(page).find(), "CSS from the net");
+    assertFalse(
+        Pattern.compile("(?i)(src|href)\\s*=\\s*[\"']?\\s*(https?:)?//").matcher(page).find(),
+        "a remote URL");
+    assertFalse(
+        Pattern.compile("(?i)@import|url\\(\\s*[\"']?(https?:)?//").matcher(page).find(),
+        "CSS from the net");
     assertEquals(3, count(page, "<script"), "data, ECharts, the report's script");
     assertEquals(3, count(page.toLowerCase(), "</script"), "nothing closes a script early");
   }
@@ -65,8 +76,14 @@ class HtmlReportTest {
     DemoArchive.sweep().forEach(r -> epochs.put(r.runId(), r.config().epochs()));
     for (JsonNode d : data.path("details")) {
       assertEquals(10, d.path("status").size(), "ten diagnostics of " + d.path("run"));
-      assertEquals(epochs.get(d.path("run").asText()), d.path("epochs").size(), "epochs of " + d.path("run"));
-      assertEquals(d.path("epochs").size(), d.path("loss").path("epochs").size(), "loss curve of " + d.path("run"));
+      assertEquals(
+          epochs.get(d.path("run").asText()),
+          d.path("epochs").size(),
+          "epochs of " + d.path("run"));
+      assertEquals(
+          d.path("epochs").size(),
+          d.path("loss").path("epochs").size(),
+          "loss curve of " + d.path("run"));
     }
     assertTrue(data.path("effects").path("rows").size() > 0, "the effects matrix has cells");
     assertTrue(data.path("layers").size() > 0, "layer heatmaps");
@@ -77,22 +94,30 @@ class HtmlReportTest {
     Map<String, String[]> rows = healthRows();
     List<String> order = new ArrayList<>(rows.keySet());
     assertEquals("CRITICAL", rows.get(order.get(0))[0], "the sickest run on top");
-    List<Integer> ranks = order.stream().map(r -> List.of("UNKNOWN", "HEALTHY", "WARNING", "CRITICAL")
-        .indexOf(rows.get(r)[0])).toList();
-    for (int i = 1; i < ranks.size(); i++) assertTrue(ranks.get(i) <= ranks.get(i - 1), "sorted by health: " + order);
+    List<Integer> ranks =
+        order.stream()
+            .map(r -> List.of("UNKNOWN", "HEALTHY", "WARNING", "CRITICAL").indexOf(rows.get(r)[0]))
+            .toList();
+    for (int i = 1; i < ranks.size(); i++)
+      assertTrue(ranks.get(i) <= ranks.get(i - 1), "sorted by health: " + order);
     int dead = io.neuroscope.diagnostics.Diagnostics.names().indexOf("dead_neurons");
     for (Sweep.Run run : DemoArchive.sweep()) {
       if (run.planted() == null) continue;
       String[] row = rows.get(run.runId());
-      assertTrue(row[0].equals("WARNING") || row[0].equals("CRITICAL"), run.runId() + " is " + row[0]);
+      assertTrue(
+          row[0].equals("WARNING") || row[0].equals("CRITICAL"), run.runId() + " is " + row[0]);
       int d = io.neuroscope.diagnostics.Diagnostics.names().indexOf(run.planted());
-      assertTrue(row[1 + d].equals("s2") || row[1 + d].equals("s3"), run.runId() + " on " + run.planted());
+      assertTrue(
+          row[1 + d].equals("s2") || row[1 + d].equals("s3"), run.runId() + " on " + run.planted());
     }
-    assertEquals("s3", rows.get("moons-relu-sgd-lr2.0")[1 + dead], "dying ReLUs are CRITICAL in the table");
+    assertEquals(
+        "s3", rows.get("moons-relu-sgd-lr2.0")[1 + dead], "dying ReLUs are CRITICAL in the table");
     JsonNode layers = data().path("layers");
     boolean found = false;
     for (JsonNode m : layers) {
-      found |= m.path("diagnostic").asText().equals("dead_neurons") && m.path("run").asText().equals("moons-relu-sgd-lr2.0");
+      found |=
+          m.path("diagnostic").asText().equals("dead_neurons")
+              && m.path("run").asText().equals("moons-relu-sgd-lr2.0");
     }
     assertTrue(found, "the dying-ReLU run has a layer heatmap of dead neurons");
   }
@@ -100,11 +125,18 @@ class HtmlReportTest {
   @Test
   void withOnlyTheDiagnosticsTableAndNoTelemetryItSaysWhatIsMissing() throws IOException {
     Path out = SampleTestSupport.tempDir("report-diagnostics-only");
-    DemoArchive.spark().read().format("delta").load(DemoArchive.output() + "/diagnostics")
-        .write().format("delta").save(out.resolve("diagnostics").toString());
+    DemoArchive.spark()
+        .read()
+        .format("delta")
+        .load(DemoArchive.output() + "/diagnostics")
+        .write()
+        .format("delta")
+        .save(out.resolve("diagnostics").toString());
     Path file = HtmlReport.write(DemoArchive.spark(), out.toString(), null, out.resolve("r.html"));
     String text = Files.readString(file, StandardCharsets.UTF_8);
-    assertTrue(text.contains("No <code>hyperparameter_effects</code> table"), "says the effects are missing");
+    assertTrue(
+        text.contains("No <code>hyperparameter_effects</code> table"),
+        "says the effects are missing");
     assertTrue(text.contains("No telemetry given"), "says the loss curves are missing");
     assertEquals(DemoArchive.sweep().size(), count(text, "<tr data-run="));
   }
@@ -112,9 +144,13 @@ class HtmlReportTest {
   @Test
   void jsonInAScriptElementCannotCloseIt() {
     String json = Json.write(Map.of("run", "</script><script>alert(1)</script><!-- & \u2028"));
-    assertFalse(json.contains("<") || json.contains(">") || json.contains("&") || json.contains("\u2028"), json);
-    assertEquals("[1,2.5,\"NaN\",\"-Infinity\",null,\"a\\\"b\"]",
-        Json.write(java.util.Arrays.asList(1, 2.5, Double.NaN, Double.NEGATIVE_INFINITY, null, "a\"b")));
+    assertFalse(
+        json.contains("<") || json.contains(">") || json.contains("&") || json.contains("\u2028"),
+        json);
+    assertEquals(
+        "[1,2.5,\"NaN\",\"-Infinity\",null,\"a\\\"b\"]",
+        Json.write(
+            java.util.Arrays.asList(1, 2.5, Double.NaN, Double.NEGATIVE_INFINITY, null, "a\"b")));
     assertEquals("&lt;b&gt;&amp;&quot;&#39;", HtmlReport.esc("<b>&\"'"));
     assertEquals("x<\\/script>", HtmlReport.scriptSafe("x</script>"));
   }
@@ -122,7 +158,9 @@ class HtmlReportTest {
   /** The health table's rows in order: run -> [health, the ten status classes]. */
   private static Map<String, String[]> healthRows() {
     Map<String, String[]> rows = new LinkedHashMap<>();
-    Matcher m = Pattern.compile("<tr data-run=\"([^\"]*)\" data-health=\"(\\w+)\">(.*?)</tr>").matcher(page);
+    Matcher m =
+        Pattern.compile("<tr data-run=\"([^\"]*)\" data-health=\"(\\w+)\">(.*?)</tr>")
+            .matcher(page);
     while (m.find()) {
       List<String> cells = new ArrayList<>();
       cells.add(m.group(2));
@@ -135,8 +173,10 @@ class HtmlReportTest {
   }
 
   private static JsonNode data() {
-    Matcher m = Pattern.compile("<script type=\"application/json\" id=\"ns-data\">(.*?)</script>", Pattern.DOTALL)
-        .matcher(page);
+    Matcher m =
+        Pattern.compile(
+                "<script type=\"application/json\" id=\"ns-data\">(.*?)</script>", Pattern.DOTALL)
+            .matcher(page);
     assertTrue(m.find(), "the data element");
     try {
       return JSON.readTree(m.group(1));

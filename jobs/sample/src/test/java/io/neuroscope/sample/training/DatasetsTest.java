@@ -11,8 +11,12 @@ class DatasetsTest {
 
   @Test
   void splitsHaveTheRequestedSizes() {
-    for (Dataset.Split s : List.of(Datasets.twoMoons(300, 120, 0.1, 1), Datasets.twoSpirals(300, 120, 0.1, 1),
-        Datasets.blobs(300, 120, 3, 5, 1.0, 1), Datasets.regression(300, 120, 0.1, 1))) {
+    for (Dataset.Split s :
+        List.of(
+            Datasets.twoMoons(300, 120, 0.1, 1),
+            Datasets.twoSpirals(300, 120, 0.1, 1),
+            Datasets.blobs(300, 120, 3, 5, 1.0, 1),
+            Datasets.regression(300, 120, 0.1, 1))) {
       assertEquals(300, s.train().size(), s.train().name());
       assertEquals(120, s.validation().size(), s.train().name());
     }

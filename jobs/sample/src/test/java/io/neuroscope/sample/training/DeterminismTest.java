@@ -10,12 +10,21 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The same seed gives bit-identical data, losses, weights and reports; another seed gives different ones. */
+/**
+ * The same seed gives bit-identical data, losses, weights and reports; another seed gives different
+ * ones.
+ */
 class DeterminismTest {
 
   private static List<EpochReport> run(long seed, Dataset.Split data) {
-    TrainingConfig config = TrainingConfig.builder().hidden(16, 8).optimizer(Optimizer.adam(0.01)).epochs(4)
-        .batchSize(25).seed(seed).build();
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .hidden(16, 8)
+            .optimizer(Optimizer.adam(0.01))
+            .epochs(4)
+            .batchSize(25)
+            .seed(seed)
+            .build();
     List<EpochReport> reports = new ArrayList<>();
     new Trainer(config).train(data, reports::add);
     return reports;
@@ -42,9 +51,17 @@ class DeterminismTest {
   @Test
   void sameSeedGivesIdenticalResultsAcrossOptimizersAndLosses() {
     Dataset.Split data = Datasets.regression(200, 50, 0.1, 5);
-    for (Optimizer optimizer : List.of(Optimizer.sgd(0.05), Optimizer.momentum(0.01), Optimizer.adam(0.01))) {
-      TrainingConfig config = TrainingConfig.builder().hidden(8, 8).hiddenActivation(Activation.TANH)
-          .loss(Loss.MSE).optimizer(optimizer).epochs(3).seed(21).build();
+    for (Optimizer optimizer :
+        List.of(Optimizer.sgd(0.05), Optimizer.momentum(0.01), Optimizer.adam(0.01))) {
+      TrainingConfig config =
+          TrainingConfig.builder()
+              .hidden(8, 8)
+              .hiddenActivation(Activation.TANH)
+              .loss(Loss.MSE)
+              .optimizer(optimizer)
+              .epochs(3)
+              .seed(21)
+              .build();
       TrainingResult first = new Trainer(config).train(data);
       TrainingResult second = new Trainer(config).train(data);
       assertArrayEquals(first.trainLosses(), second.trainLosses(), 0.0);
@@ -55,13 +72,20 @@ class DeterminismTest {
 
   @Test
   void datasetsAreSeeded() {
-    assertArrayEquals(Datasets.twoSpirals(50, 10, 0.1, 1).train().x(), Datasets.twoSpirals(50, 10, 0.1, 1).train().x());
-    assertArrayEquals(Datasets.blobs(50, 10, 3, 2, 1, 1).validation().y(),
+    assertArrayEquals(
+        Datasets.twoSpirals(50, 10, 0.1, 1).train().x(),
+        Datasets.twoSpirals(50, 10, 0.1, 1).train().x());
+    assertArrayEquals(
+        Datasets.blobs(50, 10, 3, 2, 1, 1).validation().y(),
         Datasets.blobs(50, 10, 3, 2, 1, 1).validation().y());
-    assertFalse(Arrays.equals(Datasets.twoMoons(50, 10, 0.1, 1).train().x(),
-        Datasets.twoMoons(50, 10, 0.1, 2).train().x()));
-    assertFalse(Arrays.equals(Datasets.regression(50, 10, 0.1, 1).train().y(),
-        Datasets.regression(50, 10, 0.1, 2).train().y()));
+    assertFalse(
+        Arrays.equals(
+            Datasets.twoMoons(50, 10, 0.1, 1).train().x(),
+            Datasets.twoMoons(50, 10, 0.1, 2).train().x()));
+    assertFalse(
+        Arrays.equals(
+            Datasets.regression(50, 10, 0.1, 1).train().y(),
+            Datasets.regression(50, 10, 0.1, 2).train().y()));
   }
 
   @Test
@@ -69,7 +93,8 @@ class DeterminismTest {
     Trainer trainer = new Trainer(TrainingConfig.builder().hidden(4).seed(3).build());
     List<EpochReport> reports = new ArrayList<>();
     TrainingConfig zeroEpochs = trainer.config().toBuilder().epochs(0).build();
-    TrainingResult untrained = new Trainer(zeroEpochs).train(Datasets.twoMoons(20, 0, 0.1, 1), reports::add);
+    TrainingResult untrained =
+        new Trainer(zeroEpochs).train(Datasets.twoMoons(20, 0, 0.1, 1), reports::add);
     assertEquals(trainer.initialNetwork(2, 2).weights(), untrained.network().weights());
     assertEquals(0, reports.size());
   }

@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * Backpropagation against central finite differences, in double precision: for every hidden activation, with MSE over
- * several output activations and with softmax/cross-entropy, dL/dW and dL/db of every layer.
+ * Backpropagation against central finite differences, in double precision: for every hidden
+ * activation, with MSE over several output activations and with softmax/cross-entropy, dL/dW and
+ * dL/db of every layer.
  */
 class GradientCheckTest {
   private static final double H = 1e-6;
@@ -21,8 +22,13 @@ class GradientCheckTest {
 
   static Stream<Arguments> networks() {
     List<Arguments> cases = new ArrayList<>();
-    for (Activation hidden : List.of(Activation.RELU, Activation.LEAKY_RELU, Activation.TANH, Activation.SIGMOID,
-        Activation.LINEAR)) {
+    for (Activation hidden :
+        List.of(
+            Activation.RELU,
+            Activation.LEAKY_RELU,
+            Activation.TANH,
+            Activation.SIGMOID,
+            Activation.LINEAR)) {
       cases.add(Arguments.of(hidden, Activation.SOFTMAX, Loss.CROSS_ENTROPY));
       cases.add(Arguments.of(hidden, Activation.LINEAR, Loss.MSE));
       cases.add(Arguments.of(hidden, Activation.SIGMOID, Loss.MSE));
@@ -74,7 +80,8 @@ class GradientCheckTest {
     }
   }
 
-  private static double[] numeric(Network net, double[] params, double[] x, double[] y, int rows, Loss loss) {
+  private static double[] numeric(
+      Network net, double[] params, double[] x, double[] y, int rows, Loss loss) {
     double[] g = new double[params.length];
     for (int i = 0; i < params.length; i++) {
       double p = params[i];
@@ -88,7 +95,10 @@ class GradientCheckTest {
     return g;
   }
 
-  /** Relative error of the whole tensor, ‖a − n‖ / (‖a‖ + ‖n‖), and of each element against the tensor's scale. */
+  /**
+   * Relative error of the whole tensor, ‖a − n‖ / (‖a‖ + ‖n‖), and of each element against the
+   * tensor's scale.
+   */
   private static void assertClose(double[] analytic, double[] numeric, String what) {
     double diff = 0;
     double scale = 0;
@@ -100,8 +110,11 @@ class GradientCheckTest {
     }
     double norm = Math.sqrt(scale);
     for (int i = 0; i < analytic.length; i++) {
-      worst = Math.max(worst, Math.abs(analytic[i] - numeric[i]) / Math.max(Math.abs(analytic[i]) + Math.abs(numeric[i]),
-          1e-3 * norm));
+      worst =
+          Math.max(
+              worst,
+              Math.abs(analytic[i] - numeric[i])
+                  / Math.max(Math.abs(analytic[i]) + Math.abs(numeric[i]), 1e-3 * norm));
     }
     assertTrue(norm > 1e-8, what + " is all zero: nothing was checked");
     double relative = Math.sqrt(diff) / norm;
@@ -111,13 +124,19 @@ class GradientCheckTest {
 
   @Test
   void softmaxIsOnlyAnOutputForCrossEntropy() {
-    assertThrows(IllegalArgumentException.class,
-        () -> Network.create(2, List.of(3), Activation.SOFTMAX, 2, Activation.SOFTMAX, Init.he(), 1));
-    Network softmaxOut = Network.create(2, List.of(3), Activation.RELU, 2, Activation.SOFTMAX, Init.he(), 1);
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Network.create(2, List.of(3), Activation.SOFTMAX, 2, Activation.SOFTMAX, Init.he(), 1));
+    Network softmaxOut =
+        Network.create(2, List.of(3), Activation.RELU, 2, Activation.SOFTMAX, Init.he(), 1);
+    assertThrows(
+        IllegalArgumentException.class,
         () -> softmaxOut.loss(new double[4], new double[4], 2, Loss.MSE));
-    Network linearOut = Network.create(2, List.of(3), Activation.RELU, 2, Activation.LINEAR, Init.he(), 1);
-    assertThrows(IllegalArgumentException.class,
+    Network linearOut =
+        Network.create(2, List.of(3), Activation.RELU, 2, Activation.LINEAR, Init.he(), 1);
+    assertThrows(
+        IllegalArgumentException.class,
         () -> linearOut.loss(new double[4], new double[4], 2, Loss.CROSS_ENTROPY));
   }
 }

@@ -55,9 +55,12 @@ class OptimizerTest {
     assertEquals(Math.sqrt(2.0 / 50), Init.he().stdFor(50, 10), 0.0);
     assertEquals(Math.sqrt(2.0 / 60), Init.xavier().stdFor(50, 10), 0.0);
     assertEquals(0.3, Init.normal(0.3).stdFor(50, 10), 0.0);
-    Network net = Network.create(400, java.util.List.of(300), Activation.RELU, 2, Activation.SOFTMAX, Init.he(), 1);
+    Network net =
+        Network.create(
+            400, java.util.List.of(300), Activation.RELU, 2, Activation.SOFTMAX, Init.he(), 1);
     Matrix w = net.weights().get(0);
-    assertEquals(2.0 / 400, w.variance(), 0.03 * 2.0 / 400, "He: Var(W) = 2 / fan_in over 120 000 draws");
+    assertEquals(
+        2.0 / 400, w.variance(), 0.03 * 2.0 / 400, "He: Var(W) = 2 / fan_in over 120 000 draws");
     assertEquals(0.0, net.biases().get(0).norm(), 0.0, "biases start at zero");
   }
 }

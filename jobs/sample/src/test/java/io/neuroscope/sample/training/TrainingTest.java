@@ -16,27 +16,45 @@ class TrainingTest {
 
   @Test
   void twoHiddenReluLayersWithAdamLearnTwoMoons() {
-    TrainingConfig config = TrainingConfig.builder().hidden(32, 32).optimizer(Optimizer.adam(0.01))
-        .epochs(15).batchSize(32).seed(7).build();
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .hidden(32, 32)
+            .optimizer(Optimizer.adam(0.01))
+            .epochs(15)
+            .batchSize(32)
+            .seed(7)
+            .build();
     TrainingResult result = new Trainer(config).train(MOONS);
-    assertTrue(result.finalValidationAccuracy() > 0.9, "validation accuracy " + result.finalValidationAccuracy());
-    assertTrue(result.finalTrainLoss() < 0.5 * result.trainLosses()[0], "train loss " + result.finalTrainLoss());
+    assertTrue(
+        result.finalValidationAccuracy() > 0.9,
+        "validation accuracy " + result.finalValidationAccuracy());
+    assertTrue(
+        result.finalTrainLoss() < 0.5 * result.trainLosses()[0],
+        "train loss " + result.finalTrainLoss());
   }
 
   @Test
   void momentumAndPlainSgdLearnTwoMoonsToo() {
     for (Optimizer optimizer : List.of(Optimizer.momentum(0.05), Optimizer.sgd(0.2))) {
-      TrainingConfig config = TrainingConfig.builder().hidden(32, 32).optimizer(optimizer).epochs(15).seed(7).build();
+      TrainingConfig config =
+          TrainingConfig.builder().hidden(32, 32).optimizer(optimizer).epochs(15).seed(7).build();
       TrainingResult result = new Trainer(config).train(MOONS);
-      assertTrue(result.finalValidationAccuracy() > 0.9, optimizer + ": " + result.finalValidationAccuracy());
+      assertTrue(
+          result.finalValidationAccuracy() > 0.9,
+          optimizer + ": " + result.finalValidationAccuracy());
     }
   }
 
   @Test
   void spiralsNeedTheHiddenLayers() {
     Dataset.Split spirals = Datasets.twoSpirals(1000, 400, 0.05, 3);
-    TrainingConfig deep = TrainingConfig.builder().hidden(64, 64).optimizer(Optimizer.adam(0.01)).epochs(12).seed(1)
-        .build();
+    TrainingConfig deep =
+        TrainingConfig.builder()
+            .hidden(64, 64)
+            .optimizer(Optimizer.adam(0.01))
+            .epochs(12)
+            .seed(1)
+            .build();
     TrainingConfig linear = deep.toBuilder().hidden().build();
     double deepAccuracy = new Trainer(deep).train(spirals).finalValidationAccuracy();
     double linearAccuracy = new Trainer(linear).train(spirals).finalValidationAccuracy();
@@ -49,19 +67,37 @@ class TrainingTest {
     Dataset.Split blobs = Datasets.blobs(600, 300, 4, 3, 1.0, 4);
     assertEquals(4, blobs.train().outputs());
     assertEquals(3, blobs.train().inputs());
-    TrainingConfig config = TrainingConfig.builder().hidden(16).hiddenActivation(Activation.TANH).init(Init.xavier())
-        .optimizer(Optimizer.adam(0.01)).epochs(10).seed(2).build();
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .hidden(16)
+            .hiddenActivation(Activation.TANH)
+            .init(Init.xavier())
+            .optimizer(Optimizer.adam(0.01))
+            .epochs(10)
+            .seed(2)
+            .build();
     double accuracy = new Trainer(config).train(blobs).finalValidationAccuracy();
     assertTrue(accuracy > 0.9, "blobs: " + accuracy);
   }
 
   @Test
   void regressionLossFallsByAnOrderOfMagnitude() {
-    TrainingConfig config = TrainingConfig.builder().hidden(32, 32).hiddenActivation(Activation.TANH)
-        .init(Init.xavier()).loss(Loss.MSE).optimizer(Optimizer.adam(0.01)).epochs(20).seed(3).build();
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .hidden(32, 32)
+            .hiddenActivation(Activation.TANH)
+            .init(Init.xavier())
+            .loss(Loss.MSE)
+            .optimizer(Optimizer.adam(0.01))
+            .epochs(20)
+            .seed(3)
+            .build();
     Trainer trainer = new Trainer(config);
     Dataset validation = REGRESSION.validation();
-    double before = trainer.initialNetwork(2, 1).loss(validation.x(), validation.y(), validation.size(), Loss.MSE);
+    double before =
+        trainer
+            .initialNetwork(2, 1)
+            .loss(validation.x(), validation.y(), validation.size(), Loss.MSE);
     TrainingResult result = trainer.train(REGRESSION);
     double after = result.finalValidationLoss();
     assertTrue(after < 0.1 * before, "validation MSE " + before + " → " + after);
@@ -71,23 +107,38 @@ class TrainingTest {
 
   @Test
   void hooksCarryEveryTensorInTheDocumentedShape() {
-    TrainingConfig config = TrainingConfig.builder().hidden(5, 4).optimizer(Optimizer.adam(0.01)).epochs(3)
-        .batchSize(64).monitorSamples(50).seed(1).build();
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .hidden(5, 4)
+            .optimizer(Optimizer.adam(0.01))
+            .epochs(3)
+            .batchSize(64)
+            .monitorSamples(50)
+            .seed(1)
+            .build();
     List<List<LayerInfo>> starts = new ArrayList<>();
     List<EpochReport> reports = new ArrayList<>();
-    new Trainer(config).train(MOONS, new EpochListener() {
-      @Override
-      public void onStart(List<LayerInfo> layers) {
-        starts.add(layers);
-      }
+    new Trainer(config)
+        .train(
+            MOONS,
+            new EpochListener() {
+              @Override
+              public void onStart(List<LayerInfo> layers) {
+                starts.add(layers);
+              }
 
-      @Override
-      public void onEpoch(EpochReport report) {
-        reports.add(report);
-      }
-    });
-    assertEquals(List.of(List.of(new LayerInfo(0, "fc1", "relu", 2, 5), new LayerInfo(1, "fc2", "relu", 5, 4),
-        new LayerInfo(2, "fc3", "softmax", 4, 2))), starts);
+              @Override
+              public void onEpoch(EpochReport report) {
+                reports.add(report);
+              }
+            });
+    assertEquals(
+        List.of(
+            List.of(
+                new LayerInfo(0, "fc1", "relu", 2, 5),
+                new LayerInfo(1, "fc2", "relu", 5, 4),
+                new LayerInfo(2, "fc3", "softmax", 4, 2))),
+        starts);
     assertEquals(3, reports.size());
     int[][] shapes = {{2, 5}, {5, 4}, {4, 2}};
     for (int e = 0; e < reports.size(); e++) {
@@ -95,7 +146,8 @@ class TrainingTest {
       assertEquals(e + 1, r.epoch());
       assertTrue(Double.isFinite(r.trainLoss()));
       assertTrue(r.validationLoss().isPresent() && r.validationAccuracy().isPresent());
-      assertEquals(0, r.monitoredStep().step(), "the first step of the epoch is monitored by default");
+      assertEquals(
+          0, r.monitoredStep().step(), "the first step of the epoch is monitored by default");
       for (int l = 0; l < 3; l++) {
         int fanIn = shapes[l][0];
         int fanOut = shapes[l][1];
@@ -108,7 +160,8 @@ class TrainingTest {
       }
       Matrix probabilities = r.activations().get(2);
       for (int s = 0; s < probabilities.rows(); s++) {
-        assertEquals(1.0, probabilities.get(s, 0) + probabilities.get(s, 1), 1e-12, "softmax rows sum to 1");
+        assertEquals(
+            1.0, probabilities.get(s, 0) + probabilities.get(s, 1), 1e-12, "softmax rows sum to 1");
       }
       assertTrue(r.maxGradientNorm() >= r.monitoredStep().gradientNorm());
     }
@@ -116,7 +169,8 @@ class TrainingTest {
 
   @Test
   void activationsAreACleanForwardPassOfTheFirstTrainingSamples() {
-    TrainingConfig config = TrainingConfig.builder().hidden(6).epochs(2).monitorSamples(10).seed(4).build();
+    TrainingConfig config =
+        TrainingConfig.builder().hidden(6).epochs(2).monitorSamples(10).seed(4).build();
     List<EpochReport> reports = new ArrayList<>();
     TrainingResult result = new Trainer(config).train(MOONS, reports::add);
     double[] x = MOONS.train().x();
@@ -128,9 +182,16 @@ class TrainingTest {
   @Test
   void theWeightUpdateIsTheChangeTheStepMadeAndSgdMakesMinusLrTimesTheGradient() {
     double lr = 0.05;
-    // One step per epoch, so the weights at the end of consecutive epochs differ by exactly the monitored update.
-    TrainingConfig config = TrainingConfig.builder().hidden(8).optimizer(Optimizer.sgd(lr)).epochs(3)
-        .batchSize(1000).seed(5).build();
+    // One step per epoch, so the weights at the end of consecutive epochs differ by exactly the
+    // monitored update.
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .hidden(8)
+            .optimizer(Optimizer.sgd(lr))
+            .epochs(3)
+            .batchSize(1000)
+            .seed(5)
+            .build();
     List<EpochReport> reports = new ArrayList<>();
     new Trainer(config).train(MOONS, reports::add);
     for (int e = 1; e < reports.size(); e++) {
@@ -151,8 +212,14 @@ class TrainingTest {
   @Test
   void clippingBoundsTheStepAndIsOffByDefault() {
     double lr = 0.1;
-    TrainingConfig unclipped = TrainingConfig.builder().hiddenLayers(4, 32).loss(Loss.MSE)
-        .optimizer(Optimizer.sgd(lr)).epochs(3).seed(13).build();
+    TrainingConfig unclipped =
+        TrainingConfig.builder()
+            .hiddenLayers(4, 32)
+            .loss(Loss.MSE)
+            .optimizer(Optimizer.sgd(lr))
+            .epochs(3)
+            .seed(13)
+            .build();
     assertFalse(unclipped.clipping());
     List<EpochReport> reports = new ArrayList<>();
     new Trainer(unclipped.toBuilder().clipNorm(1.0).build()).train(REGRESSION, reports::add);
@@ -172,8 +239,9 @@ class TrainingTest {
   void withoutValidationSetTheValidationLossIsEmpty() {
     Dataset.Split noValidation = Datasets.twoMoons(100, 0, 0.1, 1);
     List<EpochReport> reports = new ArrayList<>();
-    TrainingResult result = new Trainer(TrainingConfig.builder().hidden(4).epochs(2).build())
-        .train(noValidation, reports::add);
+    TrainingResult result =
+        new Trainer(TrainingConfig.builder().hidden(4).epochs(2).build())
+            .train(noValidation, reports::add);
     assertTrue(reports.get(0).validationLoss().isEmpty());
     assertTrue(reports.get(0).validationAccuracy().isEmpty());
     assertArrayEquals(new double[] {Double.NaN, Double.NaN}, result.validationLosses());
@@ -181,9 +249,17 @@ class TrainingTest {
 
   @Test
   void paramsNameEveryHyperparameter() {
-    TrainingConfig config = TrainingConfig.builder().hidden(64, 32).hiddenActivation(Activation.LEAKY_RELU)
-        .init(Init.normal(0.5)).optimizer(Optimizer.momentum(0.01)).batchSize(16).epochs(7).seed(9).clipNorm(2)
-        .build();
+    TrainingConfig config =
+        TrainingConfig.builder()
+            .hidden(64, 32)
+            .hiddenActivation(Activation.LEAKY_RELU)
+            .init(Init.normal(0.5))
+            .optimizer(Optimizer.momentum(0.01))
+            .batchSize(16)
+            .epochs(7)
+            .seed(9)
+            .clipNorm(2)
+            .build();
     var p = config.params();
     assertEquals("0.01", p.get("learning_rate"));
     assertEquals("momentum", p.get("optimizer"));
