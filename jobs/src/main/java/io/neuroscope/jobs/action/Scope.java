@@ -69,7 +69,7 @@ public final class Scope {
     return runs != null && runs.isEmpty();
   }
 
-  /** The runs in scope; only for a scope that is not {@link #everything()}. */
+  /** The runs in scope; only for a scope that is not {@link #everything(String)}. */
   public Set<String> runs() {
     if (runs == null)
       throw new IllegalStateException("every run is in scope; there is no list of runs");

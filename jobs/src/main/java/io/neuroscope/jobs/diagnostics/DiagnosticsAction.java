@@ -164,12 +164,10 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
     job.step("validate telemetry keys");
-    Map<String, SortedMap<Integer, LayerInfo>> layers = new HashMap<>();
-    long setAside = 0; // rows the key rules set aside; the tensor pass adds its own
-    for (Row r : v.checkedLayers.select(LAYER_COLUMNS).collectAsList()) {
-      if (r.isNullAt(LAYER_COLUMNS.length - 1)) addLayer(layers, r);
-      else setAside++;
-    }
+    ValidatedTelemetry.Layers collected = v.collectLayers();
+    Map<String, SortedMap<Integer, LayerInfo>> layers = collected.byRun();
+    long setAside =
+        collected.setAside(); // rows the key rules set aside; the tensor pass adds its own
     Map<String, String> experiments = new HashMap<>();
     for (Row r : v.checkedRuns.select("run_id", "experiment", "reason").collectAsList()) {
       if (r.isNullAt(2)) experiments.put(r.getString(0), r.getString(1));
@@ -432,31 +430,6 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
         quarantined,
         output.path(OutputTable.QUARANTINE));
     return quarantined;
-  }
-
-  /** The {@code layers} columns {@link #addLayer} reads, in order, then the validation's reason. */
-  public static final Column[] LAYER_COLUMNS = {
-    col("run_id"),
-    col("layer"),
-    col("name"),
-    col("activation"),
-    col("fan_in"),
-    col("fan_out"),
-    col("reason")
-  };
-
-  /** Adds a {@code layers} row selected as {@link #LAYER_COLUMNS} to the per-run layer map. */
-  public static void addLayer(Map<String, SortedMap<Integer, LayerInfo>> layers, Row r) {
-    layers
-        .computeIfAbsent(r.getString(0), k -> new TreeMap<>())
-        .put(
-            r.getInt(1),
-            new LayerInfo(
-                r.getInt(1),
-                r.getString(2),
-                r.getString(3),
-                r.isNullAt(4) ? null : r.getInt(4),
-                r.isNullAt(5) ? null : r.getInt(5)));
   }
 
   private static List<Row> quarantineRows(TensorKey key, TensorPartial p) {

@@ -10,6 +10,9 @@ import org.apache.spark.sql.types.StructType;
  * that identify a row, and its schema where it is fixed (the summaries' columns follow the
  * diagnostics, so Spark derives them). README, "Output tables".
  */
+// List.of is unmodifiable and a StructType is never changed once built, which the checker cannot
+// tell.
+@SuppressWarnings("ImmutableEnumChecker")
 public enum OutputTable {
   DIAGNOSTICS(
       "diagnostics",

@@ -7,11 +7,16 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import io.neuroscope.diagnostics.LayerInfo;
 import io.neuroscope.diagnostics.TensorKind;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -187,6 +192,37 @@ public final class ValidatedTelemetry implements AutoCloseable {
       out.add(new TensorKey(row.getString(0), row.getInt(1), row.getInt(2), row.getString(3)));
     }
     return out;
+  }
+
+  /**
+   * The sound layers of every run, by run and layer index, and how many layer rows were set aside
+   * (one pass over the checked layers, collected to the driver: a few rows per run).
+   */
+  public record Layers(Map<String, SortedMap<Integer, LayerInfo>> byRun, long setAside) {}
+
+  public Layers collectLayers() {
+    Map<String, SortedMap<Integer, LayerInfo>> byRun = new HashMap<>();
+    long setAside = 0;
+    for (Row r :
+        checkedLayers
+            .select("run_id", "layer", "name", "activation", "fan_in", "fan_out", "reason")
+            .collectAsList()) {
+      if (!r.isNullAt(6)) {
+        setAside++;
+        continue;
+      }
+      byRun
+          .computeIfAbsent(r.getString(0), k -> new TreeMap<>())
+          .put(
+              r.getInt(1),
+              new LayerInfo(
+                  r.getInt(1),
+                  r.getString(2),
+                  r.getString(3),
+                  r.isNullAt(4) ? null : r.getInt(4),
+                  r.isNullAt(5) ? null : r.getInt(5)));
+    }
+    return new Layers(byRun, setAside);
   }
 
   /** Unpersists the cached checks. */

@@ -8,11 +8,11 @@ import io.neuroscope.diagnostics.TensorStats;
 import io.neuroscope.jobs.cli.Command;
 import io.neuroscope.jobs.cli.Invocation;
 import io.neuroscope.jobs.cli.Options;
-import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.diagnostics.TensorPass;
 import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.Telemetry;
+import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -41,7 +41,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
@@ -205,7 +204,7 @@ public final class TensorPassBenchmark implements Command {
   private static double[] measure(
       int repeat, Runnable setup, java.util.function.LongSupplier work) {
     setup.run();
-    work.getAsLong();
+    var unused = work.getAsLong(); // a warm-up: its count is not a measurement
     List<double[]> runs = new ArrayList<>();
     for (int i = 0; i < repeat; i++) {
       setup.run();
@@ -229,11 +228,10 @@ public final class TensorPassBenchmark implements Command {
 
   private static long tensorPass(SparkSession spark, Telemetry t, Settings settings) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Map<String, SortedMap<Integer, LayerInfo>> layers = new java.util.HashMap<>();
-    Column[] columns =
-        java.util.Arrays.copyOf(
-            DiagnosticsAction.LAYER_COLUMNS, DiagnosticsAction.LAYER_COLUMNS.length - 1);
-    for (var r : t.layers().select(columns).collectAsList()) DiagnosticsAction.addLayer(layers, r);
+    Map<String, SortedMap<Integer, LayerInfo>> layers;
+    try (ValidatedTelemetry v = new ValidatedTelemetry(t)) {
+      layers = v.collectLayers().byRun();
+    }
     LongAccumulator values = spark.sparkContext().longAccumulator();
     String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
     spark.conf().set(batchKey, 64);
