@@ -16,7 +16,6 @@ import io.neuroscope.jobs.telemetry.TelemetrySource;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.sql.Row;
@@ -76,20 +75,10 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
     String jobId = UUID.randomUUID().toString();
     String allSettings = Fingerprints.ofAllSettings(settings);
     LOG.info("Nightly {} over {} into {}", jobId, source, output);
-    Audited audited = new Audited();
+    NightlyAudit.Entry audited = new NightlyAudit.Entry(jobId, startedAt, source, allSettings);
     try (JobScope job = JobScope.open(spark, "neuroscope-nightly", "NeuroScope nightly " + jobId)) {
       Result result = run(job, audited, jobId, allSettings, started);
-      NightlyAudit.append(
-          output,
-          jobId,
-          startedAt,
-          source,
-          audited.inputVersions,
-          audited.inputFingerprint,
-          allSettings,
-          audited.diagnostics,
-          audited.summaries,
-          null);
+      NightlyAudit.append(output, audited, null);
       LOG.info(
           "Nightly {} done in {} s; recorded in {}",
           jobId,
@@ -98,17 +87,7 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
       return result;
     } catch (Exception | Error e) { // Exception: Delta throws IOExceptions undeclared
       try {
-        NightlyAudit.append(
-            output,
-            jobId,
-            startedAt,
-            source,
-            audited.inputVersions,
-            audited.inputFingerprint,
-            allSettings,
-            audited.diagnostics,
-            audited.summaries,
-            e);
+        NightlyAudit.append(output, audited, e);
       } catch (RuntimeException auditFailed) {
         e.addSuppressed(auditFailed);
       }
@@ -116,16 +95,8 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
     }
   }
 
-  /** What the audit row records, filled in as the stages go. */
-  private static final class Audited {
-    Map<String, Long> inputVersions = Map.of();
-    String inputFingerprint;
-    DiagnosticsAction.Result diagnostics;
-    SummariesAction.Result summaries;
-  }
-
   private Result run(
-      JobScope job, Audited audited, String jobId, String allSettings, long started) {
+      JobScope job, NightlyAudit.Entry audited, String jobId, String allSettings, long started) {
     job.step("read the telemetry");
     Telemetry telemetry = source.read(spark);
     audited.inputVersions = telemetry.versions(spark);

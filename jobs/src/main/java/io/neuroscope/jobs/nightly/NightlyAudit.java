@@ -27,30 +27,41 @@ final class NightlyAudit {
   private NightlyAudit() {}
 
   /**
-   * Appends one row. Diagnostics or summaries are null for a stage that did not run (a failure
-   * before it); {@code error} is null on success.
+   * What one run's row records, filled in as its stages go: the input's versions and fingerprint
+   * once the telemetry is read, each stage's result once it has run (null for a stage not reached).
    */
-  static void append(
-      OutputTables output,
-      String jobId,
-      Instant started,
-      TelemetrySource telemetry,
-      Map<String, Long> inputVersions,
-      String inputFingerprint,
-      String settings,
-      DiagnosticsAction.Result d,
-      SummariesAction.Result s,
-      Throwable error) {
+  static final class Entry {
+    final String jobId;
+    final Instant started;
+    final TelemetrySource telemetry;
+    final String settings;
+    Map<String, Long> inputVersions = Map.of();
+    String inputFingerprint;
+    DiagnosticsAction.Result diagnostics;
+    SummariesAction.Result summaries;
+
+    Entry(String jobId, Instant started, TelemetrySource telemetry, String settings) {
+      this.jobId = jobId;
+      this.started = started;
+      this.telemetry = telemetry;
+      this.settings = settings;
+    }
+  }
+
+  /** Appends the entry's row; {@code error} is null on success. */
+  static void append(OutputTables output, Entry entry, Throwable error) {
     String path = output.path(OutputTable.NIGHTLY_AUDIT);
+    DiagnosticsAction.Result d = entry.diagnostics;
+    SummariesAction.Result s = entry.summaries;
     Row row =
         RowFactory.create(
-            jobId,
-            Timestamp.from(started),
+            entry.jobId,
+            Timestamp.from(entry.started),
             Timestamp.from(Instant.now()),
             error == null ? "SUCCEEDED" : "FAILED",
             d == null ? null : d.outcome().mode(),
             d == null ? null : d.reason(),
-            telemetry.location(),
+            entry.telemetry.location(),
             d == null ? null : d.runs(),
             d == null ? null : d.epochs(),
             d == null ? null : d.runsComputed(),
@@ -63,11 +74,11 @@ final class NightlyAudit {
             s == null ? null : s.runs(),
             s == null ? null : s.experimentRows(),
             s == null ? null : s.effectRows(),
-            CollectionConverters.asScala(inputVersions),
+            CollectionConverters.asScala(entry.inputVersions),
             CollectionConverters.asScala(outputVersions(output)),
             error == null ? null : describe(error),
-            settings,
-            inputFingerprint);
+            entry.settings,
+            entry.inputFingerprint);
     DeltaCommits.retry(
         "append to " + path,
         () -> {

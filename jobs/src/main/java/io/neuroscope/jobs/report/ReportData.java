@@ -11,6 +11,7 @@ import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Status;
 import io.neuroscope.jobs.error.NeuroScopeErrors;
 import io.neuroscope.jobs.spark.Elapsed;
+import io.neuroscope.jobs.spark.JobScope;
 import io.neuroscope.jobs.summary.RunSummary;
 import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.table.OutputTables;
@@ -29,7 +30,6 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,57 +165,61 @@ public final class ReportData {
   static ReportData read(
       SparkSession spark, String output, String telemetry, HtmlReport.Options options) {
     OutputTables out = OutputTables.at(spark, output);
-    Dataset<Row> diagnostics =
-        out.readIfExists(OutputTable.DIAGNOSTICS)
-            .orElseThrow(
-                () ->
-                    NeuroScopeErrors.missingOutputTable(
-                        "diagnostics",
-                        out.path(OutputTable.DIAGNOSTICS),
-                        "run bin/neuroscope nightly or diagnostics first"))
-            .select(
-                col("experiment"),
-                col("run_id"),
-                col("epoch"),
-                col("layer"),
-                col("diagnostic"),
-                col("value"),
-                RunSummary.severity(col("status")).as("rank"))
-            .persist(StorageLevel.MEMORY_AND_DISK()); // read by five queries below
-    Optional<Dataset<Row>> summary = out.readIfExists(OutputTable.RUN_SUMMARY);
-    Optional<Dataset<Row>> epochs =
-        telemetry == null
-            ? Optional.empty()
-            : telemetryTable(spark, telemetry, TelemetryContract.EPOCHS);
-    Optional<Dataset<Row>> runsTable =
-        telemetry == null
-            ? Optional.empty()
-            : telemetryTable(spark, telemetry, TelemetryContract.RUNS);
+    try (JobScope job =
+        JobScope.open(spark, "neuroscope-report", "NeuroScope report of " + output)) {
+      Dataset<Row> diagnostics =
+          out.readIfExists(OutputTable.DIAGNOSTICS)
+              .orElseThrow(
+                  () ->
+                      NeuroScopeErrors.missingOutputTable(
+                          "diagnostics",
+                          out.path(OutputTable.DIAGNOSTICS),
+                          "run bin/neuroscope nightly or diagnostics first"))
+              .select(
+                  col("experiment"),
+                  col("run_id"),
+                  col("epoch"),
+                  col("layer"),
+                  col("diagnostic"),
+                  col("value"),
+                  RunSummary.severity(col("status")).as("rank"));
+      diagnostics = job.persist(diagnostics); // read by five queries below
+      Optional<Dataset<Row>> summary = out.readIfExists(OutputTable.RUN_SUMMARY);
+      Optional<Dataset<Row>> epochs =
+          telemetry == null
+              ? Optional.empty()
+              : telemetryTable(spark, telemetry, TelemetryContract.EPOCHS);
+      Optional<Dataset<Row>> runsTable =
+          telemetry == null
+              ? Optional.empty()
+              : telemetryTable(spark, telemetry, TelemetryContract.RUNS);
 
-    long started = System.nanoTime();
-    List<RunHealth> runs = runHealth(diagnostics, summary, epochs, runsTable);
-    runs.sort(SICKEST_FIRST);
-    LOG.info("Report: {} runs' health read ({} s)", runs.size(), Elapsed.since(started));
-    long step = System.nanoTime();
-    List<String> detailed =
-        runs.stream().limit(options.detailedRuns()).map(RunHealth::runId).toList();
-    List<RunSeries> details = series(diagnostics, epochs, detailed);
-    LOG.info("Report: the epochs of {} runs read ({} s)", details.size(), Elapsed.since(step));
-    step = System.nanoTime();
-    Map<String, List<LayerMap>> layerMaps = layerMaps(diagnostics, options.layerRuns());
-    LOG.info(
-        "Report: layer maps of {} diagnostics read ({} s)", layerMaps.size(), Elapsed.since(step));
-    step = System.nanoTime();
-    Optional<Dataset<Row>> effectsTable = out.readIfExists(OutputTable.HYPERPARAMETER_EFFECTS);
-    List<Effect> effects = effectsTable.map(ReportData::effects).orElse(List.of());
-    LOG.info(
-        "Report: {} effects read ({} s); all read in {} s",
-        effects.size(),
-        Elapsed.since(step),
-        Elapsed.since(started));
-    diagnostics.unpersist();
-    return new ReportData(
-        runs, details, layerMaps, effects, effectsTable.isPresent(), epochs.isPresent());
+      long started = System.nanoTime();
+      List<RunHealth> runs = runHealth(diagnostics, summary, epochs, runsTable);
+      runs.sort(SICKEST_FIRST);
+      LOG.info("Report: {} runs' health read ({} s)", runs.size(), Elapsed.since(started));
+      long step = System.nanoTime();
+      List<String> detailed =
+          runs.stream().limit(options.detailedRuns()).map(RunHealth::runId).toList();
+      List<RunSeries> details = series(diagnostics, epochs, detailed);
+      LOG.info("Report: the epochs of {} runs read ({} s)", details.size(), Elapsed.since(step));
+      step = System.nanoTime();
+      Map<String, List<LayerMap>> layerMaps = layerMaps(diagnostics, options.layerRuns());
+      LOG.info(
+          "Report: layer maps of {} diagnostics read ({} s)",
+          layerMaps.size(),
+          Elapsed.since(step));
+      step = System.nanoTime();
+      Optional<Dataset<Row>> effectsTable = out.readIfExists(OutputTable.HYPERPARAMETER_EFFECTS);
+      List<Effect> effects = effectsTable.map(ReportData::effects).orElse(List.of());
+      LOG.info(
+          "Report: {} effects read ({} s); all read in {} s",
+          effects.size(),
+          Elapsed.since(step),
+          Elapsed.since(started));
+      return new ReportData(
+          runs, details, layerMaps, effects, effectsTable.isPresent(), epochs.isPresent());
+    }
   }
 
   private static List<RunHealth> runHealth(
