@@ -67,9 +67,12 @@ class CommandLineTest {
   @Test
   void compareNeedsRunsOrAnExperimentAndATable() {
     assertUsageError(
-        "give one of --runs a,b[,c...] or --experiment NAME", "compare", "--output", "/o");
+        "give one of --run ID (repeatable) or --runs a,b[,c...] or --experiment NAME",
+        "compare",
+        "--output",
+        "/o");
     assertUsageError(
-        "give one of --runs a,b[,c...] or --experiment NAME",
+        "give one of --run ID (repeatable) or --runs a,b[,c...] or --experiment NAME",
         "compare",
         "--runs",
         "a",
@@ -82,6 +85,20 @@ class CommandLineTest {
         "/no/such/output",
         "--runs",
         "a,b");
+  }
+
+  /** A run id may hold a comma: --run names one run and repeats. */
+  @Test
+  void compareTakesRepeatableRunIds() {
+    assertError(
+        "no run_summary table at /no/such/output/run_summary",
+        "compare",
+        "--output",
+        "/no/such/output",
+        "--run",
+        "lr=0.1,bs=32",
+        "--run",
+        "b");
   }
 
   @Test

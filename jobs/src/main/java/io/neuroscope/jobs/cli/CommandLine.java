@@ -62,6 +62,7 @@ public final class CommandLine {
     Options known = command.options();
     Map<String, String> opts = new LinkedHashMap<>();
     List<String> sets = new ArrayList<>();
+    Map<String, List<String>> repeated = new LinkedHashMap<>();
     int i = 1;
     String positional = null;
     if (known.positional() != null) {
@@ -80,9 +81,11 @@ public final class CommandLine {
         throw NeuroScopeErrors.badArgument(a, usage());
       String v = args[++i];
       if (a.equals("--set")) sets.add(v);
+      else if (known.repeatable().contains(a))
+        repeated.computeIfAbsent(a, k -> new ArrayList<>()).add(v);
       else if (a.equals("--conf") || known.values().contains(a)) opts.put(a, v);
       else throw NeuroScopeErrors.unknownOption(a, usage());
     }
-    return new Invocation(command, opts, sets, positional, usage());
+    return new Invocation(command, opts, repeated, sets, positional, usage());
   }
 }

@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 public final class Invocation {
   private final Command command;
   private final Map<String, String> options;
+  private final Map<String, List<String>> repeated;
   private final List<String> sets;
   private final String positional;
   private final String usage;
@@ -28,11 +29,13 @@ public final class Invocation {
   Invocation(
       Command command,
       Map<String, String> options,
+      Map<String, List<String>> repeated,
       List<String> sets,
       String positional,
       String usage) {
     this.command = command;
     this.options = Map.copyOf(options);
+    this.repeated = Map.copyOf(repeated);
     this.sets = List.copyOf(sets);
     this.positional = positional;
     this.usage = usage;
@@ -49,6 +52,11 @@ public final class Invocation {
 
   public String option(String name, String orElse) {
     return options.getOrDefault(name, orElse);
+  }
+
+  /** Every value of an option that may repeat, in the order given (none: empty). */
+  public List<String> values(String name) {
+    return repeated.getOrDefault(name, List.of());
   }
 
   public boolean flag(String name) {

@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.EpochTensors;
 import io.neuroscope.diagnostics.LayerInfo;
@@ -28,6 +30,7 @@ import io.neuroscope.jobs.telemetry.TensorKey;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -432,6 +435,12 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     return quarantined;
   }
 
+  /**
+   * A JSON library, not string formatting: run ids may hold quotes, backslashes, control
+   * characters.
+   */
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private static List<Row> quarantineRows(TensorKey key, TensorPartial p) {
     List<Row> out = new ArrayList<>();
     TreeMap<Integer, String> problems = p.problems();
@@ -443,18 +452,22 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
               ? problems.get(c.chunk())
               : QuarantineReason.WITH_ITS_TENSOR.prose(
                   "chunk " + first.getKey() + " has " + first.getValue());
-      String json =
-          String.format(
-              java.util.Locale.ROOT,
-              "{\"run_id\":%s,\"epoch\":%d,\"layer\":%d,\"kind\":%s,\"chunk\":%d,\"rows\":%d,\"cols\":%d,\"values_length\":%s}",
-              jsonString(key.runId()),
-              key.epoch(),
-              key.layer(),
-              jsonString(key.kind()),
-              c.chunk(),
-              c.rows(),
-              c.cols(),
-              c.length() < 0 ? "null" : Long.toString(c.length()));
+      // the same fields, in the same order, as the key rules' rows (Spark's to_json), nulls kept
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("run_id", key.runId());
+      row.put("epoch", key.epoch());
+      row.put("layer", key.layer());
+      row.put("kind", key.kind());
+      row.put("chunk", c.chunk());
+      row.put("rows", c.rows());
+      row.put("cols", c.cols());
+      row.put("values_length", c.length() < 0 ? null : c.length());
+      String json;
+      try {
+        json = JSON.writeValueAsString(row);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a map of strings and numbers is JSON", e);
+      }
       QuarantineReason code = QuarantineReason.of(reason);
       out.add(
           RowFactory.create(
@@ -465,9 +478,5 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
               json));
     }
     return out;
-  }
-
-  private static String jsonString(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

@@ -95,6 +95,19 @@ public final class NeuroScopeErrors {
         null);
   }
 
+  public static ContractException unreadableCatalogTable(
+      String table, String name, Throwable cause) {
+    return new ContractException(
+        "UNREADABLE_TABLE",
+        "Telemetry table '"
+            + table
+            + "' ("
+            + name
+            + ") could not be read from the catalog: "
+            + firstLine(cause),
+        cause);
+  }
+
   public static ContractException unreadableTelemetryTable(
       String table, String where, Throwable cause) {
     return new ContractException(
@@ -173,5 +186,12 @@ public final class NeuroScopeErrors {
 
   public static JobFailedException io(String what, Throwable cause) {
     return new JobFailedException("IO", what + ": " + cause.getMessage(), cause);
+  }
+
+  /** The first line of a cause's message: Spark's carry plans and stack context after it. */
+  private static String firstLine(Throwable cause) {
+    String m = String.valueOf(cause.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 }

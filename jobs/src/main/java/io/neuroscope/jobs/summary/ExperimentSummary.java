@@ -1,20 +1,30 @@
 package io.neuroscope.jobs.summary;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.map_entries;
+import static org.apache.spark.sql.functions.map_filter;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.stddev_samp;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * {@code experiment_summary}: per experiment and diagnostic, and per group of runs whose params are
@@ -30,17 +40,25 @@ public final class ExperimentSummary {
    */
   public static Dataset<Row> build(
       Dataset<Row> perDiagnostic, Dataset<Row> runSummary, List<String> seedParams) {
-    String seeds =
-        seedParams.stream()
-            .map(s -> "'" + s.replace("'", "\\'") + "'")
-            .collect(Collectors.joining(", "));
-    // map_entries sorted as structs orders by key; the seed keys are left out
+    // the seed keys are left out (their names passed as values, never as SQL text); map_entries
+    // sorted as structs orders by key
+    Column params = coalesce(col("params"), map().cast("map<string,string>"));
+    Column kept =
+        seedParams.isEmpty()
+            ? params
+            : map_filter(
+                params,
+                (k, v) ->
+                    not(
+                        array_contains(
+                            array(seedParams.stream().map(functions::lit).toArray(Column[]::new)),
+                            k)));
     Column config =
-        expr(
-            "array_join(transform(array_sort(filter(map_entries(coalesce(params, map())), "
-                + "e -> NOT array_contains(array("
-                + seeds
-                + "), e.key))), e -> concat(e.key, '=', e.value)), ', ')");
+        array_join(
+            transform(
+                array_sort(map_entries(kept)),
+                e -> concat(e.getField("key"), lit("="), e.getField("value"))),
+            ", ");
     // Each row counts twice, once for its experiment (config null: a config is never null, at least
     // '') and once for its group, so one aggregation over one join makes both kinds of rows.
     Dataset<Row> rows =

@@ -67,14 +67,14 @@ public final class CatalogViews {
     SparkSession spark = output.spark();
     boolean persistent =
         !"in-memory".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"));
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + quote(database));
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + CatalogNames.database(database));
     List<String> names = new ArrayList<>();
     for (OutputTable table : OutputTable.ALL) {
       String t = table.tableName();
       Path p = qualified(spark, output.path(table));
       if (p == null) continue;
-      String name = quote(database) + "." + quote(t);
-      if (spark.catalog().tableExists(database, t)) {
+      String name = CatalogNames.table(database, t);
+      if (spark.catalog().tableExists(name)) {
         Row desc =
             spark
                 .sql("DESCRIBE TABLE EXTENDED " + name)
@@ -95,23 +95,22 @@ public final class CatalogViews {
         }
         spark.sql("DROP TABLE " + name); // external: only the catalog entry goes
       }
-      spark.sql(
-          "CREATE TABLE "
-              + name
-              + " USING delta LOCATION '"
-              + p.toString().replace("'", "\\'")
-              + "'");
+      // the location passed as a value, not pasted into SQL: a path may hold quotes or backslashes
+      spark.catalog().createTable(name, p.toString(), "delta");
       names.add(t);
     }
     if (names.contains("diagnostics")) {
-      String source = quote(database) + ".diagnostics";
+      String source = CatalogNames.table(database, OutputTable.DIAGNOSTICS.tableName());
       spark.sql(
           "CREATE OR REPLACE VIEW "
-              + quote(database)
-              + ".diagnostics_wide AS "
+              + CatalogNames.table(database, "diagnostics_wide")
+              + " AS "
               + diagnosticsWide(source));
       spark.sql(
-          "CREATE OR REPLACE VIEW " + quote(database) + ".run_health AS " + runHealth(source));
+          "CREATE OR REPLACE VIEW "
+              + CatalogNames.table(database, "run_health")
+              + " AS "
+              + runHealth(source));
       names.addAll(VIEWS);
     }
     LOG.info(
@@ -149,9 +148,5 @@ public final class CatalogViews {
   /** The table's fully qualified path, or null when there is no Delta table there. */
   private static Path qualified(SparkSession spark, String path) {
     return TableFolders.delta(spark, path).orElse(null);
-  }
-
-  private static String quote(String identifier) {
-    return "`" + identifier.replace("`", "``") + "`";
   }
 }

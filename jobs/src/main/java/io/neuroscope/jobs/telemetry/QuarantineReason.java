@@ -27,6 +27,10 @@ public enum QuarantineReason {
   LAYER_NOT_LOGGED("layer missing from layers"),
   EPOCH_NOT_LOGGED("epoch missing from epochs"),
   BAD_SHAPE("rows or cols null or negative"),
+  /** A layer's or an epoch's rows were set aside: its tensors go with them (the prose says why). */
+  WITH_ITS_LAYER("set aside with its layer: %"),
+  WITH_ITS_EPOCH("set aside with its epoch: %"),
+  EMPTY_TENSOR("tensor is empty (rows x cols = 0)"),
   NULL_VALUES("values is null"),
   LENGTH_MISMATCH("length of values (%) is not rows x cols %"),
   COLS_DISAGREE("chunks of one tensor disagree on cols %"),
@@ -79,7 +83,7 @@ public enum QuarantineReason {
   public static Column codeOf(Column reason) {
     Column c = null;
     for (QuarantineReason r : values()) {
-      Column matches = reason.like(r.pattern);
+      Column matches = reason.like(r.pattern.replace("_", "\\_")); // "_" is literal here
       c = c == null ? when(matches, lit(r.name())) : c.when(matches, lit(r.name()));
     }
     return c;

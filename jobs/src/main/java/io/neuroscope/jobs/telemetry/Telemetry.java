@@ -3,6 +3,7 @@ package io.neuroscope.jobs.telemetry;
 import io.delta.tables.DeltaTable;
 import io.neuroscope.jobs.error.ContractException;
 import io.neuroscope.jobs.error.NeuroScopeErrors;
+import io.neuroscope.jobs.table.CatalogNames;
 import io.neuroscope.jobs.table.TableFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,13 +49,19 @@ public record Telemetry(
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       String table = TelemetryContract.TABLES.get(i);
-      String name = database + "." + table;
+      String name = CatalogNames.table(database, table); // quoted: my-db, catalog.schema
       names.add(name);
-      if (!spark.catalog().tableExists(name)) {
-        throw NeuroScopeErrors.missingCatalogTable(table, name);
+      try {
+        if (!spark.catalog().tableExists(name)) {
+          throw NeuroScopeErrors.missingCatalogTable(table, database + "." + table);
+        }
+        t[i] = spark.table(name);
+      } catch (ContractException e) {
+        throw e;
+      } catch (Exception e) { // AnalysisException (undeclared by Scala): a name the catalog refuses
+        throw NeuroScopeErrors.unreadableCatalogTable(table, database + "." + table, e);
       }
-      t[i] = spark.table(name);
-      TelemetryContract.check(table, t[i].schema(), name);
+      TelemetryContract.check(table, t[i].schema(), database + "." + table);
     }
     return new Telemetry(database, t[0], t[1], t[2], t[3], true, List.copyOf(names));
   }

@@ -5,6 +5,9 @@ import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.diagnostics.LayerInfo;
@@ -89,12 +92,18 @@ public final class ValidatedTelemetry implements AutoCloseable {
     Dataset<Row> layers = l.where(col("reason").isNull());
     epochs = e.where(col("reason").isNull()).drop("reason");
 
+    // every logged layer and epoch key, with whether a sound row has it and else why its rows were
+    // set aside: a tensor of a set-aside layer or epoch says so, rather than "missing"
     Dataset<Row> knownLayers =
-        layers.select(
-            col("run_id").as("l_run"), col("layer").as("l_layer"), lit(true).as("has_layer"));
+        l.groupBy(col("run_id").as("l_run"), col("layer").as("l_layer"))
+            .agg(
+                max(col("reason").isNull()).as("has_layer"),
+                first(col("reason"), true).as("layer_reason"));
     Dataset<Row> knownEpochs =
-        epochs.select(
-            col("run_id").as("e_run"), col("epoch").as("e_epoch"), lit(true).as("has_epoch"));
+        e.groupBy(col("run_id").as("e_run"), col("epoch").as("e_epoch"))
+            .agg(
+                max(col("reason").isNull()).as("has_epoch"),
+                first(col("reason"), true).as("epoch_reason"));
     Dataset<Row> keys =
         t.tensors()
             .select(Arrays.stream(TENSOR_ROW).map(c -> col(c)).toArray(Column[]::new))
@@ -120,14 +129,29 @@ public final class ValidatedTelemetry implements AutoCloseable {
                     .gt(1),
                 lit(QuarantineReason.DUPLICATE_CHUNK.prose()))
             .when(col("has_layer").isNull(), lit(QuarantineReason.LAYER_NOT_LOGGED.prose()))
+            .when(
+                not(col("has_layer")),
+                concat(lit(QuarantineReason.WITH_ITS_LAYER.prose("")), col("layer_reason")))
             .when(col("has_epoch").isNull(), lit(QuarantineReason.EPOCH_NOT_LOGGED.prose()))
+            .when(
+                not(col("has_epoch")),
+                concat(lit(QuarantineReason.WITH_ITS_EPOCH.prose("")), col("epoch_reason")))
             .when(
                 col("rows")
                     .isNull()
                     .or(col("cols").isNull())
                     .or(col("rows").lt(0))
                     .or(col("cols").lt(0)),
-                lit(QuarantineReason.BAD_SHAPE.prose()));
+                lit(QuarantineReason.BAD_SHAPE.prose()))
+            // no values at all is no input: the diagnostics that need the tensor say UNKNOWN
+            .when(
+                col("cols")
+                    .equalTo(0)
+                    .or(
+                        sum(col("rows"))
+                            .over(Window.partitionBy("run_id", "epoch", "layer", "kind"))
+                            .equalTo(0)),
+                lit(QuarantineReason.EMPTY_TENSOR.prose()));
     Column tensorReason =
         first(col("chunk_reason"), true)
             .over(Window.partitionBy("run_id", "epoch", "layer", "kind"));
@@ -141,7 +165,16 @@ public final class ValidatedTelemetry implements AutoCloseable {
                         concat(
                             lit(QuarantineReason.WITH_ITS_TENSOR.prose("another chunk has ")),
                             tensorReason)))
-            .drop("l_run", "l_layer", "has_layer", "e_run", "e_epoch", "has_epoch", "chunk_reason")
+            .drop(
+                "l_run",
+                "l_layer",
+                "has_layer",
+                "layer_reason",
+                "e_run",
+                "e_epoch",
+                "has_epoch",
+                "epoch_reason",
+                "chunk_reason")
             .cache();
 
     quarantine =
