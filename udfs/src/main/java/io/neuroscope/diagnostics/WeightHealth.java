@@ -20,9 +20,17 @@ public final class WeightHealth extends SpecDiagnostic implements TensorDiagnost
   public List<Finding> evaluate(EpochTensors t) {
     List<Finding> layers = new ArrayList<>();
     double sum = 0;
+    int unknown = 0;
     for (Map.Entry<Integer, TensorStats> e : t.all(TensorKind.WEIGHTS).entrySet()) {
       TensorStats w = e.getValue();
-      double ref = referenceStd(t.layer(e.getKey()));
+      LayerInfo layer = t.layer(e.getKey());
+      if (!hasReferenceInputs(layer)) {
+        // §9 needs layers.fan_in (and fan_out for Glorot): without it the layer is not scored
+        layers.add(Finding.unknown(NAME, e.getKey()));
+        unknown++;
+        continue;
+      }
+      double ref = referenceStd(layer);
       double ratio = w.std() / (ref + s.get(K + "epsilon"));
       double init =
           s.get(K + "init_ratio_low") <= ratio && ratio <= s.get(K + "init_ratio_high") ? 1 : 0;
@@ -38,15 +46,26 @@ public final class WeightHealth extends SpecDiagnostic implements TensorDiagnost
       layers.add(new Finding(NAME, e.getKey(), health, status(health), details));
     }
     List<Finding> out = new ArrayList<>();
-    if (layers.isEmpty()) {
-      out.add(Finding.unknown(NAME, null)); // no weights
+    int scored = layers.size() - unknown;
+    if (scored == 0) {
+      out.add(Finding.unknown(NAME, null)); // no weights, or none with its fan_in
     } else {
-      double value = sum / layers.size();
-      out.add(
-          new Finding(NAME, null, value, status(value), Map.of("layers", (double) layers.size())));
+      double value = sum / scored;
+      out.add(new Finding(NAME, null, value, status(value), Map.of("layers", (double) scored)));
     }
     out.addAll(layers);
     return out;
+  }
+
+  /** Whether the layer's row gives what its reference std needs: fan_in, and fan_out for Glorot. */
+  private boolean hasReferenceInputs(LayerInfo layer) {
+    if (layer == null || layer.fanIn() == null) return false;
+    return !glorot(layer) || layer.fanOut() != null;
+  }
+
+  private boolean glorot(LayerInfo layer) {
+    return s.string(K + "reference").equals("per_family")
+        && Activation.family(layer.activation()) == Activation.Family.DEFAULT;
   }
 
   /**
@@ -54,14 +73,8 @@ public final class WeightHealth extends SpecDiagnostic implements TensorDiagnost
    * family.
    */
   private double referenceStd(LayerInfo layer) {
-    double fanIn = layer.fanIn() == null ? Double.NaN : layer.fanIn();
-    boolean glorot =
-        s.string(K + "reference").equals("per_family")
-            && Activation.family(layer.activation()) == Activation.Family.DEFAULT;
-    if (glorot) {
-      double fanOut = layer.fanOut() == null ? Double.NaN : layer.fanOut();
-      return Math.sqrt(2 / (fanIn + fanOut));
-    }
+    double fanIn = layer.fanIn();
+    if (glorot(layer)) return Math.sqrt(2 / (fanIn + layer.fanOut()));
     return Math.sqrt(2 / (fanIn + s.get(K + "epsilon")));
   }
 

@@ -38,6 +38,31 @@ class WeightHealthTest {
         1 / (Math.sqrt(2 / (2 + 1e-8)) + 1e-8), layer(f, 0).details().get("std_ratio"), Net.TOL);
   }
 
+  /** §9 needs layers.fan_in: a layer without it is UNKNOWN and left out of the network mean. */
+  @Test
+  void aLayerWithoutFanInIsUnknown() {
+    Net n =
+        Net.of(S, info(0, "relu", null, 3), info(1, "relu", 2, 3))
+            .row(WEIGHTS, 0, 1, -1)
+            .row(WEIGHTS, 1, 1, -1);
+    List<Finding> f = new WeightHealth(S).evaluate(n.tensors);
+    assertUnknown(layer(f, 0));
+    assertFinding(layer(f, 1), 1, Status.HEALTHY);
+    assertFinding(network(f), 1, Status.HEALTHY);
+    assertEquals(1.0, network(f).details().get("layers"));
+    // no layer with its fan_in: nothing to score
+    List<Finding> none =
+        new WeightHealth(S)
+            .evaluate(Net.of(S, info(0, "relu", null, 3)).row(WEIGHTS, 0, 1, -1).tensors);
+    assertUnknown(network(none));
+    // Glorot (per_family, tanh) needs fan_out too
+    Settings perFamily = Net.with("weight_health.reference", "per_family");
+    List<Finding> glorot =
+        new WeightHealth(perFamily)
+            .evaluate(Net.of(perFamily, info(0, "tanh", 2, null)).row(WEIGHTS, 0, 1, -1).tensors);
+    assertUnknown(layer(glorot, 0));
+  }
+
   @Test
   void referenceUsesFanInFromLayersNotFanOut() {
     // fan_in 2, fan_out 200, std 1: He with fan_in -> ratio ≈ 1 -> init 1; with fan_out it would be
