@@ -399,11 +399,19 @@ public final class HtmlReport {
   }
 
   /**
+   * A scope's key in the page: {@code all} for all runs, {@code experiment:NAME} for an experiment,
+   * so that an experiment named "all" is not taken for all runs.
+   */
+  static String scopeKey(Effect e) {
+    return e.scopeType().equals("all") ? "all" : "experiment:" + e.scope();
+  }
+
+  /**
    * The effects per scope ({@code all} first, then the experiments), one row per hyperparameter,
    * target and measure: the scale with the larger strength. Targets in the order of the
    * diagnostics, then the validation loss.
    */
-  private static Map<String, Object> effects(List<Effect> effects) {
+  static Map<String, Object> effects(List<Effect> effects) {
     Map<String, Effect> best = new LinkedHashMap<>();
     for (Effect e : effects) {
       String key =
@@ -430,7 +438,7 @@ public final class HtmlReport {
     List<String[]> targets = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     for (Effect e : best.values()) {
-      scopes.add(e.scopeType().equals("all") ? "all" : e.scope());
+      scopes.add(scopeKey(e));
       if (seen.add(e.target() + " " + e.measure()))
         targets.add(new String[] {e.target(), e.measure()});
     }
@@ -440,7 +448,7 @@ public final class HtmlReport {
     List<Object> rows = new ArrayList<>();
     for (Effect e : best.values()) {
       Map<String, Object> r = new LinkedHashMap<>();
-      r.put("scope", e.scopeType().equals("all") ? "all" : e.scope());
+      r.put("scope", scopeKey(e));
       r.put("hyperparameter", e.hyperparameter());
       r.put("kind", e.kind());
       r.put("scale", e.scale());

@@ -122,7 +122,7 @@
     D.effects.scopes.forEach(function (s) {
       var o = document.createElement('option');
       o.value = s;
-      o.textContent = s === 'all' ? 'all runs' : 'experiment ' + s;
+      o.textContent = s === 'all' ? 'all runs' : 'experiment ' + s.slice('experiment:'.length);
       select.appendChild(o);
     });
     var el = document.getElementById('effects-chart');
@@ -131,9 +131,10 @@
     function draw(scope) {
       var rows = D.effects.rows.filter(function (r) { return r.scope === scope; });
       var targets = D.effects.targets.filter(function (t) { return rows.some(function (r) { return r.target === t; }); });
-      var strongest = {};
-      rows.forEach(function (r) { strongest[r.hyperparameter] = Math.max(strongest[r.hyperparameter] || 0, r.strength); });
-      var hps = Object.keys(strongest).sort(function (a, b) { return strongest[b] - strongest[a] || (a < b ? -1 : 1); });
+      // a Map, not an object: a hyperparameter may be named __proto__ or constructor
+      var strongest = new Map();
+      rows.forEach(function (r) { strongest.set(r.hyperparameter, Math.max(strongest.get(r.hyperparameter) || 0, r.strength)); });
+      var hps = Array.from(strongest.keys()).sort(function (a, b) { return strongest.get(b) - strongest.get(a) || (a < b ? -1 : 1); });
       var data = rows.map(function (r, k) {
         return [targets.indexOf(r.target), hps.indexOf(r.hyperparameter), r.strength, k];
       });
