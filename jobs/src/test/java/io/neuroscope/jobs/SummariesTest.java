@@ -234,11 +234,41 @@ class SummariesTest {
             .collectAsList();
     assertEquals(1, groups.size()); // lr=0.2 has one run: no group
     Row g = groups.get(0);
-    assertEquals("lr=0.1", g.getAs("config"));
+    assertEquals("{\"lr\":\"0.1\"}", g.getAs("config"));
     assertEquals(2L, g.<Long>getAs("runs"));
     assertEquals(2.0, g.<Double>getAs("final_mean"), EPS);
     assertEquals(Math.sqrt(2.0), g.<Double>getAs("final_std"), EPS);
     assertEquals(1.0, g.<Double>getAs("healthy_share"), EPS);
+  }
+
+  /** Params whose values hold the old separators are not taken for other params. */
+  @Test
+  void configsAreUnambiguous() {
+    SparkSession spark = SparkTest.spark();
+    List<Row> diagnostics = new ArrayList<>();
+    List<Row> runs = new ArrayList<>();
+    List<Map<String, String>> params =
+        List.of(Map.of("a", "1, b=2"), Map.of("a", "1, b=2"), Map.of("a", "1", "b", "2"));
+    for (int i = 0; i < params.size(); i++) {
+      diagnostics.add(diag("U", "u" + i, 1, "plateau", 1.0, "HEALTHY"));
+      runs.add(RowFactory.create("u" + i, "U", null, scalaMap(params.get(i))));
+    }
+    Dataset<Row> perDiagnostic =
+        RunSummary.perDiagnostic(
+            spark.createDataFrame(diagnostics, OutputTable.DIAGNOSTICS.requiredSchema()));
+    Dataset<Row> summary =
+        RunSummary.build(
+            perDiagnostic,
+            spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
+            spark.createDataFrame(
+                List.<Row>of(), TelemetryContract.schema(TelemetryContract.EPOCHS)));
+    List<Row> groups =
+        ExperimentSummary.build(perDiagnostic, summary, List.of())
+            .where(col("config").isNotNull())
+            .collectAsList();
+    assertEquals(1, groups.size(), groups::toString);
+    assertEquals("{\"a\":\"1, b=2\"}", groups.get(0).getAs("config"));
+    assertEquals(2L, groups.get(0).<Long>getAs("runs"));
   }
 
   private static Row effect(String scope, String hp, String scale, String target, String measure) {

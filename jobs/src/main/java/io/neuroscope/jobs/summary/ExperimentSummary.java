@@ -2,12 +2,10 @@ package io.neuroscope.jobs.summary;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_contains;
-import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
@@ -15,9 +13,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.map_filter;
+import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.stddev_samp;
-import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
@@ -40,8 +39,7 @@ public final class ExperimentSummary {
    */
   public static Dataset<Row> build(
       Dataset<Row> perDiagnostic, Dataset<Row> runSummary, List<String> seedParams) {
-    // the seed keys are left out (their names passed as values, never as SQL text); map_entries
-    // sorted as structs orders by key
+    // the seed keys are left out (their names passed as values, never as SQL text)
     Column params = coalesce(col("params"), map().cast("map<string,string>"));
     Column kept =
         seedParams.isEmpty()
@@ -53,12 +51,8 @@ public final class ExperimentSummary {
                         array_contains(
                             array(seedParams.stream().map(functions::lit).toArray(Column[]::new)),
                             k)));
-    Column config =
-        array_join(
-            transform(
-                array_sort(map_entries(kept)),
-                e -> concat(e.getField("key"), lit("="), e.getField("value"))),
-            ", ");
+    // JSON of the kept params sorted by key: unambiguous whatever the keys and values hold
+    Column config = to_json(map_from_entries(array_sort(map_entries(kept))));
     // Each row counts twice, once for its experiment (config null: a config is never null, at least
     // '') and once for its group, so one aggregation over one join makes both kinds of rows.
     Dataset<Row> rows =
