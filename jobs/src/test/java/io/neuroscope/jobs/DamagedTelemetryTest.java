@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neuroscope.diagnostics.Settings;
 import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.QuarantineReason;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -18,6 +20,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Damage beside a sound run: each case ends in quarantine rows with its reason and code, and the
@@ -58,6 +62,30 @@ class DamagedTelemetryTest {
     // layer 1 logged twice: the layer and its tensors are set aside, saying so
     t.run("duplayer", 1);
     t.layers.add(RowFactory.create("duplayer", 1, "fc2", "tanh", 4, 4));
+    // one run per contract rule, each damaged in one place (weights of layer 0 at epoch 1: 3 x 4)
+    float[] w = TestTelemetry.values(1, 0, "weights");
+    t.run("nullexp", 1);
+    t.runs.removeIf(r -> "nullexp".equals(r.get(0)));
+    t.runs.add(RowFactory.create("nullexp", null, null, Map.of()));
+    t.run("duprun", 1);
+    t.runs.add(t.runs.get(t.runs.size() - 1));
+    t.runs.add(RowFactory.create(null, "exp", null, Map.of()));
+    t.layers.add(RowFactory.create(null, 0, "fc1", "relu", 3, 4));
+    t.addRow(null, 1, 0, "weights", 0, 3, 4, w);
+    t.run("nullepoch", 1).addRow("nullepoch", null, 0, "weights", 0, 3, 4, w);
+    t.run("negative", 1)
+        .removeTensor("negative", 1, 0, "weights")
+        .addRow("negative", 1, 0, "weights", 0, -3, 4, w);
+    t.run("nullvalues", 1)
+        .removeTensor("nullvalues", 1, 0, "weights")
+        .addRow("nullvalues", 1, 0, "weights", 0, 3, 4, null);
+    t.run("toolong", 1)
+        .removeTensor("toolong", 1, 0, "weights")
+        .addRow("toolong", 1, 0, "weights", 0, 3, 4, Arrays.copyOf(w, 13));
+    t.run("cols", 1)
+        .removeTensor("cols", 1, 0, "weights")
+        .addRow("cols", 1, 0, "weights", 0, 1, 4, Arrays.copyOf(w, 4))
+        .addRow("cols", 1, 0, "weights", 1, 2, 3, Arrays.copyOf(w, 6));
     together = run(spark, t.write(spark, work.resolve("together"), 2), work.resolve("out"));
     quarantine = TestTelemetry.quarantine(spark, work.resolve("out"));
   }
@@ -130,6 +158,44 @@ class DamagedTelemetryTest {
       assertEquals("set aside with its layer: layer repeats in layers", r.getAs("reason"));
       assertEquals("WITH_ITS_LAYER", r.getAs("reason_code"));
     }
+  }
+
+  /** Each contract rule, checked on its own run: the table of the row set aside and its code. */
+  @ParameterizedTest(name = "{0}: {1} in {2}")
+  @CsvSource({
+    "nullexp, NULL_EXPERIMENT, runs",
+    "duprun, DUPLICATE_RUN, runs",
+    "duplayer, DUPLICATE_LAYER, layers",
+    "nullloss, NULL_TRAIN_LOSS, epochs",
+    "nullepoch, NULL_KEY, tensors",
+    "negative, BAD_SHAPE, tensors",
+    "nullvalues, NULL_VALUES, tensors",
+    "toolong, LENGTH_MISMATCH, tensors",
+    "cols, COLS_DISAGREE, tensors",
+  })
+  void eachRuleSetsItsRowAside(String run, String code, String table) {
+    List<Row> q = of(run);
+    assertTrue(
+        q.stream()
+            .anyMatch(r -> r.getAs("reason_code").equals(code) && r.getAs("table").equals(table)),
+        run + ": " + q);
+    for (Row r : q) {
+      assertEquals(
+          QuarantineReason.of(r.getAs("reason")).name(), r.getAs("reason_code"), r.toString());
+    }
+  }
+
+  /** A null run_id in runs, layers and tensors: set aside with the null key named, run_id null. */
+  @Test
+  void nullRunIdsInEveryTable() {
+    List<String> tables =
+        quarantine.stream()
+            .filter(r -> r.getAs("run_id") == null)
+            .peek(r -> assertEquals("null key: run_id", r.getAs("reason")))
+            .map(r -> r.<String>getAs("table"))
+            .sorted()
+            .toList();
+    assertEquals(List.of("layers", "runs", "tensors"), tables);
   }
 
   private static List<Row> of(String run) {
