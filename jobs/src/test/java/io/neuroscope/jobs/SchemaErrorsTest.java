@@ -126,6 +126,54 @@ class SchemaErrorsTest {
   }
 
   /**
+   * One file of a Parquet folder stores epoch as BIGINT, the other as INT: the same one-line error
+   * naming that file and the column, whichever footer Spark would have sampled.
+   */
+  @Test
+  void oneFileWithAnotherPhysicalType() throws IOException {
+    SparkSession spark = SparkTest.spark();
+    Path root = copy("mixed-types");
+    Dataset<Row> epochs = spark.read().parquet(base.resolve("epochs").toString());
+    delete(root.resolve("epochs"));
+    Fixtures.write(epochs.limit(3).repartition(1), root.resolve("epochs"), "parquet");
+    Path other = root.resolve("epochs-bigint");
+    Fixtures.write(
+        epochs.withColumn("epoch", col("epoch").cast("bigint")).repartition(1), other, "parquet");
+    Path file;
+    try (var files = java.nio.file.Files.list(other)) {
+      file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    Path moved = root.resolve("epochs").resolve("zz-" + file.getFileName());
+    java.nio.file.Files.move(file, moved);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      ContractException e =
+          assertThrows(ContractException.class, () -> Telemetry.fromFolder(spark, root.toString()));
+      assertMentions(e, "'epochs'", moved.getFileName().toString(), "'epoch'", "BIGINT", "INT");
+      assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+    }
+  }
+
+  /** A truncated Parquet file: a one-line error naming it, not a stack trace. */
+  @Test
+  void aTruncatedFile() throws IOException {
+    Path root = copy("truncated");
+    Path file;
+    try (var files = java.nio.file.Files.list(root.resolve("tensors"))) {
+      file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(file);
+    java.nio.file.Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    java.nio.file.Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+    ContractException e =
+        assertThrows(
+            ContractException.class,
+            () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
+    assertEquals("CONTRACT.UNREADABLE_FILE", e.errorClass(), e.getMessage());
+    assertMentions(e, "'tensors'", file.getFileName().toString());
+    assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+  }
+
+  /**
    * The nightly reads the telemetry inside its audited block: a contract error leaves a FAILED
    * audit row.
    */

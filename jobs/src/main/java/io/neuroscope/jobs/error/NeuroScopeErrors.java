@@ -121,6 +121,38 @@ public final class NeuroScopeErrors {
         cause);
   }
 
+  /** One file of a Parquet folder stores a column as a type the contract does not take. */
+  public static ContractException fileWrongType(
+      String table, String file, String column, String actual, String expected) {
+    return new ContractException(
+        "WRONG_TYPE",
+        "Telemetry table '"
+            + table
+            + "': file "
+            + file
+            + " stores column '"
+            + column
+            + "' as "
+            + actual
+            + ", expected "
+            + expected
+            + " (rewrite that file, or move it out of the folder)",
+        null);
+  }
+
+  public static ContractException unreadableTelemetryFile(
+      String table, String file, Throwable cause) {
+    return new ContractException(
+        "UNREADABLE_FILE",
+        "Telemetry table '"
+            + table
+            + "': file "
+            + file
+            + " cannot be read as Parquet: "
+            + firstLine(cause),
+        cause);
+  }
+
   public static ContractException missingColumn(
       String table, String column, String expectedType, String where) {
     return new ContractException(

@@ -39,7 +39,11 @@ public final class TableFolders {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.exists(new Path(p, "_delta_log")))
         return Optional.of(spark.read().format("delta").load(path));
-      if (parquetToo && fs.exists(p)) return Optional.of(spark.read().parquet(path));
+      // every file's footer read (mergeSchema): files that disagree on a column's type fail the
+      // same
+      // way whatever file Spark would have sampled
+      if (parquetToo && fs.exists(p))
+        return Optional.of(spark.read().option("mergeSchema", "true").parquet(path));
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);

@@ -38,7 +38,11 @@ public record Telemetry(
       String table = TelemetryContract.TABLES.get(i);
       String path = root.replaceAll("/+$", "") + "/" + table;
       t[i] = readFolder(spark, table, path);
-      TelemetryContract.check(table, t[i].schema(), path);
+      try {
+        TelemetryContract.check(table, t[i].schema(), path);
+      } catch (ContractException e) {
+        throw ParquetFiles.disagreeing(spark, table, path).orElse(e);
+      }
       paths.add(path);
     }
     return new Telemetry(root, t[0], t[1], t[2], t[3], false, List.copyOf(paths));
@@ -143,8 +147,10 @@ public record Telemetry(
     } catch (ContractException e) {
       throw e;
     } catch (Exception e) {
-      // Spark's AnalysisException (e.g. an empty folder: "Unable to infer schema")
-      throw NeuroScopeErrors.unreadableTelemetryTable(table, path, e);
+      // Spark's AnalysisException (e.g. an empty folder: "Unable to infer schema"), SparkException
+      // (files that store a column as types that do not merge)
+      throw ParquetFiles.disagreeing(spark, table, path)
+          .orElseGet(() -> NeuroScopeErrors.unreadableTelemetryTable(table, path, e));
     }
   }
 }

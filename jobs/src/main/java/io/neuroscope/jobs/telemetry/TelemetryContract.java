@@ -90,7 +90,7 @@ public final class TelemetryContract {
       String expected = describe(c.getValue());
       StructField field = find(schema, c.getKey());
       if (field == null) throw NeuroScopeErrors.missingColumn(table, c.getKey(), expected, where);
-      if (c.getValue().stream().noneMatch(t -> sameIgnoringNullability(t, field.dataType()))) {
+      if (c.getValue().stream().noneMatch(t -> sameType(t, field.dataType()))) {
         throw NeuroScopeErrors.wrongType(
             table, c.getKey(), field.dataType().sql(), expected, where);
       }
@@ -102,7 +102,7 @@ public final class TelemetryContract {
     return null;
   }
 
-  private static boolean sameIgnoringNullability(DataType expected, DataType actual) {
+  static boolean sameType(DataType expected, DataType actual) {
     if (expected instanceof ArrayType e && actual instanceof ArrayType a) {
       return e.elementType().equals(a.elementType());
     }
@@ -113,7 +113,7 @@ public final class TelemetryContract {
     return expected.equals(actual);
   }
 
-  private static String describe(List<DataType> types) {
+  static String describe(List<DataType> types) {
     return String.join(" or ", types.stream().map(DataType::sql).toList());
   }
 
