@@ -1,5 +1,8 @@
 package io.neuroscope.jobs;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.when;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +18,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -86,7 +91,22 @@ class DamagedTelemetryTest {
         .removeTensor("cols", 1, 0, "weights")
         .addRow("cols", 1, 0, "weights", 0, 1, 4, Arrays.copyOf(w, 4))
         .addRow("cols", 1, 0, "weights", 1, 2, 3, Arrays.copyOf(w, 6));
-    together = run(spark, t.write(spark, work.resolve("together"), 2), work.resolve("out"));
+    // two run ids that differ only in bytes that are not UTF-8 (written as "badutf8a"/"badutf8b",
+    // then rewritten byte for byte)
+    t.run("badutf8a", 1).run("badutf8b", 1);
+    Path root = t.write(spark, work.resolve("together"), 2);
+    for (String table : List.of("runs", "layers", "epochs", "tensors")) {
+      Dataset<Row> d = spark.read().parquet(root.resolve(table).toString());
+      Column id =
+          when(col("run_id").equalTo("badutf8a"), expr("cast(unhex('626164FF') as string)"))
+              .when(col("run_id").equalTo("badutf8b"), expr("cast(unhex('626164FE') as string)"))
+              .otherwise(col("run_id"));
+      Fixtures.write(d.withColumn("run_id", id), root.resolve(table + "-utf8"), "parquet");
+      TestFiles.deleteTree(root.resolve(table));
+      TestFiles.copyTree(root.resolve(table + "-utf8"), root.resolve(table));
+      TestFiles.deleteTree(root.resolve(table + "-utf8"));
+    }
+    together = run(spark, root, work.resolve("out"));
     quarantine = TestTelemetry.quarantine(spark, work.resolve("out"));
   }
 
@@ -183,6 +203,20 @@ class DamagedTelemetryTest {
       assertEquals(
           QuarantineReason.of(r.getAs("reason")).name(), r.getAs("reason_code"), r.toString());
     }
+  }
+
+  /** Run ids that are not UTF-8 are set aside in every table, never merged into one run. */
+  @Test
+  void runIdsThatAreNotUtf8() {
+    List<Row> q =
+        quarantine.stream().filter(r -> "INVALID_RUN_ID".equals(r.getAs("reason_code"))).toList();
+    assertEquals(
+        List.of("epochs", "layers", "runs", "tensors"),
+        q.stream().map(r -> r.<String>getAs("table")).distinct().sorted().toList());
+    assertEquals(2, q.stream().filter(r -> r.getAs("table").equals("runs")).count(), q::toString);
+    assertTrue(
+        together.keySet().stream().noneMatch(k -> k.startsWith("bad")),
+        "no diagnostics for either id");
   }
 
   /** A null run_id in runs, layers and tensors: set aside with the null key named, run_id null. */

@@ -17,6 +17,7 @@ public enum QuarantineReason {
   /** Another chunk of the same tensor was set aside; the whole tensor goes (the prose says why). */
   WITH_ITS_TENSOR("set aside with its tensor: %"),
   NULL_KEY("null key: %"),
+  INVALID_RUN_ID("run_id is not valid UTF-8"),
   NULL_EXPERIMENT("experiment is null"),
   DUPLICATE_RUN("run_id repeats in runs"),
   DUPLICATE_LAYER("layer repeats in layers"),

@@ -1,5 +1,6 @@
 package io.neuroscope.jobs.telemetry;
 
+import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
@@ -62,7 +63,7 @@ public final class ValidatedTelemetry implements AutoCloseable {
         t.runs()
             .withColumn(
                 "reason",
-                when(col("run_id").isNull(), lit(QuarantineReason.NULL_KEY.prose("run_id")))
+                nullKey("run_id")
                     .when(col("experiment").isNull(), lit(QuarantineReason.NULL_EXPERIMENT.prose()))
                     .when(
                         count(lit(1)).over(Window.partitionBy("run_id")).gt(1),
@@ -195,6 +196,10 @@ public final class ValidatedTelemetry implements AutoCloseable {
             .unionByName(Quarantine.of(TelemetryContract.TENSORS, tensorKeys, TENSOR_ROW));
   }
 
+  /**
+   * The key rules every table starts with: a null key, then a run_id that is not valid UTF-8 (two
+   * such ids can differ only in bytes that become the same character on the driver).
+   */
   private static Column nullKey(String... keys) {
     Column c = null;
     for (String k : keys) {
@@ -204,7 +209,9 @@ public final class ValidatedTelemetry implements AutoCloseable {
               ? when(isNull, lit(QuarantineReason.NULL_KEY.prose(k)))
               : c.when(isNull, lit(QuarantineReason.NULL_KEY.prose(k)));
     }
-    return c;
+    return c.when(
+        not(call_function("is_valid_utf8", col("run_id"))),
+        lit(QuarantineReason.INVALID_RUN_ID.prose()));
   }
 
   /** The tensors (run, epoch, layer, kind) set aside by a key rule; the tensor pass skips them. */
