@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.error.ContractException;
 import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.nightly.NightlyAction;
@@ -153,24 +154,54 @@ class SchemaErrorsTest {
     }
   }
 
-  /** A truncated Parquet file: a one-line error naming it, not a stack trace. */
+  /**
+   * A truncated copy of a tensors file and a file that is not Parquet at all, beside the sound one:
+   * each set aside as a quarantine row naming it, and the diagnostics computed from the rest are
+   * those of the sound telemetry.
+   */
   @Test
-  void aTruncatedFile() throws IOException {
-    Path root = copy("truncated");
-    Path file;
+  void unreadableFilesAreSetAsideAndTheRestComputed() throws IOException {
+    SparkSession spark = SparkTest.spark();
+    Path root = copy("unreadable-files");
+    Path good;
     try (var files = java.nio.file.Files.list(root.resolve("tensors"))) {
-      file = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+      good = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
     }
-    byte[] bytes = java.nio.file.Files.readAllBytes(file);
-    java.nio.file.Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    java.nio.file.Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
-    ContractException e =
-        assertThrows(
-            ContractException.class,
-            () -> Telemetry.fromFolder(SparkTest.spark(), root.toString()));
-    assertEquals("CONTRACT.UNREADABLE_FILE", e.errorClass(), e.getMessage());
-    assertMentions(e, "'tensors'", file.getFileName().toString());
-    assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+    byte[] bytes = java.nio.file.Files.readAllBytes(good);
+    Path truncated = root.resolve("tensors").resolve("part-truncated.snappy.parquet");
+    java.nio.file.Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Path foreign = root.resolve("tensors").resolve("notes.txt");
+    java.nio.file.Files.writeString(foreign, "not telemetry\n");
+
+    Path out = root.resolveSibling("unreadable-files-out");
+    Path expectedOut = root.resolveSibling("unreadable-files-expected");
+    DiagnosticsStage.run(
+        Telemetry.fromFolder(spark, base.toString()),
+        OutputTables.at(spark, expectedOut.toString()),
+        Settings.defaults(),
+        false);
+    DiagnosticsAction.Result r =
+        DiagnosticsStage.run(
+            Telemetry.fromFolder(spark, root.toString()),
+            OutputTables.at(spark, out.toString()),
+            Settings.defaults(),
+            false);
+    List<Row> q = TestTelemetry.quarantine(spark, out);
+    assertEquals(2, q.size(), q::toString);
+    for (Row row : q) {
+      assertEquals("UNREADABLE_FILE", row.getAs("reason_code"));
+      assertEquals("tensors", row.getAs("table"));
+    }
+    String rows = q.stream().map(row -> row.<String>getAs("row")).sorted().toList().toString();
+    assertTrue(rows.contains(truncated.getFileName().toString()), rows);
+    assertTrue(rows.contains(foreign.getFileName().toString()), rows);
+    assertEquals(2, r.quarantined());
+    List<String> diff =
+        TestTelemetry.differences(
+            TestTelemetry.diagnostics(spark, expectedOut),
+            TestTelemetry.diagnostics(spark, out),
+            0);
+    assertTrue(diff.isEmpty(), String.join("\n", diff));
   }
 
   /**

@@ -117,7 +117,7 @@ public final class NeuroScopeErrors {
             + "' at "
             + where
             + " could not be read as Delta or Parquet: "
-            + cause.getMessage(),
+            + firstLine(cause),
         cause);
   }
 
@@ -138,19 +138,6 @@ public final class NeuroScopeErrors {
             + expected
             + " (rewrite that file, or move it out of the folder)",
         null);
-  }
-
-  public static ContractException unreadableTelemetryFile(
-      String table, String file, Throwable cause) {
-    return new ContractException(
-        "UNREADABLE_FILE",
-        "Telemetry table '"
-            + table
-            + "': file "
-            + file
-            + " cannot be read as Parquet: "
-            + firstLine(cause),
-        cause);
   }
 
   public static ContractException missingColumn(

@@ -3,6 +3,7 @@ package io.neuroscope.jobs.telemetry;
 import io.neuroscope.jobs.error.ContractException;
 import io.neuroscope.jobs.error.NeuroScopeErrors;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,56 +17,77 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The files of a Parquet telemetry folder, one footer at a time: which file stores a contract
- * column as a type the contract does not take. Read only on the way to an error, to name the file.
+ * The files of a Parquet telemetry folder, one footer at a time, read only when the folder as a
+ * whole could not be read or breaks the contract: which files cannot be read at all (truncated, not
+ * Parquet), and which one stores a contract column as a type the contract does not take.
  */
 final class ParquetFiles {
+  /** A file of a telemetry table that cannot be read, and why (the first line of the error). */
+  public record Unreadable(String table, String file, String error) {}
+
+  /**
+   * @param readable the folder's data files that can be read, in name order
+   * @param unreadable those that cannot
+   * @param wrongType the first readable file whose footer breaks the contract, if any
+   */
+  record Scan(
+      List<String> readable, List<Unreadable> unreadable, Optional<ContractException> wrongType) {}
+
   private ParquetFiles() {}
 
   /**
-   * The first file of the folder (in name order) whose footer stores a contract column of {@code
-   * table} as another type, as a contract error naming the file and column; empty when every file
-   * agrees with the contract (or the folder is not Parquet files).
+   * Reads the footer of every data file of the folder (empty: not a Parquet folder, or no listing).
    */
-  static Optional<ContractException> disagreeing(SparkSession spark, String table, String folder) {
+  static Optional<Scan> scan(SparkSession spark, String table, String folder) {
     Map<String, List<DataType>> columns = TelemetryContract.COLUMNS.get(table);
+    List<Path> files = new ArrayList<>();
     try {
       Path root = new Path(folder);
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(root) || fs.exists(new Path(root, "_delta_log"))) return Optional.empty();
-      List<Path> files = new java.util.ArrayList<>();
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
       while (it.hasNext()) {
         Path p = it.next().getPath();
         String name = p.getName();
-        if (name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_"))
-          files.add(p);
+        if (!name.startsWith(".") && !name.startsWith("_")) files.add(p); // Spark's hidden files
       }
-      files.sort(null);
-      for (Path file : files) {
-        StructType schema;
-        try {
-          schema = spark.read().parquet(file.toString()).schema();
-        } catch (Exception e) { // a footer that cannot be read names its file too
-          return Optional.of(NeuroScopeErrors.unreadableTelemetryFile(table, file.toString(), e));
-        }
-        for (StructField f : schema.fields()) {
-          List<DataType> accepted = columns.get(f.name());
-          if (accepted != null
-              && accepted.stream().noneMatch(t -> TelemetryContract.sameType(t, f.dataType()))) {
-            return Optional.of(
-                NeuroScopeErrors.fileWrongType(
-                    table,
-                    file.toString(),
-                    f.name(),
-                    f.dataType().sql(),
-                    TelemetryContract.describe(accepted)));
-          }
-        }
-      }
-      return Optional.empty();
     } catch (IOException e) {
       return Optional.empty(); // the listing failed: the caller's own error stands
     }
+    files.sort(null);
+    List<String> readable = new ArrayList<>();
+    List<Unreadable> unreadable = new ArrayList<>();
+    ContractException wrongType = null;
+    for (Path file : files) {
+      StructType schema;
+      try {
+        schema = spark.read().parquet(file.toString()).schema();
+      } catch (Exception e) { // AnalysisException or SparkException, undeclared: no footer
+        unreadable.add(new Unreadable(table, file.toString(), firstLine(e)));
+        continue;
+      }
+      readable.add(file.toString());
+      for (StructField f : schema.fields()) {
+        List<DataType> accepted = columns.get(f.name());
+        if (wrongType == null
+            && accepted != null
+            && accepted.stream().noneMatch(t -> TelemetryContract.sameType(t, f.dataType()))) {
+          wrongType =
+              NeuroScopeErrors.fileWrongType(
+                  table,
+                  file.toString(),
+                  f.name(),
+                  f.dataType().sql(),
+                  TelemetryContract.describe(accepted));
+        }
+      }
+    }
+    return Optional.of(new Scan(readable, unreadable, Optional.ofNullable(wrongType)));
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 }

@@ -5,10 +5,18 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.neuroscope.jobs.table.OutputTable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The {@code quarantine} table: rows that break the contract, set aside with the reason (its code
@@ -31,4 +39,24 @@ public final class Quarantine {
             col("reason"),
             to_json(struct(cols), java.util.Map.of("ignoreNullFields", "false")).as("row"));
   }
+
+  /** Quarantine rows for files that could not be read: the row is the file's path. */
+  static Dataset<Row> ofFiles(SparkSession spark, List<ParquetFiles.Unreadable> files) {
+    List<Row> rows = new ArrayList<>();
+    for (ParquetFiles.Unreadable f : files) {
+      String reason = QuarantineReason.UNREADABLE_FILE.prose(f.error());
+      String json;
+      try {
+        json = JSON.writeValueAsString(Map.of("file", f.file()));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a map of one string is JSON", e);
+      }
+      rows.add(
+          RowFactory.create(
+              f.table(), null, QuarantineReason.UNREADABLE_FILE.name(), reason, json));
+    }
+    return spark.createDataFrame(rows, OutputTable.QUARANTINE.requiredSchema());
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 }

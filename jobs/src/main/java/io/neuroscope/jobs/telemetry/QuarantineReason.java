@@ -17,6 +17,8 @@ public enum QuarantineReason {
   /** Another chunk of the same tensor was set aside; the whole tensor goes (the prose says why). */
   WITH_ITS_TENSOR("set aside with its tensor: %"),
   NULL_KEY("null key: %"),
+  /** A file of the table that cannot be read (truncated, not Parquet): its rows are missing. */
+  UNREADABLE_FILE("file cannot be read: %"),
   INVALID_RUN_ID("run_id is not valid UTF-8"),
   NULL_EXPERIMENT("experiment is null"),
   DUPLICATE_RUN("run_id repeats in runs"),

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -29,23 +30,44 @@ public record Telemetry(
     Dataset<Row> epochs,
     Dataset<Row> tensors,
     boolean inCatalog,
-    List<String> locations) {
+    List<String> locations,
+    List<ParquetFiles.Unreadable> unreadableFiles) {
 
+  /**
+   * The four tables under {@code root}. A Parquet file that cannot be read (truncated, not Parquet)
+   * is left out and listed in {@link #unreadableFiles()}, for the quarantine; a file that stores a
+   * contract column as another type stops the job, naming it.
+   */
   public static Telemetry fromFolder(SparkSession spark, String root) {
     Dataset<Row>[] t = new Dataset[4];
     List<String> paths = new ArrayList<>();
+    List<ParquetFiles.Unreadable> unreadable = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       String table = TelemetryContract.TABLES.get(i);
       String path = root.replaceAll("/+$", "") + "/" + table;
-      t[i] = readFolder(spark, table, path);
       try {
+        t[i] = readFolder(spark, table, path);
         TelemetryContract.check(table, t[i].schema(), path);
       } catch (ContractException e) {
-        throw ParquetFiles.disagreeing(spark, table, path).orElse(e);
+        // read the footers one by one: name the file that breaks the contract, or leave out the
+        // files that cannot be read and read the others
+        Optional<ParquetFiles.Scan> scan = ParquetFiles.scan(spark, table, path);
+        if (scan.isEmpty() || scan.get().unreadable().isEmpty() && scan.get().wrongType().isEmpty())
+          throw e;
+        if (scan.get().wrongType().isPresent()) throw scan.get().wrongType().get();
+        if (scan.get().readable().isEmpty()) throw e;
+        t[i] =
+            spark
+                .read()
+                .option("mergeSchema", "true")
+                .parquet(scan.get().readable().toArray(String[]::new));
+        TelemetryContract.check(table, t[i].schema(), path);
+        unreadable.addAll(scan.get().unreadable());
       }
       paths.add(path);
     }
-    return new Telemetry(root, t[0], t[1], t[2], t[3], false, List.copyOf(paths));
+    return new Telemetry(
+        root, t[0], t[1], t[2], t[3], false, List.copyOf(paths), List.copyOf(unreadable));
   }
 
   public static Telemetry fromCatalog(SparkSession spark, String database) {
@@ -67,7 +89,11 @@ public record Telemetry(
       }
       TelemetryContract.check(table, t[i].schema(), database + "." + table);
     }
-    return new Telemetry(database, t[0], t[1], t[2], t[3], true, List.copyOf(names));
+    return new Telemetry(database, t[0], t[1], t[2], t[3], true, List.copyOf(names), List.of());
+  }
+
+  public SparkSession sparkSession() {
+    return runs.sparkSession();
   }
 
   /**
@@ -149,8 +175,7 @@ public record Telemetry(
     } catch (Exception e) {
       // Spark's AnalysisException (e.g. an empty folder: "Unable to infer schema"), SparkException
       // (files that store a column as types that do not merge)
-      throw ParquetFiles.disagreeing(spark, table, path)
-          .orElseGet(() -> NeuroScopeErrors.unreadableTelemetryTable(table, path, e));
+      throw NeuroScopeErrors.unreadableTelemetryTable(table, path, e);
     }
   }
 }

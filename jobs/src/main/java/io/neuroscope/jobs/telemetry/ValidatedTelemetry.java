@@ -193,7 +193,8 @@ public final class ValidatedTelemetry implements AutoCloseable {
             .unionByName(
                 Quarantine.of(
                     TelemetryContract.EPOCHS, e, "run_id", "epoch", "train_loss", "val_loss"))
-            .unionByName(Quarantine.of(TelemetryContract.TENSORS, tensorKeys, TENSOR_ROW));
+            .unionByName(Quarantine.of(TelemetryContract.TENSORS, tensorKeys, TENSOR_ROW))
+            .unionByName(Quarantine.ofFiles(t.sparkSession(), t.unreadableFiles()));
   }
 
   /**
