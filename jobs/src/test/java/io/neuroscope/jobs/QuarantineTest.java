@@ -94,7 +94,7 @@ class QuarantineTest {
     Dataset<Row> old =
         spark
             .createDataFrame(quarantine, OutputTable.QUARANTINE.requiredSchema())
-            .drop("reason_code");
+            .drop("reason_code", "job_id", "quarantined_at");
     Fixtures.write(old.repartition(1), out.resolve("quarantine"), "delta");
     DiagnosticsStage.run(
         Telemetry.fromFolder(spark, SharedArchive.root().resolve("telemetry").toString()),
@@ -103,7 +103,8 @@ class QuarantineTest {
         false);
     Dataset<Row> evolved = spark.read().format("delta").load(out.resolve("quarantine").toString());
     assertEquals(
-        List.of("table", "run_id", "reason_code", "reason", "row"), List.of(evolved.columns()));
+        List.of("table", "run_id", "reason_code", "reason", "row", "job_id", "quarantined_at"),
+        List.of(evolved.columns()));
     assertEquals(quarantine.size(), evolved.count(), "nothing set aside twice");
     assertEquals(0, evolved.where("reason_code IS NULL").count(), "the old rows' codes are filled");
   }

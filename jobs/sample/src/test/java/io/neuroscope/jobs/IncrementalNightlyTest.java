@@ -240,8 +240,9 @@ class IncrementalNightlyTest {
       boolean there = DeltaTable.isDeltaTable(spark, fullOut.resolve(t).toString());
       assertEquals(there, DeltaTable.isDeltaTable(spark, out.resolve(t).toString()), t);
       if (!there) continue;
-      List<String> a = json(table(out, t));
-      List<String> b = json(table(fullOut, t));
+      // which job set a quarantine row aside, and when, is not the content
+      List<String> a = json(table(out, t).drop("job_id", "quarantined_at"));
+      List<String> b = json(table(fullOut, t).drop("job_id", "quarantined_at"));
       assertEquals(b.size(), a.size(), t + " rows");
       for (int i = 0; i < a.size(); i++) assertSame(b.get(i), a.get(i), t);
     }

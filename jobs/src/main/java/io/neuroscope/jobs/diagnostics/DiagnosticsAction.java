@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -23,11 +24,14 @@ import io.neuroscope.jobs.spark.ProgressLog;
 import io.neuroscope.jobs.table.KeyedUpserts;
 import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.table.OutputTables;
+import io.neuroscope.jobs.telemetry.Quarantine;
 import io.neuroscope.jobs.telemetry.QuarantineReason;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.jobs.telemetry.TelemetryContract;
 import io.neuroscope.jobs.telemetry.TensorKey;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -120,6 +124,15 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     }
   }
 
+  /** The reasons only the tensor pass gives (it reads the values), beside its WITH_ITS_TENSOR. */
+  private static final List<String> PASS_REASONS =
+      List.of(
+          QuarantineReason.NULL_VALUES.name(),
+          QuarantineReason.LENGTH_MISMATCH.name(),
+          QuarantineReason.COLS_DISAGREE.name(),
+          QuarantineReason.MISSING_CHUNK.name());
+
+  private final String jobId;
   private final ValidatedTelemetry telemetry;
   private final OutputTables output;
   private final Settings settings;
@@ -127,27 +140,22 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
   private final EpochStateSink stateSink;
 
   /**
+   * @param jobId the job that runs it, stamped on the rows it sets aside
    * @param stateSink where to hand the epochs' gradient norms, or null when nobody keeps them
    */
   public DiagnosticsAction(
+      String jobId,
       ValidatedTelemetry telemetry,
       OutputTables output,
       Settings settings,
       Scope scope,
       EpochStateSink stateSink) {
+    this.jobId = jobId;
     this.telemetry = telemetry;
     this.output = output;
     this.settings = settings;
     this.scope = scope;
     this.stateSink = stateSink;
-  }
-
-  /** Every run and epoch, nothing recorded (the {@code diagnostics} command, tests). */
-  public static Result runAll(
-      ValidatedTelemetry telemetry, OutputTables output, Settings settings) {
-    return new DiagnosticsAction(
-            telemetry, output, settings, Scope.everything("every run asked for"), null)
-        .execute();
   }
 
   @Override
@@ -417,17 +425,57 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
   private long writeQuarantine(
       SparkSession spark, ValidatedTelemetry v, JavaRDD<Row> passQuarantine, long setAside) {
     long quarantined = setAside + (passQuarantine == null ? 0 : passQuarantine.count());
-    if (quarantined == 0) {
+    if (quarantined == 0 && !output.exists(OutputTable.QUARANTINE)) {
       LOG.info("No telemetry row breaks the contract; nothing quarantined");
       return 0;
     }
     Dataset<Row> quarantine =
-        passQuarantine == null
-            ? v.quarantine
-            : v.quarantine.unionByName(
-                spark.createDataFrame(passQuarantine, OutputTable.QUARANTINE.requiredSchema()));
+        (passQuarantine == null
+                ? v.quarantine
+                : v.quarantine.unionByName(spark.createDataFrame(passQuarantine, Quarantine.ROW)))
+            .withColumn("job_id", lit(jobId))
+            .withColumn("quarantined_at", lit(Timestamp.from(Instant.now())));
+    // The key rules and the file checks see the whole telemetry every run; the tensor pass only the
+    // epochs in scope: its rows elsewhere stay, and those of recomputed epochs it did not set aside
+    // again go.
+    String fromThePass =
+        "(t.reason_code IN ('"
+            + String.join("', '", PASS_REASONS)
+            + "') OR (t.reason_code = '"
+            + QuarantineReason.WITH_ITS_TENSOR
+            + "' AND t.reason LIKE 'set aside with its tensor: chunk %'))";
+    String complete = scope.isEverything() ? "true" : "NOT " + fromThePass;
+    Dataset<Row> gone = null;
+    if (!scope.isEverything() && !scope.isEmpty() && output.exists(OutputTable.QUARANTINE)) {
+      gone =
+          output
+              .read(OutputTable.QUARANTINE)
+              .as("t")
+              .where(fromThePass)
+              .withColumn("epoch", get_json_object(col("row"), "$.epoch").cast("int"))
+              .join(
+                  broadcast(scope.recompute()),
+                  scala.jdk.javaapi.CollectionConverters.asScala(List.of("run_id", "epoch"))
+                      .toSeq(),
+                  "left_semi")
+              .join(
+                  quarantine,
+                  scala.jdk.javaapi.CollectionConverters.asScala(List.of("table", "reason", "row"))
+                      .toSeq(),
+                  "left_anti")
+              .select("table", "reason", "row");
+    }
     KeyedUpserts.upsertQuarantine(
-        output, quarantine, Map.of("reason_code", QuarantineReason.codeOf(col("reason"))));
+        output,
+        quarantine,
+        complete,
+        gone,
+        Map.of("reason_code", QuarantineReason.codeOf(col("reason"))));
+    if (quarantined == 0) {
+      LOG.info(
+          "No telemetry row breaks the contract; the quarantine holds no row of this telemetry");
+      return 0;
+    }
     LOG.warn(
         "Quarantined {} telemetry rows that break the contract; see {} (table, run_id, reason, row)",
         quarantined,

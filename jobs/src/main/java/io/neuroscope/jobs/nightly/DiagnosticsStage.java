@@ -7,6 +7,7 @@ import io.neuroscope.jobs.spark.JobScope;
 import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
+import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -29,7 +30,7 @@ public final class DiagnosticsStage {
             JobScope.open(
                 output.spark(), "neuroscope-diagnostics-stage", "NeuroScope diagnostics");
         ValidatedTelemetry v = new ValidatedTelemetry(telemetry)) {
-      return run(job, v, output, settings, incremental);
+      return run(job, UUID.randomUUID().toString(), v, output, settings, incremental);
     }
   }
 
@@ -39,6 +40,7 @@ public final class DiagnosticsStage {
    */
   public static DiagnosticsAction.Result run(
       JobScope job,
+      String jobId,
       ValidatedTelemetry v,
       OutputTables output,
       Settings settings,
@@ -61,7 +63,7 @@ public final class DiagnosticsStage {
             ? norms -> NightlyState.record(output, fingerprints, norms, changes, settingsPrint)
             : null;
     DiagnosticsAction.Result result =
-        new DiagnosticsAction(v, output, settings, changes.scope(), sink).execute();
+        new DiagnosticsAction(jobId, v, output, settings, changes.scope(), sink).execute();
     if (!fingerprinted) NightlyState.clear(output);
     return result;
   }

@@ -128,7 +128,7 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
       job.onClose(validated::close);
       LOG.info("Nightly stage 1/3: diagnostics");
       DiagnosticsAction.Result d =
-          DiagnosticsStage.run(job, validated, output, settings, incremental);
+          DiagnosticsStage.run(job, jobId, validated, output, settings, incremental);
       audited.diagnostics = d;
       LOG.info(
           "Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "

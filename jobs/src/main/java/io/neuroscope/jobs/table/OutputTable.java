@@ -37,7 +37,10 @@ public enum OutputTable {
           .add("run_id", DataTypes.StringType, true)
           .add("reason_code", DataTypes.StringType, true)
           .add("reason", DataTypes.StringType, false)
-          .add("row", DataTypes.StringType, false)),
+          .add("row", DataTypes.StringType, false)
+          // the job that first set the row aside, and when
+          .add("job_id", DataTypes.StringType, true)
+          .add("quarantined_at", DataTypes.TimestampType, true)),
   RUN_SUMMARY("run_summary", List.of("run_id"), null),
   EXPERIMENT_SUMMARY("experiment_summary", List.of("experiment", "config", "diagnostic"), null),
   HYPERPARAMETER_EFFECTS(

@@ -17,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code quarantine} table: rows that break the contract, set aside with the reason (its code
@@ -25,6 +26,13 @@ import org.apache.spark.sql.SparkSession;
  * values_length}.
  */
 public final class Quarantine {
+  /** A row set aside, before the job stamps it: the quarantine's columns up to {@code row}. */
+  public static final StructType ROW =
+      new StructType(
+          Arrays.copyOf(
+              OutputTable.QUARANTINE.requiredSchema().fields(),
+              OutputTable.QUARANTINE.requiredSchema().fieldIndex("row") + 1));
+
   private Quarantine() {}
 
   /** Quarantine rows for the rows of {@code table} that have a non-null {@code reason} column. */
@@ -55,7 +63,7 @@ public final class Quarantine {
           RowFactory.create(
               f.table(), null, QuarantineReason.UNREADABLE_FILE.name(), reason, json));
     }
-    return spark.createDataFrame(rows, OutputTable.QUARANTINE.requiredSchema());
+    return spark.createDataFrame(rows, ROW);
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
