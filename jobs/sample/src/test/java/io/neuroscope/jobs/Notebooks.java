@@ -288,6 +288,23 @@ final class Notebooks {
     return new Notebook(file, "zeppelin", cells, problems);
   }
 
+  private static final Pattern ZEPPELIN_CONTEXT_FORM =
+      Pattern.compile("z\\.note(?:Textbox|Select)\\(\"(\\w+)\",\\s*\"([^\"]*)\"");
+
+  /**
+   * The forms a note's Forms paragraph ({@code %spark}) reads with {@code z.noteTextbox(name,
+   * default)} or {@code z.noteSelect(name, default, options)}: name to default, in order.
+   */
+  static Map<String, String> zeppelinForms(Notebook nb) {
+    Map<String, String> forms = new java.util.LinkedHashMap<>();
+    for (Cell c : nb.cells()) {
+      if (!c.language().equals("spark") || !c.title().equals("Forms")) continue;
+      Matcher m = ZEPPELIN_CONTEXT_FORM.matcher(c.text());
+      while (m.find()) forms.putIfAbsent(m.group(1), m.group(2));
+    }
+    return forms;
+  }
+
   private static final Pattern NOTE_FORM = Pattern.compile("([_])?\\$\\$\\{([^=}]*)(?:=([^}]*))?}");
   private static final Pattern PARAGRAPH_FORM =
       Pattern.compile("(?<!\\$)([_])?\\$\\{([^=}]*)(?:=([^}]*))?}");

@@ -171,9 +171,56 @@ class NotebooksTest {
   }
 
   private static void runZeppelin(Notebook nb, Cell cell) {
-    Map<String, Widget> forms = new LinkedHashMap<>();
-    String sql = Notebooks.substituteForms(cell.text(), locations(), forms);
-    assertFalse(sql.contains("${"), nb.name() + " " + cell.label() + ": a form left unsubstituted");
+    runZeppelin(nb, cell, locations());
+  }
+
+  /**
+   * Runs a Zeppelin SQL paragraph as Zeppelin would after the note's Forms paragraph ({@code
+   * %spark}): that paragraph's work is done here the same way (through the catalog and a one-row
+   * view, never SQL text), with the forms at {@code values} or their defaults.
+   */
+  private static void runZeppelin(Notebook nb, Cell cell, Map<String, String> values) {
+    assertFalse(
+        cell.text().contains("${"),
+        nb.name()
+            + " "
+            + cell.label()
+            + ": a form pasted into SQL text (read it in the Forms paragraph)");
+    SparkSession spark = spark();
+    Map<String, String> forms = Notebooks.zeppelinForms(nb);
+    assertTrue(
+        forms.containsKey("database"), nb.name() + ": no Forms paragraph reading 'database'");
+    Map<String, String> at = new LinkedHashMap<>();
+    forms.forEach((name, defaultValue) -> at.put(name, values.getOrDefault(name, defaultValue)));
+    spark.catalog().setCurrentDatabase(at.get("database"));
+    try {
+      if (at.containsKey("telemetry")) {
+        for (String t : List.of("runs", "layers", "epochs", "tensors")) {
+          spark
+              .table("`" + at.get("telemetry") + "`." + t)
+              .createOrReplaceTempView("ns_telemetry_" + t);
+        }
+      }
+      List<String> names = new ArrayList<>(at.keySet());
+      names.removeAll(List.of("database", "telemetry"));
+      if (!names.isEmpty()) {
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType();
+        for (String n : names) schema = schema.add(n, "string");
+        spark
+            .createDataFrame(
+                List.of(
+                    org.apache.spark.sql.RowFactory.create(names.stream().map(at::get).toArray())),
+                schema)
+            .createOrReplaceTempView("ns_forms");
+      }
+      runZeppelinStatements(nb, cell);
+    } finally {
+      spark.catalog().setCurrentDatabase("default");
+    }
+  }
+
+  private static void runZeppelinStatements(Notebook nb, Cell cell) {
+    String sql = cell.text();
     List<String> statements = Notebooks.statements(sql);
     String[] columns = null;
     for (String statement : statements) columns = run(nb, cell, statement, null);
@@ -196,6 +243,41 @@ class NotebooksTest {
                   + index
                   + " is not a column of "
                   + String.join(", ", columns));
+        }
+      }
+    }
+  }
+
+  /**
+   * A value with a quote, or SQL, is a value: every paragraph of the overview still runs (pasted
+   * into SQL text, the quote ended the string literal).
+   */
+  @Test
+  void zeppelinFormValuesAreValuesNotSql() {
+    Notebook nb =
+        Notebooks.files("zeppelin", "zpln").stream()
+            .map(Notebooks::zeppelin)
+            .filter(n -> n.baseName().equals("01_overview"))
+            .findFirst()
+            .orElseThrow();
+    Map<String, String> hostile = new LinkedHashMap<>(locations());
+    hostile.put("experiment", "it's' OR '1'='1");
+    for (Cell cell : nb.cells()) {
+      if (!cell.language().equals("sql")) continue;
+      // as Zeppelin sends the paragraph: any form left in its text gets the hostile value
+      String sql = Notebooks.substituteForms(cell.text(), hostile, new LinkedHashMap<>());
+      for (String statement : Notebooks.statements(sql)) {
+        if (!Notebooks.isQuery(statement)) continue;
+        spark().catalog().setCurrentDatabase(hostile.get("database"));
+        try {
+          spark()
+              .createDataFrame(
+                  List.of(org.apache.spark.sql.RowFactory.create(hostile.get("experiment"))),
+                  new org.apache.spark.sql.types.StructType().add("experiment", "string"))
+              .createOrReplaceTempView("ns_forms");
+          spark().sql(statement).collectAsList(); // a value: no parse error from its quote
+        } finally {
+          spark().catalog().setCurrentDatabase("default");
         }
       }
     }
