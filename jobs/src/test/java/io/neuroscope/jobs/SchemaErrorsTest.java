@@ -31,6 +31,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A missing table or a column missing or of the wrong type stops the job with a message naming
@@ -202,6 +204,67 @@ class SchemaErrorsTest {
             TestTelemetry.diagnostics(spark, out),
             0);
     assertTrue(diff.isEmpty(), String.join("\n", diff));
+  }
+
+  /**
+   * A truncated data file of a Delta tensors table (as `generate` writes telemetry), with and
+   * without its checksum file: set aside as a quarantine row naming it, and the run whose tensors
+   * are elsewhere gets exactly the diagnostics it gets alone.
+   */
+  @ParameterizedTest(name = "checksum file kept: {0}")
+  @ValueSource(booleans = {true, false})
+  void aTruncatedFileOfADeltaTable(boolean keepChecksum) throws IOException {
+    SparkSession spark = SparkTest.spark();
+    Path work = SparkTest.tempDir("delta-truncated");
+    TestTelemetry a = new TestTelemetry().run("a", 1);
+    Path alone = a.write(spark, work.resolve("alone"), 1);
+    TestTelemetry both = new TestTelemetry().run("a", 1).run("b", 1);
+    Path root = both.write(spark, work.resolve("both"), 1);
+    Dataset<Row> tensors = spark.read().parquet(root.resolve("tensors").toString());
+    String written = root.resolve("tensors-delta").toString();
+    tensors.where("run_id = 'a'").coalesce(1).write().format("delta").save(written);
+    tensors.where("run_id = 'b'").coalesce(1).write().format("delta").mode("append").save(written);
+    TestFiles.deleteTree(root.resolve("tensors"));
+    java.nio.file.Files.move(root.resolve("tensors-delta"), root.resolve("tensors"));
+    String delta = root.resolve("tensors").toString();
+    String bFile = spark.read().format("delta").load(delta).where("run_id = 'b'").inputFiles()[0];
+    Path file = Path.of(java.net.URI.create(bFile));
+    byte[] bytes = java.nio.file.Files.readAllBytes(file);
+    if (!keepChecksum) {
+      java.nio.file.Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+    }
+    java.nio.file.Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+    Path expected = work.resolve("expected");
+    DiagnosticsStage.run(
+        Telemetry.fromFolder(spark, alone.toString()),
+        OutputTables.at(spark, expected.toString()),
+        Settings.defaults(),
+        false);
+    Path out = work.resolve("out");
+    DiagnosticsAction.Result r =
+        DiagnosticsStage.run(
+            Telemetry.fromFolder(spark, root.toString()),
+            OutputTables.at(spark, out.toString()),
+            Settings.defaults(),
+            false);
+    List<Row> q = TestTelemetry.quarantine(spark, out);
+    assertEquals(1, q.size(), q::toString);
+    assertEquals("UNREADABLE_FILE", q.get(0).getAs("reason_code"));
+    assertTrue(q.get(0).<String>getAs("row").contains(file.getFileName().toString()), q.toString());
+    assertEquals(2, r.runs(), "both runs read");
+    List<String> diff =
+        TestTelemetry.differences(
+            TestTelemetry.diagnostics(spark, expected),
+            "a",
+            TestTelemetry.diagnostics(spark, out),
+            "a",
+            0);
+    assertTrue(diff.isEmpty(), String.join("\n", diff));
+    assertEquals(
+        "false",
+        spark.conf().get("spark.sql.files.ignoreCorruptFiles"),
+        "the session's conf is restored");
   }
 
   /**

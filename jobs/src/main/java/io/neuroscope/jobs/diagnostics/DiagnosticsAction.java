@@ -178,7 +178,7 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     ValidatedTelemetry.Layers collected = v.collectLayers();
     Map<String, SortedMap<Integer, LayerInfo>> layers = collected.byRun();
     // rows the key rules set aside, and unreadable files; the tensor pass adds its own
-    long setAside = collected.setAside() + source.unreadableFiles().size();
+    long setAside = collected.setAside() + v.unreadableFiles.size();
     Map<String, String> experiments = new HashMap<>();
     for (Row r : v.checkedRuns.select("run_id", "experiment", "reason").collectAsList()) {
       if (r.isNullAt(2)) experiments.put(r.getString(0), r.getString(1));

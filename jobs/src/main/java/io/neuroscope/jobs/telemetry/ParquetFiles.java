@@ -11,6 +11,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
@@ -83,6 +85,53 @@ final class ParquetFiles {
       }
     }
     return Optional.of(new Scan(readable, unreadable, Optional.ofNullable(wrongType)));
+  }
+
+  /**
+   * The data files of {@code table} (a Delta table's, or a folder's) whose bytes are not a whole
+   * Parquet file: shorter than a header and a footer, or without the "PAR1" magic at both ends, or
+   * whose footer length points outside the file (a truncated copy), or that cannot be read at all.
+   * Two small reads per file, on the driver, in parallel; the values are never read.
+   */
+  static List<Unreadable> damaged(SparkSession spark, String table, Dataset<Row> rows) {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    return java.util.Arrays.stream(rows.inputFiles())
+        .parallel()
+        .map(file -> damage(conf, file).map(why -> new Unreadable(table, file, why)))
+        .flatMap(Optional::stream)
+        .sorted(java.util.Comparator.comparing(Unreadable::file))
+        .toList();
+  }
+
+  private static final byte[] MAGIC = "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** Why the file is not a whole Parquet file, if it is not. */
+  private static Optional<String> damage(org.apache.hadoop.conf.Configuration conf, String file) {
+    try {
+      Path path = new Path(file);
+      FileSystem fs = path.getFileSystem(conf);
+      long length = fs.getFileStatus(path).getLen();
+      if (length < 12) return Optional.of(length + " bytes: too short for a Parquet file");
+      byte[] head = new byte[4];
+      byte[] tail = new byte[8];
+      try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(path)) {
+        in.readFully(0, head);
+        in.readFully(length - 8, tail);
+      }
+      if (!java.util.Arrays.equals(head, MAGIC))
+        return Optional.of("no Parquet header (not a Parquet file)");
+      if (!java.util.Arrays.equals(java.util.Arrays.copyOfRange(tail, 4, 8), MAGIC)) {
+        return Optional.of("no Parquet footer at its end (truncated?)");
+      }
+      long footer =
+          java.nio.ByteBuffer.wrap(tail, 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt()
+              & 0xffffffffL;
+      if (footer > length - 12)
+        return Optional.of("its footer length points outside the file (truncated?)");
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) { // a checksum mismatch, a missing file
+      return Optional.of(firstLine(e));
+    }
   }
 
   private static String firstLine(Throwable e) {

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.diagnostics.LayerInfo;
 import io.neuroscope.diagnostics.TensorKind;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +25,7 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 
 /**
@@ -43,6 +45,11 @@ public final class ValidatedTelemetry implements AutoCloseable {
   /** The telemetry validated. */
   public final Telemetry telemetry;
 
+  /** Files that cannot be read, set aside (their rows are missing). */
+  public final List<ParquetFiles.Unreadable> unreadableFiles;
+
+  private final String callerIgnoresCorruptFiles;
+
   /** Each table with a {@code reason} column, null where the row is sound (cached). */
   public final Dataset<Row> checkedRuns;
 
@@ -59,6 +66,21 @@ public final class ValidatedTelemetry implements AutoCloseable {
 
   public ValidatedTelemetry(Telemetry t) {
     telemetry = t;
+    // data files that are not whole Parquet files (e.g. a truncated file of a Delta table): set
+    // aside, and skipped by the scans of this job (only then, so no other damage passes unseen)
+    List<ParquetFiles.Unreadable> damaged = new ArrayList<>(t.unreadableFiles());
+    SparkSession spark = t.sparkSession();
+    for (int i = 0; i < 4; i++) {
+      damaged.addAll(
+          ParquetFiles.damaged(
+              spark,
+              TelemetryContract.TABLES.get(i),
+              List.of(t.runs(), t.layers(), t.epochs(), t.tensors()).get(i)));
+    }
+    unreadableFiles = List.copyOf(damaged);
+    String ignore = "spark.sql.files.ignoreCorruptFiles";
+    callerIgnoresCorruptFiles = spark.conf().getOption(ignore).getOrElse(() -> null);
+    if (damaged.size() > t.unreadableFiles().size()) spark.conf().set(ignore, "true");
     Dataset<Row> r =
         t.runs()
             .withColumn(
@@ -194,7 +216,7 @@ public final class ValidatedTelemetry implements AutoCloseable {
                 Quarantine.of(
                     TelemetryContract.EPOCHS, e, "run_id", "epoch", "train_loss", "val_loss"))
             .unionByName(Quarantine.of(TelemetryContract.TENSORS, tensorKeys, TENSOR_ROW))
-            .unionByName(Quarantine.ofFiles(t.sparkSession(), t.unreadableFiles()));
+            .unionByName(Quarantine.ofFiles(spark, unreadableFiles));
   }
 
   /**
@@ -269,6 +291,9 @@ public final class ValidatedTelemetry implements AutoCloseable {
   /** Unpersists the cached checks. */
   @Override
   public void close() {
+    SparkSession spark = telemetry.sparkSession();
+    if (callerIgnoresCorruptFiles == null) spark.conf().unset("spark.sql.files.ignoreCorruptFiles");
+    else spark.conf().set("spark.sql.files.ignoreCorruptFiles", callerIgnoresCorruptFiles);
     checkedRuns.unpersist();
     checkedLayers.unpersist();
     checkedEpochs.unpersist();
