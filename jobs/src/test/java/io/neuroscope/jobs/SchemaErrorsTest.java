@@ -177,17 +177,8 @@ class SchemaErrorsTest {
 
     Path out = root.resolveSibling("unreadable-files-out");
     Path expectedOut = root.resolveSibling("unreadable-files-expected");
-    DiagnosticsStage.run(
-        Telemetry.fromFolder(spark, base.toString()),
-        OutputTables.at(spark, expectedOut.toString()),
-        Settings.defaults(),
-        false);
-    DiagnosticsAction.Result r =
-        DiagnosticsStage.run(
-            Telemetry.fromFolder(spark, root.toString()),
-            OutputTables.at(spark, out.toString()),
-            Settings.defaults(),
-            false);
+    diagnose(base, expectedOut);
+    DiagnosticsAction.Result r = diagnose(root, out);
     List<Row> q = TestTelemetry.quarantine(spark, out);
     assertEquals(2, q.size(), q::toString);
     for (Row row : q) {
@@ -236,18 +227,9 @@ class SchemaErrorsTest {
     java.nio.file.Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
 
     Path expected = work.resolve("expected");
-    DiagnosticsStage.run(
-        Telemetry.fromFolder(spark, alone.toString()),
-        OutputTables.at(spark, expected.toString()),
-        Settings.defaults(),
-        false);
+    diagnose(alone, expected);
     Path out = work.resolve("out");
-    DiagnosticsAction.Result r =
-        DiagnosticsStage.run(
-            Telemetry.fromFolder(spark, root.toString()),
-            OutputTables.at(spark, out.toString()),
-            Settings.defaults(),
-            false);
+    DiagnosticsAction.Result r = diagnose(root, out);
     List<Row> q = TestTelemetry.quarantine(spark, out);
     assertEquals(1, q.size(), q::toString);
     assertEquals("UNREADABLE_FILE", q.get(0).getAs("reason_code"));
@@ -390,6 +372,16 @@ class SchemaErrorsTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** The diagnostics of the telemetry under {@code telemetry}, computed into {@code out}. */
+  private static DiagnosticsAction.Result diagnose(Path telemetry, Path out) {
+    SparkSession spark = SparkTest.spark();
+    return DiagnosticsStage.run(
+        Telemetry.fromFolder(spark, telemetry.toString()),
+        OutputTables.at(spark, out.toString()),
+        Settings.defaults(),
+        false);
+  }
 
   private static void assertMentions(ContractException e, String... parts) {
     for (String p : parts)
