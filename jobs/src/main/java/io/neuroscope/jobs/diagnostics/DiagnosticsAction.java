@@ -250,6 +250,8 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     try (ProgressLog progress = new ProgressLog(spark, LOG, "Tensor statistics", valuesRead)) {
       tensors = partials.count();
     }
+    // the small batches suit the values only: the scans after the pass read keys and metadata
+    job.restore("spark.sql.parquet.columnarReaderBatchSize");
     LOG.info(
         "Tensor statistics: {} tensors, {} values in {} s (columnar batch {} rows)",
         tensors,

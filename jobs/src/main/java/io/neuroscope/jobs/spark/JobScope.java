@@ -57,6 +57,14 @@ public final class JobScope implements AutoCloseable {
     spark.conf().set(key, value);
   }
 
+  /** Gives a conf set by {@link #conf} its caller's value back now, before the scope closes. */
+  public void restore(String key) {
+    if (!callerConfs.containsKey(key)) return;
+    String v = callerConfs.remove(key);
+    if (v == null) spark.conf().unset(key);
+    else spark.conf().set(key, v);
+  }
+
   /** Persists {@code d} (memory and disk) until {@link #close()}. */
   public <T> Dataset<T> persist(Dataset<T> d) {
     Dataset<T> cached = d.persist(StorageLevel.MEMORY_AND_DISK());

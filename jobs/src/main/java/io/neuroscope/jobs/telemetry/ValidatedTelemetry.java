@@ -1,12 +1,12 @@
 package io.neuroscope.jobs.telemetry;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -115,18 +115,12 @@ public final class ValidatedTelemetry implements AutoCloseable {
     Dataset<Row> layers = l.where(col("reason").isNull());
     epochs = e.where(col("reason").isNull()).drop("reason");
 
-    // every logged layer and epoch key, with whether a sound row has it and else why its rows were
-    // set aside: a tensor of a set-aside layer or epoch says so, rather than "missing"
     Dataset<Row> knownLayers =
-        l.groupBy(col("run_id").as("l_run"), col("layer").as("l_layer"))
-            .agg(
-                max(col("reason").isNull()).as("has_layer"),
-                first(col("reason"), true).as("layer_reason"));
+        layers.select(
+            col("run_id").as("l_run"), col("layer").as("l_layer"), lit(true).as("has_layer"));
     Dataset<Row> knownEpochs =
-        e.groupBy(col("run_id").as("e_run"), col("epoch").as("e_epoch"))
-            .agg(
-                max(col("reason").isNull()).as("has_epoch"),
-                first(col("reason"), true).as("epoch_reason"));
+        epochs.select(
+            col("run_id").as("e_run"), col("epoch").as("e_epoch"), lit(true).as("has_epoch"));
     Dataset<Row> keys =
         t.tensors()
             .select(Arrays.stream(TENSOR_ROW).map(c -> col(c)).toArray(Column[]::new))
@@ -138,6 +132,10 @@ public final class ValidatedTelemetry implements AutoCloseable {
                 knownEpochs,
                 col("run_id").equalTo(col("e_run")).and(col("epoch").equalTo(col("e_epoch"))),
                 "left");
+    // a tensor of a set-aside layer or epoch says why, rather than "missing"; such rows are few,
+    // so they are collected, and a sound archive's plan is the one without them
+    keys = withSetAside(keys, l, "layer", "l_run", "l_layer", "layer_reason");
+    keys = withSetAside(keys, e, "epoch", "e_run", "e_epoch", "epoch_reason");
     Column chunkReason =
         nullKey("run_id", "epoch", "layer", "kind", "chunk")
             .when(
@@ -151,13 +149,17 @@ public final class ValidatedTelemetry implements AutoCloseable {
                     .over(Window.partitionBy("run_id", "epoch", "layer", "kind", "chunk"))
                     .gt(1),
                 lit(QuarantineReason.DUPLICATE_CHUNK.prose()))
-            .when(col("has_layer").isNull(), lit(QuarantineReason.LAYER_NOT_LOGGED.prose()))
             .when(
-                not(col("has_layer")),
+                col("has_layer").isNull().and(col("layer_reason").isNull()),
+                lit(QuarantineReason.LAYER_NOT_LOGGED.prose()))
+            .when(
+                col("has_layer").isNull(),
                 concat(lit(QuarantineReason.WITH_ITS_LAYER.prose("")), col("layer_reason")))
-            .when(col("has_epoch").isNull(), lit(QuarantineReason.EPOCH_NOT_LOGGED.prose()))
             .when(
-                not(col("has_epoch")),
+                col("has_epoch").isNull().and(col("epoch_reason").isNull()),
+                lit(QuarantineReason.EPOCH_NOT_LOGGED.prose()))
+            .when(
+                col("has_epoch").isNull(),
                 concat(lit(QuarantineReason.WITH_ITS_EPOCH.prose("")), col("epoch_reason")))
             .when(
                 col("rows")
@@ -167,17 +169,13 @@ public final class ValidatedTelemetry implements AutoCloseable {
                     .or(col("cols").lt(0)),
                 lit(QuarantineReason.BAD_SHAPE.prose()))
             // no values at all is no input: the diagnostics that need the tensor say UNKNOWN
-            .when(
-                col("cols")
-                    .equalTo(0)
-                    .or(
-                        sum(col("rows"))
-                            .over(Window.partitionBy("run_id", "epoch", "layer", "kind"))
-                            .equalTo(0)),
-                lit(QuarantineReason.EMPTY_TENSOR.prose()));
-    Column tensorReason =
-        first(col("chunk_reason"), true)
-            .over(Window.partitionBy("run_id", "epoch", "layer", "kind"));
+            .when(col("cols").equalTo(0), lit(QuarantineReason.EMPTY_TENSOR.prose()));
+    // tensor-level rules in one window over the tensor's chunks (a second partitioning would cost
+    // the tensor keys another shuffle)
+    org.apache.spark.sql.expressions.WindowSpec tensor =
+        Window.partitionBy("run_id", "epoch", "layer", "kind");
+    Column tensorReason = first(col("chunk_reason"), true).over(tensor);
+    Column noRows = sum(col("rows")).over(tensor).equalTo(0);
     tensorKeys =
         keys.withColumn("chunk_reason", chunkReason)
             .withColumn(
@@ -187,7 +185,8 @@ public final class ValidatedTelemetry implements AutoCloseable {
                         tensorReason.isNotNull(),
                         concat(
                             lit(QuarantineReason.WITH_ITS_TENSOR.prose("another chunk has ")),
-                            tensorReason)))
+                            tensorReason))
+                    .when(noRows, lit(QuarantineReason.EMPTY_TENSOR.prose())))
             .drop(
                 "l_run",
                 "l_layer",
@@ -217,6 +216,47 @@ public final class ValidatedTelemetry implements AutoCloseable {
                     TelemetryContract.EPOCHS, e, "run_id", "epoch", "train_loss", "val_loss"))
             .unionByName(Quarantine.of(TelemetryContract.TENSORS, tensorKeys, TENSOR_ROW))
             .unionByName(Quarantine.ofFiles(spark, unreadableFiles));
+  }
+
+  /**
+   * Adds {@code reasonColumn}: for a tensor key whose layer (or epoch) rows were all set aside, the
+   * reason of the first of them; null otherwise. The set-aside keys are collected to the driver.
+   */
+  private static Dataset<Row> withSetAside(
+      Dataset<Row> keys,
+      Dataset<Row> checked,
+      String key,
+      String runAlias,
+      String keyAlias,
+      String reasonColumn) {
+    java.util.Map<List<Object>, String> aside = new java.util.LinkedHashMap<>();
+    for (Row row :
+        checked
+            .where(
+                col("reason").isNotNull().and(col("run_id").isNotNull()).and(col(key).isNotNull()))
+            .select(col("run_id"), col(key), col("reason"))
+            .collectAsList()) {
+      aside.putIfAbsent(List.of(row.get(0), row.get(1)), row.getString(2));
+    }
+    if (aside.isEmpty()) return keys.withColumn(reasonColumn, lit(null).cast("string"));
+    List<Row> rows = new ArrayList<>();
+    aside.forEach(
+        (k, reason) ->
+            rows.add(org.apache.spark.sql.RowFactory.create(k.get(0), k.get(1), reason)));
+    org.apache.spark.sql.types.StructType schema =
+        new org.apache.spark.sql.types.StructType()
+            .add("a_run", "string")
+            .add("a_key", "int")
+            .add(reasonColumn, "string");
+    Dataset<Row> small = keys.sparkSession().createDataFrame(rows, schema);
+    return keys.join(
+            broadcast(small),
+            col(runAlias)
+                .isNull()
+                .and(col("run_id").equalTo(col("a_run")))
+                .and(col(key).equalTo(col("a_key"))),
+            "left")
+        .drop("a_run", "a_key");
   }
 
   /**

