@@ -2,7 +2,9 @@ package io.neuroscope.sample;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Status;
+import io.neuroscope.jobs.report.HtmlReport;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,35 +22,10 @@ import org.apache.spark.sql.SparkSession;
  * then the main findings in words.
  */
 public final class DemoReport {
-  /**
-   * The ten diagnostics in the table's order, with a short column header and words for the
-   * findings.
-   */
-  static final List<String> DIAGNOSTICS =
-      List.of(
-          "dead_neurons",
-          "vanishing_gradients",
-          "exploding_gradients",
-          "activation_saturation",
-          "gradient_snr",
-          "weight_update_ratio",
-          "plateau",
-          "overfitting",
-          "weight_health",
-          "learning_progress");
+  /** The ten diagnostics in the spec's order, each with the report's short column header. */
+  static final List<String> DIAGNOSTICS = Diagnostics.names();
 
-  private static final List<String> HEADERS =
-      List.of(
-          "dead",
-          "vanish",
-          "explode",
-          "satur",
-          "snr",
-          "update",
-          "plateau",
-          "overfit",
-          "weights",
-          "progress");
+  private static final List<String> HEADERS = HtmlReport.SHORT_NAMES;
 
   /** The diagnostics whose WARNINGs are findings too (elsewhere only CRITICAL is). */
   private static final List<String> HEADLINE =

@@ -40,7 +40,8 @@ public final class HtmlReport {
   /** The ECharts build the jobs module depends on (org.webjars.npm:echarts). */
   static final String ECHARTS = "META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
 
-  private static final List<String> SHORT =
+  /** A short header per diagnostic, in the spec's order (the report's and the demo's tables). */
+  public static final List<String> SHORT_NAMES =
       List.of(
           "dead",
           "vanish",
@@ -140,7 +141,7 @@ public final class HtmlReport {
       h.append("<th class=\"d\" title=\"")
           .append(esc(diagnostics.get(i)))
           .append("\">")
-          .append(SHORT.get(i))
+          .append(SHORT_NAMES.get(i))
           .append("</th>");
     }
     h.append(
