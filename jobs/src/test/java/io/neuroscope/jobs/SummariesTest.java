@@ -210,7 +210,6 @@ class SummariesTest {
 
   @Test
   void repeatedRunsThatDifferOnlyBySeedAreGrouped() {
-    SparkSession spark = SparkTest.spark();
     List<Row> diagnostics = new ArrayList<>();
     List<Row> runs = new ArrayList<>();
     Object[][] rs = {{"r1", "0.1", "1", 1.0}, {"r2", "0.1", "2", 3.0}, {"r3", "0.2", "1", 5.0}};
@@ -219,19 +218,7 @@ class SummariesTest {
       runs.add(
           RowFactory.create(r[0], "S", null, scalaMap(Map.of("lr", r[1], "random_seed", r[2]))));
     }
-    Dataset<Row> perDiagnostic =
-        RunSummary.perDiagnostic(
-            spark.createDataFrame(diagnostics, OutputTable.DIAGNOSTICS.requiredSchema()));
-    Dataset<Row> summary =
-        RunSummary.build(
-            perDiagnostic,
-            spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
-            spark.createDataFrame(
-                List.<Row>of(), TelemetryContract.schema(TelemetryContract.EPOCHS)));
-    List<Row> groups =
-        ExperimentSummary.build(perDiagnostic, summary, List.of("seed", "random_seed"))
-            .where(col("config").isNotNull())
-            .collectAsList();
+    List<Row> groups = groups(diagnostics, runs, List.of("seed", "random_seed"));
     assertEquals(1, groups.size()); // lr=0.2 has one run: no group
     Row g = groups.get(0);
     assertEquals("{\"lr\":\"0.1\"}", g.getAs("config"));
@@ -244,7 +231,6 @@ class SummariesTest {
   /** Params whose values hold the old separators are not taken for other params. */
   @Test
   void configsAreUnambiguous() {
-    SparkSession spark = SparkTest.spark();
     List<Row> diagnostics = new ArrayList<>();
     List<Row> runs = new ArrayList<>();
     List<Map<String, String>> params =
@@ -253,6 +239,15 @@ class SummariesTest {
       diagnostics.add(diag("U", "u" + i, 1, "plateau", 1.0, "HEALTHY"));
       runs.add(RowFactory.create("u" + i, "U", null, scalaMap(params.get(i))));
     }
+    List<Row> groups = groups(diagnostics, runs, List.of());
+    assertEquals(1, groups.size(), groups::toString);
+    assertEquals("{\"a\":\"1, b=2\"}", groups.get(0).getAs("config"));
+    assertEquals(2L, groups.get(0).<Long>getAs("runs"));
+  }
+
+  /** The experiment_summary rows of groups of repeated runs (config not null), no epochs logged. */
+  private static List<Row> groups(List<Row> diagnostics, List<Row> runs, List<String> seeds) {
+    SparkSession spark = SparkTest.spark();
     Dataset<Row> perDiagnostic =
         RunSummary.perDiagnostic(
             spark.createDataFrame(diagnostics, OutputTable.DIAGNOSTICS.requiredSchema()));
@@ -262,13 +257,9 @@ class SummariesTest {
             spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
             spark.createDataFrame(
                 List.<Row>of(), TelemetryContract.schema(TelemetryContract.EPOCHS)));
-    List<Row> groups =
-        ExperimentSummary.build(perDiagnostic, summary, List.of())
-            .where(col("config").isNotNull())
-            .collectAsList();
-    assertEquals(1, groups.size(), groups::toString);
-    assertEquals("{\"a\":\"1, b=2\"}", groups.get(0).getAs("config"));
-    assertEquals(2L, groups.get(0).<Long>getAs("runs"));
+    return ExperimentSummary.build(perDiagnostic, summary, seeds)
+        .where(col("config").isNotNull())
+        .collectAsList();
   }
 
   private static Row effect(String scope, String hp, String scale, String target, String measure) {

@@ -203,12 +203,8 @@ public final class NeuroScopeErrors {
         cause);
   }
 
-  public static JobFailedException io(String what, Throwable cause) {
-    return new JobFailedException("IO", what + ": " + cause.getMessage(), cause);
-  }
-
   /** The first line of a cause's message: Spark's carry plans and stack context after it. */
-  private static String firstLine(Throwable cause) {
+  public static String firstLine(Throwable cause) {
     String m = String.valueOf(cause.getMessage());
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);

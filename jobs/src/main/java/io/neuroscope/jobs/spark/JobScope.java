@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaPairRDD;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -74,12 +73,6 @@ public final class JobScope implements AutoCloseable {
 
   public <K, V> JavaPairRDD<K, V> persist(JavaPairRDD<K, V> rdd) {
     JavaPairRDD<K, V> cached = rdd.persist(StorageLevel.MEMORY_AND_DISK());
-    unpersist.push(() -> cached.unpersist());
-    return cached;
-  }
-
-  public <T> JavaRDD<T> persist(JavaRDD<T> rdd) {
-    JavaRDD<T> cached = rdd.persist(StorageLevel.MEMORY_AND_DISK());
     unpersist.push(() -> cached.unpersist());
     return cached;
   }

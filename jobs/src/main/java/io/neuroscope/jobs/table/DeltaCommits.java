@@ -55,14 +55,15 @@ public final class DeltaCommits {
         DeltaConcurrentModificationException conflict = conflict(e);
         if (conflict == null) throw e;
         if (attempt >= attempts) {
-          throw NeuroScopeErrors.commitConflicts(what, attempts, firstLine(conflict), e);
+          throw NeuroScopeErrors.commitConflicts(
+              what, attempts, NeuroScopeErrors.firstLine(conflict), e);
         }
         long pause = 100L * attempt + ThreadLocalRandom.current().nextLong(400);
         LOG.warn(
             "{}: a concurrent writer committed first ({}: {}); attempt {} of {} in {} ms",
             what,
             conflict.getClass().getSimpleName(),
-            firstLine(conflict),
+            NeuroScopeErrors.firstLine(conflict),
             attempt + 1,
             attempts,
             pause);
@@ -82,11 +83,5 @@ public final class DeltaCommits {
       if (t instanceof DeltaConcurrentModificationException c) return c;
     }
     return null;
-  }
-
-  private static String firstLine(Throwable t) {
-    String m = String.valueOf(t.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 }

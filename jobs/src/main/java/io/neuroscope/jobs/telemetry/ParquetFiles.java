@@ -65,7 +65,7 @@ final class ParquetFiles {
       try {
         schema = spark.read().parquet(file.toString()).schema();
       } catch (Exception e) { // AnalysisException or SparkException, undeclared: no footer
-        unreadable.add(new Unreadable(table, file.toString(), firstLine(e)));
+        unreadable.add(new Unreadable(table, file.toString(), NeuroScopeErrors.firstLine(e)));
         continue;
       }
       readable.add(file.toString());
@@ -130,13 +130,7 @@ final class ParquetFiles {
         return Optional.of("its footer length points outside the file (truncated?)");
       return Optional.empty();
     } catch (IOException | RuntimeException e) { // a checksum mismatch, a missing file
-      return Optional.of(firstLine(e));
+      return Optional.of(NeuroScopeErrors.firstLine(e));
     }
-  }
-
-  private static String firstLine(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 }

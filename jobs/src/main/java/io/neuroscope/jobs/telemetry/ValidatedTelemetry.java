@@ -134,8 +134,8 @@ public final class ValidatedTelemetry implements AutoCloseable {
                 "left");
     // a tensor of a set-aside layer or epoch says why, rather than "missing"; such rows are few,
     // so they are collected, and a sound archive's plan is the one without them
-    keys = withSetAside(keys, l, "layer", "l_run", "l_layer", "layer_reason");
-    keys = withSetAside(keys, e, "epoch", "e_run", "e_epoch", "epoch_reason");
+    keys = withSetAside(keys, l, "layer", "l_run", "layer_reason");
+    keys = withSetAside(keys, e, "epoch", "e_run", "epoch_reason");
     Column chunkReason =
         nullKey("run_id", "epoch", "layer", "kind", "chunk")
             .when(
@@ -223,12 +223,7 @@ public final class ValidatedTelemetry implements AutoCloseable {
    * reason of the first of them; null otherwise. The set-aside keys are collected to the driver.
    */
   private static Dataset<Row> withSetAside(
-      Dataset<Row> keys,
-      Dataset<Row> checked,
-      String key,
-      String runAlias,
-      String keyAlias,
-      String reasonColumn) {
+      Dataset<Row> keys, Dataset<Row> checked, String key, String runAlias, String reasonColumn) {
     java.util.Map<List<Object>, String> aside = new java.util.LinkedHashMap<>();
     for (Row row :
         checked
