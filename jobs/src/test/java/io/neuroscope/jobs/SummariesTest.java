@@ -79,11 +79,17 @@ class SummariesTest {
     }
     Dataset<Row> d = spark.createDataFrame(diagnostics, OutputTable.DIAGNOSTICS.requiredSchema());
     Dataset<Row> perDiagnostic = RunSummary.perDiagnostic(d).cache();
+    Dataset<Row> epochRows =
+        spark.createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS));
+    io.neuroscope.jobs.summary.Findings.register(
+        spark, io.neuroscope.findings.FindingRules.defaults());
     runSummary =
         RunSummary.build(
                 perDiagnostic,
                 spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
-                spark.createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS)))
+                epochRows,
+                io.neuroscope.jobs.summary.Findings.perRun(
+                    io.neuroscope.jobs.summary.Findings.build(d, epochRows)))
             .cache();
     experimentSummary = ExperimentSummary.build(perDiagnostic, runSummary, List.of("seed")).cache();
     Settings s =
@@ -256,7 +262,9 @@ class SummariesTest {
             perDiagnostic,
             spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
             spark.createDataFrame(
-                List.<Row>of(), TelemetryContract.schema(TelemetryContract.EPOCHS)));
+                List.<Row>of(), TelemetryContract.schema(TelemetryContract.EPOCHS)),
+            io.neuroscope.jobs.summary.Findings.perRun(
+                spark.createDataFrame(List.<Row>of(), OutputTable.FINDINGS.requiredSchema())));
     return ExperimentSummary.build(perDiagnostic, summary, seeds)
         .where(col("config").isNotNull())
         .collectAsList();

@@ -29,6 +29,7 @@ public final class CommandLine {
                 JobCommand.NIGHTLY,
                 new SqlCommand(),
                 new CompareCommand(),
+                new EvaluateCommand(),
                 new ReportCommand()));
     ServiceLoader.load(Command.class, CommandLine.class.getClassLoader()).forEach(all::add);
     return new CommandLine(all);

@@ -64,6 +64,11 @@ public final class NeuroScopeErrors {
     return new UsageException("NO_SUCH_RUNS", "no " + what + " in " + path, null);
   }
 
+  /** A labels file for evaluate that cannot be read or does not follow the README's format. */
+  public static UsageException badLabels(String file, String reason, Throwable cause) {
+    return new UsageException("BAD_LABELS", "--labels " + file + ": " + reason, cause);
+  }
+
   public static UsageException queryFailed(List<String> views, Throwable cause) {
     return new UsageException(
         "QUERY_FAILED",

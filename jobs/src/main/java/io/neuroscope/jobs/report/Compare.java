@@ -37,10 +37,17 @@ public final class Compare {
         experiment != null
             ? summary.where(col("experiment").equalTo(experiment))
             : summary.where(col("run_id").isin(runIds.toArray()));
-    // sickest first: CRITICAL diagnostics, then WARNING ones
+    // sickest first: by verdict and findings, then CRITICAL diagnostics, then WARNING ones
+    boolean verdicts = List.of(summary.columns()).contains("verdict");
     List<Row> rows =
         chosen
             .orderBy(
+                verdicts
+                    ? io.neuroscope.jobs.summary.RunSummary.severity(col("verdict")).desc()
+                    : org.apache.spark.sql.functions.lit(0),
+                verdicts
+                    ? org.apache.spark.sql.functions.size(col("findings")).desc()
+                    : org.apache.spark.sql.functions.lit(0),
                 org.apache.spark.sql.functions.size(col("critical_diagnostics")).desc(),
                 org.apache.spark.sql.functions.size(col("warning_diagnostics")).desc(),
                 col("run_id"))
@@ -76,11 +83,13 @@ public final class Compare {
                     : "")
             : "Runs: " + String.join(", ", ids));
     out.println();
+    printFindings(output, ids, out);
 
     List<List<String>> table = new ArrayList<>();
     table.add(header("", ids));
     table.add(line("experiment", rows, r -> r.getAs("experiment")));
-    table.add(line("health", rows, r -> r.getAs("health")));
+    if (verdicts) table.add(line("verdict", rows, r -> r.getAs("verdict")));
+    table.add(line("spec worst status", rows, r -> r.getAs("health")));
     Map<String, List<String>> params = new TreeMap<>();
     for (int i = 0; i < rows.size(); i++) {
       Row r = rows.get(i);
@@ -137,6 +146,50 @@ public final class Compare {
     print(diag, out);
     out.println(
         "  H healthy, W warning, C critical, ? unknown; e.g. W5-9 = WARNING from epoch 5 to 9");
+  }
+
+  /**
+   * Per run, its verdict and findings in words: causes, each with its symptoms; "no finding" for a
+   * healthy run.
+   */
+  private static void printFindings(OutputTables output, List<String> ids, PrintStream out) {
+    java.util.Optional<Dataset<Row>> findings = output.readIfExists(OutputTable.FINDINGS);
+    if (findings.isEmpty()) {
+      out.println(
+          "Findings: not computed yet for "
+              + output.root()
+              + " (run bin/neuroscope nightly or summaries)");
+      out.println();
+      return;
+    }
+    Map<String, List<Row>> byRun = new LinkedHashMap<>();
+    for (String id : ids) byRun.put(id, new ArrayList<>());
+    for (Row r :
+        findings
+            .get()
+            .where(col("run_id").isin(ids.toArray()))
+            .orderBy(col("run_id"), col("onset_epoch"), col("problem"))
+            .collectAsList()) byRun.get(r.<String>getAs("run_id")).add(r);
+    out.println("Findings:");
+    for (Map.Entry<String, List<Row>> e : byRun.entrySet()) {
+      List<Row> fs = e.getValue();
+      String verdict =
+          fs.stream().anyMatch(r -> "CRITICAL".equals(r.getAs("severity")))
+              ? "CRITICAL"
+              : fs.isEmpty() ? "HEALTHY" : "WARNING";
+      out.println("  " + e.getKey() + ": " + verdict + (fs.isEmpty() ? " (no finding)" : ""));
+      for (Row c : fs) {
+        if (!"cause".equals(c.getAs("role"))) continue;
+        out.println("    " + c.getAs("severity") + "  " + c.getAs("summary"));
+        List<String> symptoms =
+            fs.stream()
+                .filter(x -> c.getAs("problem").equals(x.getAs("explained_by")))
+                .map(x -> x.<String>getAs("problem") + " from epoch " + x.getAs("onset_epoch"))
+                .toList();
+        if (!symptoms.isEmpty()) out.println("      with symptoms: " + String.join(", ", symptoms));
+      }
+    }
+    out.println();
   }
 
   /** Per run and diagnostic, the statuses of its epochs run-length encoded: "H1-4 W5-9 C10". */

@@ -17,6 +17,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 
 /**
  * {@code run_summary}: one row per run of the diagnostics table, with its losses and, per
@@ -85,11 +86,15 @@ public final class RunSummary {
   }
 
   /**
-   * The run_summary table from {@link #perDiagnostic} rows and the sound {@code runs} and {@code
-   * epochs} rows of the telemetry.
+   * The run_summary table from {@link #perDiagnostic} rows, the sound {@code runs} and {@code
+   * epochs} rows of the telemetry, and the runs' {@link Findings#perRun} rows (a run without any is
+   * HEALTHY).
    */
   public static Dataset<Row> build(
-      Dataset<Row> perDiagnostic, Dataset<Row> runs, Dataset<Row> epochs) {
+      Dataset<Row> perDiagnostic,
+      Dataset<Row> runs,
+      Dataset<Row> epochs,
+      Dataset<Row> findingsPerRun) {
     List<String> names = Diagnostics.names();
     // One hash aggregate per run, each (diagnostic, measure) the value of the run's one row for
     // that
@@ -118,6 +123,13 @@ public final class RunSummary {
             List.of(
                 col("experiment"),
                 col("run_id"),
+                functions.coalesce(col("verdict"), lit(Status.HEALTHY.name())).as("verdict"),
+                functions
+                    .coalesce(col("findings"), functions.array().cast("array<string>"))
+                    .as("findings"),
+                functions
+                    .coalesce(col("finding_onsets"), functions.map().cast("map<string,int>"))
+                    .as("finding_onsets"),
                 col("params"),
                 col("epochs"),
                 col("first_epoch"),
@@ -163,6 +175,7 @@ public final class RunSummary {
 
     return wide.join(losses(epochs), new String[] {"run_id"}, "left")
         .join(runs.select("run_id", "params"), new String[] {"run_id"}, "left")
+        .join(findingsPerRun, new String[] {"run_id"}, "left")
         .select(out.toArray(Column[]::new));
   }
 

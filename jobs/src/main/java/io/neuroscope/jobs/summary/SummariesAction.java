@@ -2,6 +2,7 @@ package io.neuroscope.jobs.summary;
 
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.findings.FindingRules;
 import io.neuroscope.jobs.action.Action;
 import io.neuroscope.jobs.action.Outcome;
 import io.neuroscope.jobs.action.Scope;
@@ -14,6 +15,7 @@ import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -98,28 +100,66 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
           v.telemetry.source());
       Dataset<Row> runs = v.checkedRuns.where(functions.col("reason").isNull());
 
-      job.step("run_summary");
+      job.step("findings");
+      Findings.register(spark, FindingRules.of(settings));
       Dataset<Row> perDiagnostic;
       Dataset<Row> runSummary;
       long runCount;
+      long findingRows;
       if (!incremental) {
+        Dataset<Row> findings = job.persist(Findings.build(diagnostics, v.epochs));
+        findingRows = write(findings, output.path(OutputTable.FINDINGS));
+        job.step("run_summary");
         perDiagnostic = job.persist(RunSummary.perDiagnostic(diagnostics));
-        runSummary = job.persist(RunSummary.build(perDiagnostic, runs, v.epochs));
+        runSummary =
+            job.persist(RunSummary.build(perDiagnostic, runs, v.epochs, Findings.perRun(findings)));
         runCount = write(runSummary, output.path(OutputTable.RUN_SUMMARY));
       } else {
-        Dataset<Row> only =
+        Dataset<Row> changed =
             functions.broadcast(
                 spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id"));
+        // a run's findings depend on its experiment's cohort: every run of an experiment that a
+        // changed run is in (now or before) is judged again
+        Dataset<Row> experiments =
+            runs.join(changed, "run_id")
+                .select("experiment")
+                .union(
+                    output
+                        .read(OutputTable.RUN_SUMMARY)
+                        .join(changed, "run_id")
+                        .select("experiment"))
+                .distinct();
+        Dataset<Row> only =
+            job.persist(
+                runs.join(
+                        experiments,
+                        runs.col("experiment").eqNullSafe(experiments.col("experiment")),
+                        "left_semi")
+                    .select("run_id")
+                    .union(changed)
+                    .distinct());
+        Dataset<Row> findings =
+            job.persist(
+                Findings.build(diagnostics.join(only, "run_id"), v.epochs.join(only, "run_id")));
+        findingRows = mergeFindings(findings, only, output);
+        job.step("run_summary");
         Dataset<Row> changedDiagnostics =
             RunSummary.perDiagnostic(diagnostics.join(only, "run_id"));
         runCount =
             merge(
                 RunSummary.build(
-                    changedDiagnostics, runs.join(only, "run_id"), v.epochs.join(only, "run_id")),
+                    changedDiagnostics,
+                    runs.join(only, "run_id"),
+                    v.epochs.join(only, "run_id"),
+                    Findings.perRun(findings)),
                 output);
         runSummary = job.persist(output.read(OutputTable.RUN_SUMMARY));
         perDiagnostic = job.persist(unpivot(runSummary));
       }
+      LOG.info(
+          "Findings: {} rows for the runs judged -> {}",
+          findingRows,
+          output.path(OutputTable.FINDINGS));
       job.step("experiment_summary");
       List<String> seeds =
           Arrays.stream(settings.string("summary.seed_params").split(","))
@@ -158,6 +198,50 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
           effectRows,
           summarySeconds,
           effectSeconds);
+    }
+  }
+
+  /**
+   * Replaces the findings of the runs in {@code only} with {@code rows}: matched rows updated, new
+   * ones inserted, and those runs' rows that no longer hold deleted. Returns how many rows the runs
+   * have now.
+   */
+  private static long mergeFindings(Dataset<Row> rows, Dataset<Row> only, OutputTables output) {
+    String path = output.path(OutputTable.FINDINGS);
+    Dataset<Row> gone =
+        output
+            .read(OutputTable.FINDINGS)
+            .join(only, "run_id")
+            .join(rows.select("run_id", "problem"), new String[] {"run_id", "problem"}, "left_anti")
+            .select(Arrays.stream(rows.columns()).map(functions::col).toArray(Column[]::new))
+            .withColumn("_gone", functions.lit(true));
+    Dataset<Row> source =
+        rows.withColumn("_gone", functions.lit(false))
+            .unionByName(gone)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long n = source.where("NOT _gone").count();
+      java.util.Map<String, Column> values = new java.util.LinkedHashMap<>();
+      for (String c : rows.columns()) values.put(c, functions.col("s." + c));
+      DeltaCommits.retry(
+          "merge into " + path,
+          () -> {
+            output
+                .delta(OutputTable.FINDINGS)
+                .as("t")
+                .merge(source.as("s"), OutputTable.FINDINGS.mergeCondition())
+                .whenMatched("s._gone")
+                .delete()
+                .whenMatched()
+                .update(values)
+                .whenNotMatched("NOT s._gone")
+                .insert(values)
+                .execute();
+          });
+      LOG.info("{}: findings of {} runs replaced ({} rows)", path, only.count(), n);
+      return n;
+    } finally {
+      source.unpersist();
     }
   }
 

@@ -41,6 +41,25 @@ public enum OutputTable {
           // the job that first set the row aside, and when
           .add("job_id", DataTypes.StringType, true)
           .add("quarantined_at", DataTypes.TimestampType, true)),
+  FINDINGS(
+      "findings",
+      List.of("run_id", "problem"),
+      new StructType()
+          .add("experiment", DataTypes.StringType, true)
+          .add("run_id", DataTypes.StringType, false)
+          .add("problem", DataTypes.StringType, false)
+          .add("severity", DataTypes.StringType, false)
+          .add("onset_epoch", DataTypes.IntegerType, false)
+          .add("onset_layer", DataTypes.IntegerType, true)
+          .add("last_epoch", DataTypes.IntegerType, false)
+          .add("epochs", DataTypes.IntegerType, false)
+          .add("role", DataTypes.StringType, false)
+          .add("explained_by", DataTypes.StringType, true)
+          .add(
+              "evidence",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false),
+              false)
+          .add("summary", DataTypes.StringType, false)),
   RUN_SUMMARY("run_summary", List.of("run_id"), null),
   EXPERIMENT_SUMMARY("experiment_summary", List.of("experiment", "config", "diagnostic"), null),
   HYPERPARAMETER_EFFECTS(
@@ -93,7 +112,7 @@ public enum OutputTable {
 
   /** The tables the summaries stage replaces. */
   public static final List<OutputTable> SUMMARIES =
-      List.of(RUN_SUMMARY, EXPERIMENT_SUMMARY, HYPERPARAMETER_EFFECTS);
+      List.of(FINDINGS, RUN_SUMMARY, EXPERIMENT_SUMMARY, HYPERPARAMETER_EFFECTS);
 
   /**
    * The tables whose Delta versions the audit records and the nightly compares (the audit itself
@@ -104,6 +123,7 @@ public enum OutputTable {
           DIAGNOSTICS,
           QUARANTINE,
           NIGHTLY_STATE,
+          FINDINGS,
           RUN_SUMMARY,
           EXPERIMENT_SUMMARY,
           HYPERPARAMETER_EFFECTS);
@@ -113,6 +133,7 @@ public enum OutputTable {
       List.of(
           DIAGNOSTICS,
           QUARANTINE,
+          FINDINGS,
           RUN_SUMMARY,
           EXPERIMENT_SUMMARY,
           HYPERPARAMETER_EFFECTS,
