@@ -3,8 +3,8 @@
 -- MAGIC # NeuroScope: the archive at a glance
 -- MAGIC
 -- MAGIC How healthy are the runs of the archive, and what is wrong with the sick ones? This notebook reads the tables the
--- MAGIC nightly job (`bin/neuroscope nightly`, see `04_nightly_job`) registers in a database: `run_summary`, `run_health`
--- MAGIC and `experiment_summary`.
+-- MAGIC nightly job (`bin/neuroscope nightly`, see `04_nightly_job`) registers in a database: `findings`, `run_summary`,
+-- MAGIC `run_health` and `experiment_summary`.
 -- MAGIC
 -- MAGIC * **database**: the database of those tables (the job's `catalog.database` setting, `neuroscope` by default).
 -- MAGIC * **experiment**: one experiment, or empty for all of them.
@@ -12,12 +12,56 @@
 -- MAGIC A run's status on a diagnostic is its worst over its epochs, in the order UNKNOWN < HEALTHY < WARNING < CRITICAL;
 -- MAGIC its **health** is the worst over the ten diagnostics. Rows set aside as bad input are in the `quarantine` table of the
 -- MAGIC same database (it exists once a row has been set aside).
+-- MAGIC
+-- MAGIC The notebook opens with the **verdicts**. A run's verdict is the worst severity of its findings (HEALTHY: none,
+-- MAGIC WARNING, CRITICAL): the problems it had, from the `findings` table the summaries write, each in words, each a
+-- MAGIC **cause** or a **symptom** that a cause explains. The first two queries need that table and the `verdict` of
+-- MAGIC `run_summary`: on a database the nightly job registered before findings existed they fail (table or column not
+-- MAGIC found); run `bin/neuroscope nightly` (or `summaries`) again. The queries after them do not need it.
 
 -- COMMAND ----------
 
 -- DBTITLE 1,Widgets
 CREATE WIDGET TEXT database DEFAULT 'neuroscope';
 CREATE WIDGET TEXT experiment DEFAULT '';
+
+-- COMMAND ----------
+
+-- DBTITLE 1,Verdicts: how many runs are sick
+-- Chart: bar. X = verdict; Y = runs (run_ids: the first 20 by name)
+WITH p AS (SELECT :experiment AS experiment)
+SELECT s.verdict,
+       count(*) AS runs,
+       round(count(*) / sum(count(*)) OVER (), 3) AS share,
+       count(DISTINCT s.experiment) AS experiments,
+       slice(array_sort(collect_list(s.run_id)), 1, 20) AS run_ids
+FROM IDENTIFIER(:database || '.run_summary') s CROSS JOIN p
+WHERE p.experiment = '' OR s.experiment = p.experiment
+GROUP BY s.verdict
+ORDER BY CASE s.verdict WHEN 'CRITICAL' THEN 3 WHEN 'WARNING' THEN 2 WHEN 'HEALTHY' THEN 1 ELSE 0 END DESC
+
+-- COMMAND ----------
+
+-- DBTITLE 1,The sick runs and their findings
+-- Chart: table (CRITICAL first; each cause in words, the symptoms with the cause that explains each)
+WITH p AS (SELECT :experiment AS experiment),
+per_run AS (
+  -- per run: its causes in words, earliest first; its symptoms, each with the cause that explains it
+  SELECT f.run_id,
+         min(f.onset_epoch) AS since_epoch,
+         count_if(f.severity = 'CRITICAL') AS critical_findings,
+         transform(array_sort(collect_list(CASE WHEN f.role = 'cause' THEN struct(f.onset_epoch, f.problem, f.severity, f.summary) END)),
+                   x -> concat(x.severity, ': ', x.summary)) AS causes,
+         transform(array_sort(collect_list(CASE WHEN f.role = 'symptom' THEN struct(f.explained_by, f.onset_epoch, f.problem) END)),
+                   x -> concat(x.problem, ' from epoch ', CAST(x.onset_epoch AS STRING), ' (of cause ', coalesce(x.explained_by, '?'), ')')) AS symptoms
+  FROM IDENTIFIER(:database || '.findings') f
+  GROUP BY f.run_id)
+SELECT s.run_id, s.experiment, s.verdict, r.since_epoch, r.causes, r.symptoms, s.epochs, s.final_val_loss
+FROM IDENTIFIER(:database || '.run_summary') s CROSS JOIN p
+JOIN per_run r ON r.run_id = s.run_id
+WHERE s.verdict IN ('CRITICAL', 'WARNING') AND (p.experiment = '' OR s.experiment = p.experiment)
+ORDER BY CASE s.verdict WHEN 'CRITICAL' THEN 3 WHEN 'WARNING' THEN 2 WHEN 'HEALTHY' THEN 1 ELSE 0 END DESC, r.critical_findings DESC, r.since_epoch, s.run_id
+LIMIT 50
 
 -- COMMAND ----------
 

@@ -2,14 +2,19 @@
 -- MAGIC %md
 -- MAGIC # NeuroScope: compare runs
 -- MAGIC
--- MAGIC Chosen runs side by side: their hyperparameters that differ, each diagnostic per epoch, the layers of a
--- MAGIC layer-level diagnostic (a layer x epoch heatmap), and the loss curves.
+-- MAGIC Chosen runs side by side: their verdicts and findings, the hyperparameters that differ, each diagnostic per
+-- MAGIC epoch, the layers of a layer-level diagnostic (a layer x epoch heatmap), and the loss curves.
 -- MAGIC
 -- MAGIC * **runs**: run ids, comma-separated; empty compares the three sickest runs of **experiment** (or of the archive).
 -- MAGIC * **diagnostic**: the diagnostic for the per-epoch values and the layer heatmap. Plateau, overfitting and learning
 -- MAGIC   progress are network-level only (they have no layer rows).
 -- MAGIC * **database**: the NeuroScope tables; **telemetry**: the database that holds the telemetry tables (`runs`, `epochs`,
 -- MAGIC   ...; as read by `--telemetry-db`), for the loss curves only.
+-- MAGIC
+-- MAGIC The first query gives the chosen runs' **verdicts** and **findings** in words (the `findings` table the summaries
+-- MAGIC write: each a cause or a symptom that a cause explains, with its onset); it needs that table and the `verdict` of
+-- MAGIC `run_summary`: on a database the nightly job registered before findings existed it fails (table or column not
+-- MAGIC found); run `bin/neuroscope nightly` (or `summaries`) again. The queries after it do not need it.
 
 -- COMMAND ----------
 
@@ -19,6 +24,31 @@ CREATE WIDGET TEXT experiment DEFAULT '';
 CREATE WIDGET TEXT runs DEFAULT '';
 CREATE WIDGET DROPDOWN diagnostic DEFAULT 'dead_neurons' CHOICES SELECT * FROM (VALUES ('dead_neurons'), ('vanishing_gradients'), ('exploding_gradients'), ('activation_saturation'), ('gradient_snr'), ('weight_update_ratio'), ('plateau'), ('overfitting'), ('weight_health'), ('learning_progress'));
 CREATE WIDGET TEXT telemetry DEFAULT 'telemetry';
+
+-- COMMAND ----------
+
+-- DBTITLE 1,The chosen runs: verdicts and findings
+-- Chart: table (one row per finding, each cause followed by its symptoms; a run without findings: one row, 'no finding')
+WITH p AS (SELECT :experiment AS experiment, :runs AS runs, :diagnostic AS diagnostic),
+ranked AS (
+  SELECT s.run_id, s.experiment, s.health, s.params, s.critical_diagnostics, s.warning_diagnostics, s.epochs,
+         s.final_val_loss, s.best_val_loss,
+         row_number() OVER (ORDER BY CASE s.health WHEN 'CRITICAL' THEN 3 WHEN 'WARNING' THEN 2 WHEN 'HEALTHY' THEN 1 ELSE 0 END DESC, size(s.critical_diagnostics) DESC,
+                                     size(s.warning_diagnostics) DESC, s.run_id) AS pick
+  FROM IDENTIFIER(:database || '.run_summary') s CROSS JOIN p
+  WHERE CASE WHEN trim(p.runs) = '' THEN p.experiment = '' OR s.experiment = p.experiment
+             ELSE array_contains(transform(split(p.runs, ','), r -> trim(r)), s.run_id) END),
+chosen AS (SELECT r.* FROM ranked r CROSS JOIN p WHERE trim(p.runs) <> '' OR r.pick <= 3),
+fs AS (
+  -- each finding with the cause it belongs to (a cause its own), and that group's first epoch
+  SELECT f.*, coalesce(f.explained_by, f.problem) AS cause,
+         min(f.onset_epoch) OVER (PARTITION BY f.run_id, coalesce(f.explained_by, f.problem)) AS cause_onset
+  FROM IDENTIFIER(:database || '.findings') f)
+SELECT c.pick, c.run_id, s.verdict, f.cause, f.role, f.problem, f.severity, f.onset_epoch, f.onset_layer,
+       f.last_epoch, coalesce(f.summary, 'no finding') AS summary
+FROM chosen c JOIN IDENTIFIER(:database || '.run_summary') s ON s.run_id = c.run_id
+LEFT JOIN fs f ON f.run_id = c.run_id
+ORDER BY c.pick, f.cause_onset, f.cause, f.role = 'symptom', f.onset_epoch, f.problem
 
 -- COMMAND ----------
 

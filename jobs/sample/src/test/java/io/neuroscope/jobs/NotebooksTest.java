@@ -75,7 +75,12 @@ class NotebooksTest {
       // the cells read these again and again: from memory, not from their files (same rows, a third
       // of the time)
       for (String t :
-          List.of("diagnostics", "run_summary", "experiment_summary", "hyperparameter_effects")) {
+          List.of(
+              "diagnostics",
+              "findings",
+              "run_summary",
+              "experiment_summary",
+              "hyperparameter_effects")) {
         spark.sql("CACHE TABLE " + DemoArchive.DATABASE + "." + t);
       }
       registered = true;
@@ -186,6 +191,21 @@ class NotebooksTest {
             + " "
             + cell.label()
             + ": a form pasted into SQL text (read it in the Forms paragraph)");
+    withZeppelinForms(
+        nb,
+        values,
+        () -> {
+          runZeppelinStatements(nb, cell);
+          return null;
+        });
+  }
+
+  /**
+   * Does the work of the note's Forms paragraph with the forms at {@code values} or their defaults,
+   * then {@code body}.
+   */
+  private static <T> T withZeppelinForms(
+      Notebook nb, Map<String, String> values, java.util.function.Supplier<T> body) {
     SparkSession spark = spark();
     Map<String, String> forms = Notebooks.zeppelinForms(nb);
     assertTrue(
@@ -213,7 +233,7 @@ class NotebooksTest {
                 schema)
             .createOrReplaceTempView("ns_forms");
       }
-      runZeppelinStatements(nb, cell);
+      return body.get();
     } finally {
       spark.catalog().setCurrentDatabase("default");
     }
@@ -246,6 +266,172 @@ class NotebooksTest {
         }
       }
     }
+  }
+
+  /** The titles of the cells that lead the overview and the comparison with the findings. */
+  static final String VERDICTS = "Verdicts: how many runs are sick";
+
+  static final String SICK_RUNS = "The sick runs and their findings";
+  static final String CHOSEN_FINDINGS = "The chosen runs: verdicts and findings";
+
+  /**
+   * The overview opens with the verdicts: runs counted by verdict (the healthy baseline among the
+   * HEALTHY ones), then the sick runs, each with its causes in words as the {@code findings} table
+   * has them; the planted dying-ReLU run among them, the baseline not.
+   */
+  @Test
+  void theOverviewLeadsWithTheVerdictsAndTheSickRunsFindings() {
+    for (Notebook nb : notebooks("01_overview")) {
+      assertEquals(List.of(VERDICTS, SICK_RUNS), queryCellTitles(nb).subList(0, 2), nb.name());
+
+      Map<String, Row> byVerdict = new LinkedHashMap<>();
+      for (Row r : rows(nb, VERDICTS, Map.of())) byVerdict.put(r.getAs("verdict"), r);
+      List<String> verdicts = new ArrayList<>(byVerdict.keySet());
+      assertTrue(
+          verdicts.contains("CRITICAL") && verdicts.contains("HEALTHY"), nb.name() + verdicts);
+      assertEquals(
+          verdicts.stream()
+              .sorted(
+                  java.util.Comparator.comparingInt(
+                      v -> -List.of("HEALTHY", "WARNING", "CRITICAL").indexOf(v)))
+              .toList(),
+          verdicts,
+          nb.name() + ": sick first");
+      assertEquals(
+          DemoArchive.sweep().size(),
+          byVerdict.values().stream().mapToLong(r -> r.<Long>getAs("runs")).sum(),
+          nb.name() + ": every run counted once");
+      assertTrue(
+          byVerdict
+              .get("HEALTHY")
+              .getList(byVerdict.get("HEALTHY").fieldIndex("run_ids"))
+              .contains("spirals-relu-d2"),
+          nb.name() + ": the healthy baseline is HEALTHY");
+
+      Map<String, Row> sick = new LinkedHashMap<>();
+      for (Row r : rows(nb, SICK_RUNS, Map.of())) sick.put(r.getAs("run_id"), r);
+      List<String> ranks = List.of("WARNING", "CRITICAL");
+      List<String> order = sick.values().stream().map(r -> r.<String>getAs("verdict")).toList();
+      for (int i = 0; i < order.size(); i++) {
+        assertTrue(ranks.contains(order.get(i)), nb.name() + ": a sick run is " + order.get(i));
+        if (i > 0)
+          assertTrue(
+              ranks.indexOf(order.get(i)) <= ranks.indexOf(order.get(i - 1)),
+              nb.name() + ": CRITICAL first " + order);
+      }
+      assertFalse(sick.containsKey("spirals-relu-d2"), nb.name() + ": the baseline is not sick");
+      String run = "moons-relu-sgd-lr2.0";
+      Row planted = sick.get(run);
+      assertTrue(
+          planted != null, nb.name() + ": the planted run is among the sick: " + sick.keySet());
+      assertEquals("CRITICAL", planted.getAs("verdict"), nb.name());
+      List<String> causes = planted.getList(planted.fieldIndex("causes"));
+      List<String> expected =
+          findings(run).stream()
+              .filter(f -> f.<String>getAs("role").equals("cause"))
+              .map(f -> f.<String>getAs("severity") + ": " + f.<String>getAs("summary"))
+              .sorted()
+              .toList();
+      assertFalse(expected.isEmpty(), run + " has a cause finding");
+      assertEquals(
+          expected, causes.stream().sorted().toList(), nb.name() + ": the causes in words");
+
+      Map<String, String> one = Map.of("experiment", "moons-mlp");
+      for (Row r : rows(nb, SICK_RUNS, one))
+        assertEquals("moons-mlp", r.getAs("experiment"), nb.name() + ": one experiment");
+    }
+  }
+
+  /**
+   * The comparison opens with the chosen runs' verdicts and findings: the planted run's cause and
+   * symptoms with their onsets, the baseline's one line 'no finding'.
+   */
+  @Test
+  void theComparisonLeadsWithTheChosenRunsFindings() {
+    for (Notebook nb : notebooks("02_compare_runs")) {
+      assertEquals(CHOSEN_FINDINGS, queryCellTitles(nb).get(0), nb.name());
+      List<Row> rows =
+          rows(nb, CHOSEN_FINDINGS, Map.of("runs", "moons-relu-sgd-lr2.0, spirals-relu-d2"));
+      List<Row> planted =
+          rows.stream().filter(r -> r.getAs("run_id").equals("moons-relu-sgd-lr2.0")).toList();
+      List<Row> expected = findings("moons-relu-sgd-lr2.0");
+      assertEquals(expected.size(), planted.size(), nb.name() + ": a row per finding");
+      for (Row r : planted) {
+        assertEquals("CRITICAL", r.getAs("verdict"), nb.name());
+        Row f =
+            expected.stream()
+                .filter(e -> e.getAs("problem").equals(r.getAs("problem")))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(f.<Object>getAs("onset_epoch"), r.getAs("onset_epoch"), nb.name());
+        assertEquals(f.<Object>getAs("summary"), r.getAs("summary"), nb.name());
+        assertEquals(f.<Object>getAs("role"), r.getAs("role"), nb.name());
+      }
+      assertEquals("cause", planted.get(0).getAs("role"), nb.name() + ": a cause first");
+      List<Row> baseline =
+          rows.stream().filter(r -> r.getAs("run_id").equals("spirals-relu-d2")).toList();
+      assertEquals(1, baseline.size(), nb.name() + ": the baseline has one line");
+      assertEquals("HEALTHY", baseline.get(0).getAs("verdict"), nb.name());
+      assertEquals("no finding", baseline.get(0).getAs("summary"), nb.name());
+    }
+  }
+
+  /** The notebook of that name in both formats. */
+  private static List<Notebook> notebooks(String baseName) {
+    List<Notebook> out = new ArrayList<>();
+    Notebooks.files("databricks", "sql").stream()
+        .map(Notebooks::databricks)
+        .filter(n -> n.baseName().equals(baseName))
+        .forEach(out::add);
+    Notebooks.files("zeppelin", "zpln").stream()
+        .map(Notebooks::zeppelin)
+        .filter(n -> n.baseName().equals(baseName))
+        .forEach(out::add);
+    assertEquals(2, out.size(), baseName + " in both formats");
+    return out;
+  }
+
+  /** The titles of the cells that query, in order. */
+  private static List<String> queryCellTitles(Notebook nb) {
+    return nb.cells().stream()
+        .filter(c -> c.language().equals("sql"))
+        .filter(c -> Notebooks.statements(c.text()).stream().anyMatch(Notebooks::isQuery))
+        .map(Cell::title)
+        .toList();
+  }
+
+  /**
+   * The rows of the titled cell's query, with the widgets or forms at {@code values}, else at
+   * {@link #locations} or their defaults.
+   */
+  private static List<Row> rows(Notebook nb, String title, Map<String, String> values) {
+    Cell cell =
+        nb.cells().stream()
+            .filter(c -> c.title().equals(title))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(nb.name() + ": no cell '" + title + "'"));
+    String query =
+        Notebooks.statements(cell.text()).stream()
+            .filter(Notebooks::isQuery)
+            .reduce((a, b) -> b)
+            .orElseThrow();
+    Map<String, String> at = new LinkedHashMap<>(locations());
+    at.putAll(values);
+    if (nb.format().equals("databricks")) {
+      Map<String, Object> args = new LinkedHashMap<>();
+      Notebooks.widgets(nb)
+          .forEach((name, w) -> args.put(name, at.getOrDefault(name, w.defaultValue())));
+      return spark().sql(query, args).collectAsList();
+    }
+    return withZeppelinForms(nb, at, () -> spark().sql(query).collectAsList());
+  }
+
+  /** The run's rows of the demo's {@code findings} table. */
+  private static List<Row> findings(String run) {
+    return spark()
+        .table(DemoArchive.DATABASE + ".findings")
+        .where(org.apache.spark.sql.functions.col("run_id").equalTo(run))
+        .collectAsList();
   }
 
   /**

@@ -3,9 +3,11 @@ package io.neuroscope.jobs.report;
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.jobs.report.ReportData.Cell;
 import io.neuroscope.jobs.report.ReportData.Effect;
+import io.neuroscope.jobs.report.ReportData.Finding;
 import io.neuroscope.jobs.report.ReportData.LayerMap;
 import io.neuroscope.jobs.report.ReportData.RunHealth;
 import io.neuroscope.jobs.report.ReportData.RunSeries;
+import io.neuroscope.jobs.report.ReportData.RunVerdict;
 import io.neuroscope.jobs.report.ReportData.Verdict;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,11 +32,13 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * A self-contained HTML report of the output tables, for a browser without network: Apache ECharts
- * and the data are inlined. From the top: the runs sickest first (a run x diagnostic table of worst
- * statuses, with the epoch each turned bad), the runs by worst status per diagnostic, the
- * hyperparameter-effect matrix (hyperparameter x target, strength), then per run a diagnostic x
- * epoch status heatmap next to its loss curves, and per layer-level diagnostic a layer x epoch
- * heatmap of the runs sickest on it.
+ * and the data are inlined. From the top: the verdicts (runs counted by verdict, then the sick runs
+ * CRITICAL first, each with its findings in words, causes with the symptoms they explain, and the
+ * HEALTHY ones on a line), the runs sickest first by the diagnostics' statuses (a run x diagnostic
+ * table of worst statuses, with the epoch each turned bad), the runs by worst status per
+ * diagnostic, the hyperparameter-effect matrix (hyperparameter x target, strength), then per run a
+ * diagnostic x epoch status heatmap next to its loss curves, and per layer-level diagnostic a layer
+ * x epoch heatmap of the runs sickest on it.
  */
 public final class HtmlReport {
   /** The ECharts build the jobs module depends on (org.webjars.npm:echarts). */
@@ -68,8 +72,9 @@ public final class HtmlReport {
 
   /**
    * Writes the report of the tables under {@code output} ({@code diagnostics}, required; {@code
-   * run_summary} and {@code hyperparameter_effects} when there) to {@code html}, with the loss
-   * curves from {@code telemetry}'s {@code epochs} table when {@code telemetry} is not null.
+   * findings}, {@code run_summary} and {@code hyperparameter_effects} when there) to {@code html},
+   * with the loss curves from {@code telemetry}'s {@code epochs} table when {@code telemetry} is
+   * not null.
    *
    * @return {@code html}
    */
@@ -98,6 +103,7 @@ public final class HtmlReport {
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .append("<title>NeuroScope report</title>\n<style>\n")
         .append(resource("report.css"))
+        .append(VERDICT_CSS)
         .append("</style>\n")
         .append("</head>\n<body>\n");
 
@@ -111,12 +117,21 @@ public final class HtmlReport {
         .append("</code>");
     if (telemetry != null) h.append(" · telemetry <code>").append(esc(telemetry)).append("</code>");
     h.append(" · written ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("</p>\n");
-    h.append("<p class=\"counts\">")
-        .append(data.runs.size())
-        .append(" runs in ")
-        .append(experiments)
-        .append(experiments == 1 ? " experiment" : " experiments")
-        .append(": ");
+    h.append(
+        "<nav><a href=\"#verdicts\">verdicts</a> · <a href=\"#health\">statuses per run</a> · "
+            + "<a href=\"#overview\">by diagnostic</a> · <a href=\"#effects\">hyperparameters</a> · "
+            + "<a href=\"#runs\">each run</a> · <a href=\"#layers\">layers</a></nav>\n</header>\n");
+
+    Map<String, Integer> detailIndex = new LinkedHashMap<>();
+    for (int i = 0; i < data.details.size(); i++) detailIndex.put(data.details.get(i).runId(), i);
+
+    // --- the verdicts: which runs are sick, with what, since when
+    verdicts(h, data, detailIndex, options, experiments);
+
+    // --- the health table: runs sickest first
+    h.append(
+        "<section id=\"health\">\n<h2>Each diagnostic's worst status per run, sickest first</h2>\n"
+            + "<p class=\"counts\">By the diagnostics' statuses: ");
     for (int s = ReportData.CRITICAL; s >= 0; s--) {
       long n = byHealth.getOrDefault(s, 0L);
       if (n > 0) h.append(badge(s, n + " " + ReportData.STATUSES.get(s))).append(' ');
@@ -127,15 +142,7 @@ public final class HtmlReport {
     for (int s = ReportData.CRITICAL; s >= 0; s--)
       h.append(badge(s, ReportData.STATUSES.get(s))).append(' ');
     h.append(
-        "</p>\n<nav><a href=\"#health\">runs</a> · <a href=\"#overview\">by diagnostic</a> · "
-            + "<a href=\"#effects\">hyperparameters</a> · <a href=\"#runs\">each run</a> · <a href=\"#layers\">layers</a>"
-            + "</nav>\n</header>\n");
-
-    // --- the health table: runs sickest first
-    Map<String, Integer> detailIndex = new LinkedHashMap<>();
-    for (int i = 0; i < data.details.size(); i++) detailIndex.put(data.details.get(i).runId(), i);
-    h.append(
-        "<section id=\"health\">\n<h2>Runs, sickest first</h2>\n<div class=\"scroll\"><table class=\"health\">\n"
+        "</p>\n<div class=\"scroll\"><table class=\"health\">\n"
             + "<thead><tr><th>#</th><th>run</th><th>experiment</th><th>health</th>");
     for (int i = 0; i < diagnostics.size(); i++) {
       h.append("<th class=\"d\" title=\"")
@@ -325,6 +332,178 @@ public final class HtmlReport {
     return h.toString();
   }
 
+  /** The look of the verdicts section (the rest is in report.css). */
+  private static final String VERDICT_CSS =
+      "#verdicts .counts .badge { font-size: 14px; padding: 2px 10px; }\n"
+          + "table.verdicts td { vertical-align: top; }\n"
+          + "table.verdicts td.findings { white-space: normal; min-width: 420px; max-width: 900px; }\n"
+          + ".finding { margin: 1px 0; }\n"
+          + ".badge.sm { font-size: 10px; padding: 0 6px; font-weight: 500; vertical-align: 1px; }\n"
+          + ".symptoms { color: #888; font-size: 12px; margin: 0 0 3px 18px; }\n"
+          + "tr[data-verdict=\"CRITICAL\"] td.run { font-weight: 600; }\n"
+          + "p.healthy-runs { white-space: normal; line-height: 1.8; }\n";
+
+  /** At most this many HEALTHY runs are named in the verdicts section; the rest are counted. */
+  static final int HEALTHY_LISTED = 200;
+
+  /**
+   * The first section: the runs' verdicts counted, then the sick runs (CRITICAL, then WARNING),
+   * each with its causes in words (the symptoms they explain smaller), then the HEALTHY runs on one
+   * line. Without a {@code findings} table, a note saying how to compute it.
+   */
+  private static void verdicts(
+      StringBuilder h,
+      ReportData data,
+      Map<String, Integer> detailIndex,
+      Options options,
+      long experiments) {
+    h.append("<section id=\"verdicts\">\n<h2>Verdicts</h2>\n");
+    if (!data.hasFindings) {
+      h.append("<p class=\"counts\">")
+          .append(data.runs.size())
+          .append(" runs in ")
+          .append(experiments)
+          .append(experiments == 1 ? " experiment" : " experiments")
+          .append(".</p>\n")
+          .append(
+              "<p class=\"note\">Findings are not computed yet for this output (it has no "
+                  + "<code>findings</code> table): run <code>bin/neuroscope nightly</code> or "
+                  + "<code>bin/neuroscope summaries</code>, then the report again. Below, the runs by "
+                  + "the diagnostics' statuses.</p>\n</section>\n");
+      return;
+    }
+    Map<String, Long> counts =
+        data.verdicts.stream()
+            .collect(Collectors.groupingBy(RunVerdict::verdict, Collectors.counting()));
+    h.append("<p class=\"counts\">")
+        .append(data.verdicts.size())
+        .append(" runs in ")
+        .append(experiments)
+        .append(experiments == 1 ? " experiment" : " experiments")
+        .append(": ");
+    for (int s = ReportData.CRITICAL; s >= 0; s--) {
+      String name = ReportData.STATUSES.get(s);
+      long n = counts.getOrDefault(name, 0L);
+      if (n > 0 || s >= ReportData.HEALTHY) h.append(badge(s, n + " " + name)).append(' ');
+    }
+    h.append(
+        "</p>\n<p class=\"legend\">A run's verdict is the worst severity of its findings, the problems "
+            + "it had: each a <b>cause</b>, or a symptom (in grey) that a cause explains. HEALTHY: no "
+            + "finding. Since: the first epoch of a finding.</p>\n");
+    List<RunVerdict> sick =
+        data.verdicts.stream().filter(v -> v.rank() > ReportData.HEALTHY).toList();
+    int shown = Math.min(options.tableRuns(), sick.size());
+    if (sick.isEmpty()) {
+      h.append("<p class=\"note\">No run has a finding.</p>\n");
+    } else {
+      h.append(
+          "<div class=\"scroll\"><table class=\"verdicts\">\n<thead><tr><th>run</th><th>verdict</th>"
+              + "<th>experiment</th><th>since</th><th>findings</th></tr></thead>\n<tbody>\n");
+      for (RunVerdict v : sick.subList(0, shown)) {
+        h.append("<tr data-verdict-run=\"")
+            .append(esc(v.runId()))
+            .append("\" data-verdict=\"")
+            .append(esc(v.verdict()))
+            .append("\"><td class=\"run\">")
+            .append(runLink(v.runId(), detailIndex))
+            .append("</td><td>")
+            .append(badge(v.rank(), v.verdict()))
+            .append("</td><td>")
+            .append(esc(v.experiment()))
+            .append("</td><td class=\"num\">")
+            .append(v.since() == null ? "" : "epoch " + v.since())
+            .append("</td><td class=\"findings\">");
+        for (Finding c : v.causes()) {
+          h.append("<div class=\"finding cause\" data-problem=\"")
+              .append(esc(c.problem()))
+              .append("\">")
+              .append(badge(severity(c.severity()), c.severity(), "badge sm"))
+              .append(' ')
+              .append(esc(c.summary()))
+              .append("</div>\n");
+          symptoms(h, v.symptomsOf(c.problem()), c.problem());
+        }
+        Map<String, List<Finding>> unexplained = new TreeMap<>();
+        for (Finding f : v.unexplained())
+          unexplained
+              .computeIfAbsent(String.valueOf(f.explainedBy()), k -> new ArrayList<>())
+              .add(f);
+        unexplained.forEach((cause, fs) -> symptoms(h, fs, cause));
+        h.append("</td></tr>\n");
+      }
+      h.append("</tbody></table></div>\n");
+      if (shown < sick.size()) {
+        h.append("<p class=\"note\">The ")
+            .append(shown)
+            .append(" sickest of ")
+            .append(sick.size())
+            .append(" runs with findings.</p>\n");
+      }
+    }
+    List<RunVerdict> healthy =
+        data.verdicts.stream()
+            .filter(v -> v.rank() <= ReportData.HEALTHY)
+            .sorted(
+                Comparator.comparing(
+                        (RunVerdict v) -> v.experiment(),
+                        Comparator.nullsLast(Comparator.naturalOrder()))
+                    .thenComparing(RunVerdict::runId))
+            .toList();
+    if (!healthy.isEmpty()) {
+      h.append("<p class=\"healthy-runs\">")
+          .append(badge(ReportData.HEALTHY, healthy.size() + " HEALTHY"))
+          .append(healthy.size() == 1 ? " run, no finding: " : " runs, no finding: ");
+      int listed = Math.min(HEALTHY_LISTED, healthy.size());
+      for (int i = 0; i < listed; i++) {
+        RunVerdict v = healthy.get(i);
+        if (i > 0) h.append(", ");
+        h.append("<span class=\"run\" data-verdict-run=\"")
+            .append(esc(v.runId()))
+            .append("\" data-verdict=\"")
+            .append(esc(v.verdict()))
+            .append("\">")
+            .append(runLink(v.runId(), detailIndex))
+            .append(" <span class=\"sub\">(")
+            .append(esc(v.experiment()))
+            .append(")</span></span>");
+      }
+      if (listed < healthy.size())
+        h.append(" and ").append(healthy.size() - listed).append(" more");
+      h.append("</p>\n");
+    }
+    h.append("</section>\n");
+  }
+
+  /** "symptoms: plateau from epoch 1, ... (of cause X)", each symptom's summary its tooltip. */
+  private static void symptoms(StringBuilder h, List<Finding> symptoms, String cause) {
+    if (symptoms.isEmpty()) return;
+    h.append("<div class=\"symptoms\">symptoms: ");
+    for (int i = 0; i < symptoms.size(); i++) {
+      Finding f = symptoms.get(i);
+      if (i > 0) h.append(", ");
+      h.append("<span title=\"")
+          .append(esc(f.severity() + ": " + f.summary()))
+          .append("\">")
+          .append(esc(f.problem()))
+          .append(" from epoch ")
+          .append(f.onsetEpoch())
+          .append("</span>");
+    }
+    h.append(" (of cause ").append(esc(cause)).append(")</div>\n");
+  }
+
+  /** The run's id, a link to its card when it has one. */
+  private static String runLink(String runId, Map<String, Integer> detailIndex) {
+    Integer card = detailIndex.get(runId);
+    return card == null ? esc(runId) : "<a href=\"#run-" + card + "\">" + esc(runId) + "</a>";
+  }
+
+  /** A status name's severity (0 for anything else). */
+  private static int severity(String status) {
+    int i = ReportData.STATUSES.indexOf(status);
+    return Math.max(i, 0);
+  }
+
   /** What the charts draw, as JSON: see report.js for its use. */
   static Map<String, Object> model(ReportData data) {
     List<String> diagnostics = Diagnostics.names();
@@ -494,7 +673,11 @@ public final class HtmlReport {
   }
 
   private static String badge(int status, String text) {
-    return "<span class=\"badge s" + status + "\">" + esc(text) + "</span>";
+    return badge(status, text, "badge");
+  }
+
+  private static String badge(int status, String text, String classes) {
+    return "<span class=\"" + classes + " s" + status + "\">" + esc(text) + "</span>";
   }
 
   private static String number(Double d) {

@@ -47,6 +47,7 @@ public final class ReportData {
           .mapToObj(i -> Status.ofSeverity(i).name())
           .toList();
 
+  static final int HEALTHY = Status.HEALTHY.severity();
   static final int WARNING = Status.WARNING.severity();
   static final int CRITICAL = Status.CRITICAL.severity();
 
@@ -140,6 +141,57 @@ public final class ReportData {
       Double importance,
       Double forestR2) {}
 
+  /**
+   * One row of {@code findings}: a problem a run had, in words. A cause stands alone; a symptom
+   * names the problem that explains it ({@code explainedBy}).
+   */
+  record Finding(
+      String problem,
+      String severity,
+      int onsetEpoch,
+      Integer onsetLayer,
+      int lastEpoch,
+      String role,
+      String explainedBy,
+      String summary) {
+    boolean isCause() {
+      return !"symptom".equals(role);
+    }
+  }
+
+  /**
+   * A run's verdict (HEALTHY, WARNING or CRITICAL: the worst severity of its findings) and its
+   * findings, causes first, each group by onset.
+   */
+  record RunVerdict(String runId, String experiment, String verdict, List<Finding> findings) {
+    int rank() {
+      return Status.valueOf(verdict).severity();
+    }
+
+    List<Finding> causes() {
+      return findings.stream().filter(Finding::isCause).toList();
+    }
+
+    /** The symptoms explained by {@code cause}. */
+    List<Finding> symptomsOf(String cause) {
+      return findings.stream().filter(f -> !f.isCause() && cause.equals(f.explainedBy())).toList();
+    }
+
+    /** The symptoms whose cause is not among the run's findings (none when the table is whole). */
+    List<Finding> unexplained() {
+      Set<String> causes = new HashSet<>();
+      causes().forEach(f -> causes.add(f.problem()));
+      return findings.stream()
+          .filter(f -> !f.isCause() && !causes.contains(f.explainedBy()))
+          .toList();
+    }
+
+    /** The earliest onset of its findings, null without any. */
+    Integer since() {
+      return findings.stream().map(Finding::onsetEpoch).min(Integer::compare).orElse(null);
+    }
+  }
+
   final List<RunHealth> runs;
   final List<RunSeries> details;
   final Map<String, List<LayerMap>> layerMaps;
@@ -147,19 +199,31 @@ public final class ReportData {
   final boolean hasEffectsTable;
   final boolean hasTelemetry;
 
-  private ReportData(
+  /**
+   * Every run's verdict, sickest first (CRITICAL, WARNING, HEALTHY; then as {@link #runs}); empty
+   * when there is no {@code findings} table ({@link #hasFindings}).
+   */
+  final List<RunVerdict> verdicts;
+
+  final boolean hasFindings;
+
+  ReportData(
       List<RunHealth> runs,
       List<RunSeries> details,
       Map<String, List<LayerMap>> layerMaps,
       List<Effect> effects,
       boolean hasEffectsTable,
-      boolean hasTelemetry) {
+      boolean hasTelemetry,
+      List<RunVerdict> verdicts,
+      boolean hasFindings) {
     this.runs = runs;
     this.details = details;
     this.layerMaps = layerMaps;
     this.effects = effects;
     this.hasEffectsTable = hasEffectsTable;
     this.hasTelemetry = hasTelemetry;
+    this.verdicts = verdicts;
+    this.hasFindings = hasFindings;
   }
 
   static ReportData read(
@@ -210,6 +274,15 @@ public final class ReportData {
           layerMaps.size(),
           Elapsed.since(step));
       step = System.nanoTime();
+      Optional<Dataset<Row>> findingsTable = out.readIfExists(OutputTable.FINDINGS);
+      List<RunVerdict> verdicts =
+          findingsTable.map(f -> verdicts(f, summary, runs)).orElse(List.of());
+      LOG.info(
+          "Report: {} runs' verdicts read ({} s){}",
+          verdicts.size(),
+          Elapsed.since(step),
+          findingsTable.isPresent() ? "" : ": no findings table");
+      step = System.nanoTime();
       Optional<Dataset<Row>> effectsTable = out.readIfExists(OutputTable.HYPERPARAMETER_EFFECTS);
       List<Effect> effects = effectsTable.map(ReportData::effects).orElse(List.of());
       LOG.info(
@@ -218,8 +291,80 @@ public final class ReportData {
           Elapsed.since(step),
           Elapsed.since(started));
       return new ReportData(
-          runs, details, layerMaps, effects, effectsTable.isPresent(), epochs.isPresent());
+          runs,
+          details,
+          layerMaps,
+          effects,
+          effectsTable.isPresent(),
+          epochs.isPresent(),
+          verdicts,
+          findingsTable.isPresent());
     }
+  }
+
+  /**
+   * The verdict and findings of each of {@code runs} (sickest first by the spec's statuses): the
+   * verdict from {@code run_summary} where it has one, else the worst severity of the run's
+   * findings (HEALTHY without any). Sorted CRITICAL, WARNING, HEALTHY, each in the order of {@code
+   * runs}.
+   */
+  private static List<RunVerdict> verdicts(
+      Dataset<Row> findings, Optional<Dataset<Row>> summary, List<RunHealth> runs) {
+    Map<String, List<Finding>> byRun = new HashMap<>();
+    for (Row r :
+        findings
+            .select(
+                "run_id",
+                "problem",
+                "severity",
+                "onset_epoch",
+                "onset_layer",
+                "last_epoch",
+                "role",
+                "explained_by",
+                "summary")
+            .collectAsList()) {
+      byRun
+          .computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+          .add(
+              new Finding(
+                  r.getString(1),
+                  r.getString(2),
+                  r.getInt(3),
+                  r.isNullAt(4) ? null : r.getInt(4),
+                  r.getInt(5),
+                  r.getString(6),
+                  r.getString(7),
+                  r.getString(8)));
+    }
+    Map<String, String> stated = new HashMap<>();
+    if (summary.isPresent() && List.of(summary.get().columns()).contains("verdict")) {
+      for (Row r : summary.get().select("run_id", "verdict").collectAsList()) {
+        if (!r.isNullAt(0) && !r.isNullAt(1)) stated.put(r.getString(0), r.getString(1));
+      }
+    }
+    Comparator<Finding> causesFirst =
+        Comparator.comparing((Finding f) -> !f.isCause())
+            .thenComparingInt(Finding::onsetEpoch)
+            .thenComparing(Finding::problem);
+    List<RunVerdict> out = new ArrayList<>();
+    for (RunHealth r : runs) {
+      List<Finding> fs = new ArrayList<>(byRun.getOrDefault(r.runId(), List.of()));
+      fs.sort(causesFirst);
+      String verdict = stated.get(r.runId());
+      if (verdict == null || !STATUSES.contains(verdict)) {
+        int worst =
+            fs.stream()
+                .mapToInt(f -> STATUSES.indexOf(f.severity()))
+                .max()
+                .orElse(Status.HEALTHY.severity());
+        verdict = STATUSES.get(Math.max(worst, Status.HEALTHY.severity()));
+      }
+      out.add(new RunVerdict(r.runId(), r.experiment(), verdict, List.copyOf(fs)));
+    }
+    // stable: within a verdict, the order of runs (sickest first by the spec's statuses)
+    out.sort(Comparator.comparingInt((RunVerdict v) -> -v.rank()));
+    return out;
   }
 
   private static List<RunHealth> runHealth(

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -123,6 +124,112 @@ class HtmlReportTest {
   }
 
   @Test
+  void theFirstScreenGivesTheVerdictsAndTheFindingsInWords() {
+    String body = page.substring(page.indexOf("</header>"));
+    assertEquals(
+        body.indexOf("<section"),
+        body.indexOf("<section id=\"verdicts\">"),
+        "the verdicts are the first section");
+    int verdicts = page.indexOf("<section id=\"verdicts\">");
+    for (String later : List.of("health", "overview", "effects", "runs", "layers"))
+      assertTrue(
+          verdicts < page.indexOf("<section id=\"" + later + "\">"), "verdicts before " + later);
+
+    // every run once, with the verdict of run_summary, the sick ones first
+    Map<String, String> verdictOf = verdictRows();
+    List<String> sweep = DemoArchive.sweep().stream().map(Sweep.Run::runId).sorted().toList();
+    assertEquals(sweep, verdictOf.keySet().stream().sorted().toList(), "each run once");
+    Map<String, String> stated = new LinkedHashMap<>();
+    for (Row r : table("run_summary").select("run_id", "verdict").collectAsList())
+      stated.put(r.getString(0), r.getString(1));
+    assertEquals(stated, new java.util.TreeMap<>(verdictOf), "the verdicts of run_summary");
+    List<String> ranks = List.of("HEALTHY", "WARNING", "CRITICAL");
+    List<String> order = new ArrayList<>(verdictOf.values());
+    for (int i = 1; i < order.size(); i++)
+      assertTrue(
+          ranks.indexOf(order.get(i)) <= ranks.indexOf(order.get(i - 1)),
+          "CRITICAL, then WARNING, then HEALTHY: " + verdictOf);
+    for (String v : ranks) {
+      long n = verdictOf.values().stream().filter(v::equals).count();
+      assertTrue(
+          section("verdicts")
+              .contains("<span class=\"badge s" + (ranks.indexOf(v) + 1) + "\">" + n + " " + v),
+          n + " " + v + " counted");
+    }
+
+    // the planted dying-ReLU run: CRITICAL, its causes in words, its symptoms with their cause
+    String run = "moons-relu-sgd-lr2.0";
+    assertEquals("CRITICAL", verdictOf.get(run));
+    String row = verdictRow(run);
+    List<Row> findings =
+        table("findings")
+            .where(org.apache.spark.sql.functions.col("run_id").equalTo(run))
+            .collectAsList();
+    assertTrue(
+        findings.stream().anyMatch(f -> f.<String>getAs("role").equals("cause")),
+        run + " has a cause finding");
+    for (Row f : findings) {
+      if (f.<String>getAs("role").equals("cause")) {
+        assertTrue(
+            row.contains(HtmlReport.esc(f.<String>getAs("summary"))),
+            "the cause in words: " + f.getAs("summary") + " in " + row);
+      } else {
+        assertTrue(
+            row.contains(f.<String>getAs("problem") + " from epoch " + f.getAs("onset_epoch")),
+            "the symptom " + f.getAs("problem") + " in " + row);
+        assertTrue(row.contains("(of cause " + f.getAs("explained_by") + ")"), row);
+      }
+    }
+
+    // the healthy baseline: HEALTHY, on the line of runs without findings
+    assertEquals("HEALTHY", verdictOf.get("spirals-relu-d2"));
+    Matcher healthy =
+        Pattern.compile("<p class=\"healthy-runs\">(.*?)</p>").matcher(section("verdicts"));
+    assertTrue(healthy.find(), "the line of HEALTHY runs");
+    assertTrue(healthy.group(1).contains("data-verdict-run=\"spirals-relu-d2\""), healthy.group(1));
+  }
+
+  /**
+   * Run ids and findings are text: quotes, angle brackets and ampersands are escaped wherever they
+   * are written, in the verdicts as in the rest.
+   */
+  @Test
+  void theVerdictsEscapeWhatTheyWrite() {
+    String id = "run\"'<b>&x";
+    String summary = "dead <i>ReLUs</i> & \"more\"";
+    ReportData.RunHealth health =
+        new ReportData.RunHealth(
+            id,
+            "exp<&>",
+            3,
+            Map.of("dead_neurons", new ReportData.Verdict(3, 1, 2)),
+            null,
+            null,
+            Map.of());
+    ReportData.RunVerdict verdict =
+        new ReportData.RunVerdict(
+            id,
+            "exp<&>",
+            "CRITICAL",
+            List.of(
+                new ReportData.Finding("dead_neurons", "CRITICAL", 1, 0, 3, "cause", null, summary),
+                new ReportData.Finding(
+                    "plateau", "WARNING", 2, null, 3, "symptom", "dead_neurons", "<plateau>")));
+    ReportData data =
+        new ReportData(
+            List.of(health), List.of(), Map.of(), List.of(), false, false, List.of(verdict), true);
+    String html = HtmlReport.render(data, "out<put>", null, HtmlReport.Options.defaults());
+    String verdicts = html.substring(html.indexOf("<section id=\"verdicts\">"));
+    verdicts = verdicts.substring(0, verdicts.indexOf("</section>"));
+    assertTrue(verdicts.contains("data-verdict-run=\"" + HtmlReport.esc(id) + "\""), verdicts);
+    assertTrue(verdicts.contains(HtmlReport.esc(summary)), verdicts);
+    assertTrue(verdicts.contains(HtmlReport.esc("<plateau>")), verdicts);
+    assertTrue(verdicts.contains(HtmlReport.esc("exp<&>")), verdicts);
+    for (String raw : List.of(id, summary, "<plateau>", "exp<&>", "<i>"))
+      assertFalse(verdicts.contains(raw), raw + " written raw");
+  }
+
+  @Test
   void withOnlyTheDiagnosticsTableAndNoTelemetryItSaysWhatIsMissing() throws IOException {
     Path out = SampleTestSupport.tempDir("report-diagnostics-only");
     DemoArchive.spark()
@@ -138,6 +245,11 @@ class HtmlReportTest {
         text.contains("No <code>hyperparameter_effects</code> table"),
         "says the effects are missing");
     assertTrue(text.contains("No telemetry given"), "says the loss curves are missing");
+    assertTrue(
+        text.contains("Findings are not computed yet")
+            && text.contains("<code>bin/neuroscope summaries</code>"),
+        "says the findings are missing, and how to compute them");
+    assertEquals(0, count(text, "data-verdict-run="), "no verdicts without findings");
     assertEquals(DemoArchive.sweep().size(), count(text, "<tr data-run="));
   }
 
@@ -153,6 +265,42 @@ class HtmlReportTest {
             java.util.Arrays.asList(1, 2.5, Double.NaN, Double.NEGATIVE_INFINITY, null, "a\"b")));
     assertEquals("&lt;b&gt;&amp;&quot;&#39;", HtmlReport.esc("<b>&\"'"));
     assertEquals("x<\\/script>", HtmlReport.scriptSafe("x</script>"));
+  }
+
+  /**
+   * The verdicts section's runs in order (the sick ones' rows, then the HEALTHY line): run ->
+   * verdict.
+   */
+  private static Map<String, String> verdictRows() {
+    Map<String, String> runs = new LinkedHashMap<>();
+    Matcher m =
+        Pattern.compile("data-verdict-run=\"([^\"]*)\" data-verdict=\"(\\w+)\"")
+            .matcher(section("verdicts"));
+    while (m.find()) {
+      assertEquals(null, runs.put(m.group(1), m.group(2)), "listed twice: " + m.group(1));
+    }
+    return runs;
+  }
+
+  /** The verdicts table's row of a sick run. */
+  private static String verdictRow(String run) {
+    Matcher m =
+        Pattern.compile(
+                "<tr data-verdict-run=\"" + Pattern.quote(run) + "\"[^>]*>(.*?)</tr>",
+                Pattern.DOTALL)
+            .matcher(page);
+    assertTrue(m.find(), "no verdicts row of " + run);
+    return m.group(1);
+  }
+
+  private static String section(String id) {
+    int from = page.indexOf("<section id=\"" + id + "\">");
+    assertTrue(from >= 0, "no section " + id);
+    return page.substring(from, page.indexOf("</section>", from));
+  }
+
+  private static org.apache.spark.sql.Dataset<Row> table(String name) {
+    return DemoArchive.spark().read().format("delta").load(DemoArchive.output() + "/" + name);
   }
 
   /** The health table's rows in order: run -> [health, the ten status classes]. */
