@@ -21,12 +21,15 @@ import java.util.Set;
  *   <li>dead_neurons → vanishing_gradients, gradient_snr, weight_update_ratio (a dead unit has a
  *       zero gradient, so its weights stop moving), weight_health, plateau, learning_progress;
  *   <li>activation_saturation → vanishing_gradients (a saturated tanh or sigmoid has a derivative
- *       near 0: Glorot &amp; Bengio 2010), gradient_snr, weight_update_ratio, plateau,
+ *       near 0: Glorot &amp; Bengio 2010), gradient_snr, weight_update_ratio, weight_health (the
+ *       oversized weights that saturate the units are what its init term flags), plateau,
  *       learning_progress;
  *   <li>vanishing_gradients → gradient_snr, weight_update_ratio, plateau, learning_progress;
  *   <li>weight_update_ratio (steps too small) → plateau, learning_progress;
  *   <li>overfitting → learning_progress (its generalisation term is the same val/train gap);
- *   <li>plateau → learning_progress (its decay and range terms measure the same flat loss).
+ *   <li>plateau → weight_update_ratio and gradient_snr (on a flat loss surface the gradient, and so
+ *       the step, is small and mostly noise), learning_progress (its decay and range terms measure
+ *       the same flat loss).
  * </ul>
  *
  * The edges run down {@link #RANK}, so no two findings explain each other; a symptom names its root
@@ -42,8 +45,8 @@ final class CauseAndSymptom {
           "activation_saturation",
           "vanishing_gradients",
           "overfitting",
-          "weight_update_ratio",
           "plateau",
+          "weight_update_ratio",
           "gradient_snr",
           "weight_health",
           "learning_progress");
@@ -76,6 +79,7 @@ final class CauseAndSymptom {
               "vanishing_gradients",
               "gradient_snr",
               "weight_update_ratio",
+              "weight_health",
               "plateau",
               "learning_progress"),
           "vanishing_gradients",
@@ -85,7 +89,7 @@ final class CauseAndSymptom {
           "overfitting",
           Set.of("learning_progress"),
           "plateau",
-          Set.of("learning_progress"));
+          Set.of("weight_update_ratio", "gradient_snr", "learning_progress"));
 
   private CauseAndSymptom() {}
 

@@ -18,6 +18,13 @@ import java.io.Serializable;
  * @param updateLow weight_update_ratio flags below this
  * @param updateHigh ... or above this
  * @param overfittingMinGap overfitting flags only where val exceeds train by this share
+ * @param overfittingMinRise ... and val is this share above its best so far
+ * @param deadAbove dead_neurons flags only above this percent of hidden units
+ * @param saturationOwnAbove activation_saturation flags only where a layer's extreme and
+ *     gradient_dead terms reach this
+ * @param explodingGrowth exploding_gradients flags where the total norm is this many times the
+ *     run's smallest earlier norm
+ * @param explodingAbsolute ... or above this
  * @param convergedLossDrop plateau and learning_progress do not flag once the train loss has fallen
  *     by this share of its first value
  * @param cohortMinRuns an experiment with this many runs judges its soft problems as a cohort
@@ -38,6 +45,11 @@ public record FindingRules(
     double updateLow,
     double updateHigh,
     double overfittingMinGap,
+    double overfittingMinRise,
+    double deadAbove,
+    double saturationOwnAbove,
+    double explodingGrowth,
+    double explodingAbsolute,
     double convergedLossDrop,
     int cohortMinRuns,
     double cohortZ,
@@ -58,6 +70,11 @@ public record FindingRules(
         s.get("findings.weight_update_ratio.low"),
         s.get("findings.weight_update_ratio.high"),
         s.get("findings.overfitting.min_gap"),
+        s.get("findings.overfitting.min_rise"),
+        s.get("findings.dead_neurons.above"),
+        s.get("findings.activation_saturation.own_above"),
+        s.get("findings.exploding_gradients.growth"),
+        s.get("findings.exploding_gradients.absolute"),
         s.get("findings.converged.loss_drop"),
         s.integer("findings.cohort.min_runs"),
         s.get("findings.cohort.z"),

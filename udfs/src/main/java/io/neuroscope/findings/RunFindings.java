@@ -3,13 +3,10 @@ package io.neuroscope.findings;
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Status;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * A run's findings from its diagnostics rows: per diagnostic, each network row's level ({@link
@@ -38,39 +35,15 @@ public final class RunFindings {
   }
 
   public static Candidates candidates(RunHistory run, FindingRules rules) {
-    TreeSet<Integer> epochSet = new TreeSet<>(run.losses().keySet());
-    Map<String, TreeMap<Integer, Reading>> network = new HashMap<>();
-    Map<String, Map<Integer, List<Reading>>> layers = new HashMap<>();
-    for (Reading r : run.readings()) {
-      epochSet.add(r.epoch());
-      if (r.networkLevel())
-        network.computeIfAbsent(r.diagnostic(), k -> new TreeMap<>()).put(r.epoch(), r);
-      else
-        layers
-            .computeIfAbsent(r.diagnostic(), k -> new HashMap<>())
-            .computeIfAbsent(r.epoch(), k -> new ArrayList<>())
-            .add(r);
-    }
-    List<Integer> epochs = new ArrayList<>(epochSet);
-    Map<Integer, Integer> position = new HashMap<>();
-    for (int i = 0; i < epochs.size(); i++) position.put(epochs.get(i), i + 1);
-    double firstTrain = Double.NaN;
-    for (RunHistory.Losses l : run.losses().values()) {
-      if (Double.isFinite(l.train())) {
-        firstTrain = l.train();
-        break;
-      }
-    }
-
+    RunContext c = new RunContext(run);
     List<RunFinding> found = new ArrayList<>();
     Map<String, Double> statistics = new LinkedHashMap<>();
     for (String d : Diagnostics.names()) {
-      TreeMap<Integer, Reading> rows = network.getOrDefault(d, new TreeMap<>());
       List<Persistence.Judged> judged = new ArrayList<>();
       List<Double> values = new ArrayList<>();
-      for (Reading r : rows.values()) {
-        if (!WarmUp.judged(d, position.get(r.epoch()), rules)) continue;
-        Status level = Calibration.level(r, firstTrain, trainLoss(run, r.epoch()), rules);
+      for (Reading r : c.network(d).values()) {
+        if (!WarmUp.judged(d, c.position(r.epoch()), rules)) continue;
+        Status level = Calibration.level(r, c, rules);
         if (level == Status.UNKNOWN) continue;
         judged.add(new Persistence.Judged(r.epoch(), level));
         values.add(r.value());
@@ -79,18 +52,7 @@ public final class RunFindings {
         statistics.put(
             d, Cohort.statistic(d, values.stream().mapToDouble(Double::doubleValue).toArray()));
       Optional<Persistence.Episode> e = Persistence.of(judged, rules);
-      if (e.isEmpty()) continue;
-      found.add(
-          finding(
-              d,
-              e.get(),
-              rows,
-              layers.getOrDefault(d, Map.of()),
-              epochs,
-              position,
-              firstTrain,
-              run,
-              rules));
+      if (e.isPresent()) found.add(finding(d, e.get(), c, rules));
     }
     NonFinite.of(run).ifPresent(found::add);
     return new Candidates(found, statistics);
@@ -118,27 +80,24 @@ public final class RunFindings {
   }
 
   private static RunFinding finding(
-      String d,
-      Persistence.Episode e,
-      TreeMap<Integer, Reading> rows,
-      Map<Integer, List<Reading>> layerRows,
-      List<Integer> epochs,
-      Map<Integer, Integer> position,
-      double firstTrain,
-      RunHistory run,
-      FindingRules rules) {
-    // a history-based problem began where the window that showed it begins
-    int detectedPos = position.get(e.onset());
-    int onsetPos = Math.max(1, detectedPos - WarmUp.history(d, rules) + 1);
-    if (d.equals("overfitting")) onsetPos = detectedPos;
-    int onset = epochs.get(onsetPos - 1);
-    Reading at = rows.get(e.onset());
+      String d, Persistence.Episode e, RunContext c, FindingRules rules) {
+    int detected = c.position(e.onset());
+    int onset;
+    if (d.equals("overfitting")) {
+      // overfitting starts where the validation loss was last at its best
+      int best = c.bestValEpoch(e.onset());
+      onset = best >= 0 ? best : e.onset();
+    } else {
+      // a history-based problem began where the window that showed it begins
+      onset = c.epochAt(Math.max(1, detected - WarmUp.history(d, rules) + 1));
+    }
+    Reading at = c.network(d).get(e.onset());
     // where it first appeared: the worst layer at the onset epoch, the first in forward order on
     // ties
     Reading layer = null;
     int layerLevel = 0;
-    for (Reading r : layerRows.getOrDefault(e.onset(), List.of())) {
-      int level = Calibration.level(r, firstTrain, trainLoss(run, r.epoch()), rules).severity();
+    for (Reading r : c.layers(d, e.onset())) {
+      int level = Calibration.level(r, c, rules).severity();
       if (level < Status.WARNING.severity()) continue;
       if (layer == null
           || level > layerLevel
@@ -168,10 +127,5 @@ public final class RunFindings {
         evidence,
         FindingText.of(
             d, onset, onsetLayer, layer == null ? Double.NaN : layer.value(), at.value()));
-  }
-
-  private static double trainLoss(RunHistory run, int epoch) {
-    RunHistory.Losses l = run.losses().get(epoch);
-    return l == null ? Double.NaN : l.train();
   }
 }

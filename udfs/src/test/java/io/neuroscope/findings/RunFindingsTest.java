@@ -136,16 +136,24 @@ class RunFindingsTest {
   }
 
   @Test
-  void overfittingNeedsAGap() {
+  void overfittingNeedsAGapAndARisingValidationLoss() {
     Runs noise = Runs.epochs(30, 0.01).healthy();
-    Runs gap = Runs.epochs(30, 0.01).healthy();
+    Runs gapOnly = Runs.epochs(30, 0.01).healthy();
+    Runs rising = Runs.epochs(30, 0.01).healthy();
+    // rising: the validation loss is best at epoch 8, then climbs 3 % an epoch
+    for (int e = 9; e <= 30; e++) {
+      double train = rising.losses.get(e).train();
+      rising.losses.put(e, new RunHistory.Losses(train, 1.05 * (1 - 0.07) * Math.pow(1.03, e - 8)));
+    }
     for (int e = 10; e <= 30; e++) {
       noise.set("overfitting", e, 0.15, Status.WARNING, Map.of("relative_gap", 0.03));
-      gap.set("overfitting", e, 0.5, Status.CRITICAL, Map.of("relative_gap", 0.4));
+      gapOnly.set("overfitting", e, 0.5, Status.CRITICAL, Map.of("relative_gap", 0.4));
+      rising.set("overfitting", e, 0.5, Status.CRITICAL, Map.of("relative_gap", 0.4));
     }
-    assertEquals(List.of(), noise.findings());
-    RunFinding f = Runs.only(gap.findings(), "overfitting");
-    assertEquals(10, f.onsetEpoch());
-    assertTrue(f.summary().startsWith("overfitting from epoch 10"));
+    assertEquals(List.of(), noise.findings(), "no gap: validation noise");
+    assertEquals(List.of(), gapOnly.findings(), "a gap, but the validation loss still falls");
+    RunFinding f = Runs.only(rising.findings(), "overfitting");
+    assertEquals(8, f.onsetEpoch(), "where the validation loss was last at its best");
+    assertTrue(f.summary().startsWith("overfitting from epoch 8"), f.summary());
   }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.findings.Problems;
 import io.neuroscope.jobs.spark.Elapsed;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -79,7 +81,11 @@ public final class HyperparameterEffects {
     }
   }
 
-  /** Per diagnostic its final, max and critical share; the final and best validation loss. */
+  /**
+   * Per diagnostic its final, max and critical share; the final and best validation loss; per
+   * problem of the findings its presence (1 or 0: {@code finding}) and onset epoch ({@code onset},
+   * over the runs that have it).
+   */
   public static List<Target> targets() {
     List<Target> out = new ArrayList<>();
     for (String d : Diagnostics.names()) {
@@ -88,6 +94,26 @@ public final class HyperparameterEffects {
     }
     out.add(new Target("val_loss", "final", "final_val_loss"));
     out.add(new Target("val_loss", "best", "best_val_loss"));
+    for (String p : Problems.names()) {
+      out.add(new Target(p, "finding", "finding_" + p));
+      out.add(new Target(p, "onset", "finding_" + p + "_onset"));
+    }
+    return out;
+  }
+
+  /** run_summary with a column per finding target, from its findings and finding_onsets. */
+  static Dataset<Row> withFindingTargets(Dataset<Row> runSummary) {
+    if (!List.of(runSummary.columns()).contains("findings")) return runSummary;
+    Dataset<Row> out = runSummary;
+    for (String p : Problems.names()) {
+      out =
+          out.withColumn(
+                  "finding_" + p,
+                  functions.when(functions.array_contains(col("findings"), p), 1.0).otherwise(0.0))
+              .withColumn(
+                  "finding_" + p + "_onset",
+                  functions.element_at(col("finding_onsets"), p).cast("double"));
+    }
     return out;
   }
 
@@ -120,7 +146,7 @@ public final class HyperparameterEffects {
     List<Target> targets = targets();
     // run_summary has one row per run: one collect, and every statistic below reads it on the
     // driver
-    List<Run> runs = collect(runSummary, targets);
+    List<Run> runs = collect(withFindingTargets(runSummary), targets);
     Map<Scope, List<Run>> scopes = new TreeMap<>(SCOPE_ORDER);
     for (Run r : runs) {
       scopes.computeIfAbsent(new Scope("all", "all"), k -> new ArrayList<>()).add(r);
