@@ -42,18 +42,42 @@ public final class CatalogViews {
         .toString();
   }
 
-  /** One row per run and diagnostic: its worst status over the epochs and when it first warned. */
-  static String runHealth(String diagnostics) {
-    return "SELECT experiment, run_id, diagnostic,\n"
-        + "  "
-        + Status.statusSql("max(" + Status.severitySql("status") + ")")
-        + " AS worst_status,\n"
-        + "  min(CASE WHEN status IN ('WARNING', 'CRITICAL') THEN epoch END) AS first_warning,\n"
-        + "  min(CASE WHEN status = 'CRITICAL' THEN epoch END) AS first_critical,\n"
-        + "  count(*) AS epochs\n"
-        + "FROM "
-        + diagnostics
-        + "\nWHERE layer IS NULL\nGROUP BY experiment, run_id, diagnostic";
+  /**
+   * One row per run and diagnostic: its worst status over the epochs and when it first warned; with
+   * a findings table, also the run's {@code verdict} and {@code findings} (causes first) and the
+   * diagnostic's own finding ({@code finding} severity, {@code finding_role}, {@code
+   * finding_onset}).
+   */
+  static String runHealth(String diagnostics, String findings) {
+    String health =
+        "SELECT experiment, run_id, diagnostic,\n"
+            + "  "
+            + Status.statusSql("max(" + Status.severitySql("status") + ")")
+            + " AS worst_status,\n"
+            + "  min(CASE WHEN status IN ('WARNING', 'CRITICAL') THEN epoch END) AS first_warning,\n"
+            + "  min(CASE WHEN status = 'CRITICAL' THEN epoch END) AS first_critical,\n"
+            + "  count(*) AS epochs\n"
+            + "FROM "
+            + diagnostics
+            + "\nWHERE layer IS NULL\nGROUP BY experiment, run_id, diagnostic";
+    if (findings == null) return health;
+    return "SELECT h.experiment, h.run_id, coalesce(v.verdict, 'HEALTHY') AS verdict,\n"
+        + "  coalesce(v.findings, array()) AS findings, h.diagnostic, h.worst_status,\n"
+        + "  h.first_warning, h.first_critical, h.epochs,\n"
+        + "  f.severity AS finding, f.role AS finding_role, f.onset_epoch AS finding_onset\n"
+        + "FROM ("
+        + health
+        + ") h\nLEFT JOIN (SELECT run_id, "
+        + Status.statusSql("max(" + Status.severitySql("severity") + ")")
+        + " AS verdict,\n"
+        + "  transform(array_sort(collect_list(struct(role = 'symptom' AS s, onset_epoch, problem))),"
+        + " x -> x.problem) AS findings\n"
+        + "  FROM "
+        + findings
+        + " GROUP BY run_id) v ON v.run_id = h.run_id\n"
+        + "LEFT JOIN "
+        + findings
+        + " f ON f.run_id = h.run_id AND f.problem = h.diagnostic";
   }
 
   /**
@@ -110,7 +134,11 @@ public final class CatalogViews {
           "CREATE OR REPLACE VIEW "
               + CatalogNames.table(database, "run_health")
               + " AS "
-              + runHealth(source));
+              + runHealth(
+                  source,
+                  names.contains(OutputTable.FINDINGS.tableName())
+                      ? CatalogNames.table(database, OutputTable.FINDINGS.tableName())
+                      : null));
       names.addAll(VIEWS);
     }
     LOG.info(
@@ -139,7 +167,9 @@ public final class CatalogViews {
     if (names.contains("diagnostics")) {
       spark.sql(
           "CREATE OR REPLACE TEMPORARY VIEW diagnostics_wide AS " + diagnosticsWide("diagnostics"));
-      spark.sql("CREATE OR REPLACE TEMPORARY VIEW run_health AS " + runHealth("diagnostics"));
+      spark.sql(
+          "CREATE OR REPLACE TEMPORARY VIEW run_health AS "
+              + runHealth("diagnostics", names.contains("findings") ? "findings" : null));
       names.addAll(VIEWS);
     }
     return names;
