@@ -71,6 +71,7 @@ public final class DemoCommand implements Command {
     DemoReport.print(
         System.out,
         DemoReport.verdicts(spark, telemetryDir, output.root()),
+        DemoReport.findings(spark, output.root()),
         notes,
         telemetryDir,
         output.root());

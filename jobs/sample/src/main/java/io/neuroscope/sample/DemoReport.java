@@ -27,16 +27,6 @@ public final class DemoReport {
 
   private static final List<String> HEADERS = HtmlReport.SHORT_NAMES;
 
-  /** The diagnostics whose WARNINGs are findings too (elsewhere only CRITICAL is). */
-  private static final List<String> HEADLINE =
-      List.of(
-          "dead_neurons",
-          "vanishing_gradients",
-          "exploding_gradients",
-          "activation_saturation",
-          "plateau",
-          "overfitting");
-
   /** One diagnostic of one run over its epochs. */
   public record Verdict(
       String status,
@@ -126,10 +116,71 @@ public final class DemoReport {
     return out;
   }
 
+  /**
+   * The {@code findings} rows of each run (null where the output has no findings table), by run id,
+   * causes first.
+   */
+  public static Map<String, List<Row>> findings(SparkSession spark, String output) {
+    String path = output + "/findings";
+    if (!io.delta.tables.DeltaTable.isDeltaTable(spark, path)) return null;
+    Map<String, List<Row>> out = new HashMap<>();
+    for (Row r :
+        spark
+            .read()
+            .format("delta")
+            .load(path)
+            .orderBy(col("run_id"), col("role"), col("onset_epoch"), col("problem"))
+            .collectAsList()) out.computeIfAbsent(r.getAs("run_id"), k -> new ArrayList<>()).add(r);
+    return out;
+  }
+
+  /** Per run: its verdict, its causes in words, each cause's symptoms. */
+  private static void printVerdicts(
+      PrintStream out,
+      List<RunVerdicts> runs,
+      Map<String, List<Row>> findings,
+      Map<String, String> notes,
+      String output) {
+    if (findings == null) {
+      out.println("Verdicts: no findings table in " + output + " (run bin/neuroscope summaries)");
+      return;
+    }
+    long sick = runs.stream().filter(r -> findings.containsKey(r.runId())).count();
+    out.printf(
+        Locale.ROOT,
+        "Verdicts (from %s/findings): %d runs with findings, %d HEALTHY%n",
+        output,
+        sick,
+        runs.size() - sick);
+    for (RunVerdicts r : runs) {
+      List<Row> fs = findings.getOrDefault(r.runId(), List.of());
+      String verdict =
+          fs.stream().anyMatch(f -> "CRITICAL".equals(f.getAs("severity")))
+              ? "CRITICAL"
+              : fs.isEmpty() ? "HEALTHY" : "WARNING";
+      String note = notes.get(r.runId());
+      out.printf(
+          Locale.ROOT, "  %-8s %s%s%n", verdict, r.runId(), note == null ? "" : " (" + note + ")");
+      for (Row c : fs) {
+        if (!"cause".equals(c.getAs("role"))) continue;
+        List<String> symptoms =
+            fs.stream()
+                .filter(x -> c.getAs("problem").equals(x.getAs("explained_by")))
+                .map(x -> x.<String>getAs("problem").replace('_', ' '))
+                .toList();
+        out.println(
+            "           "
+                + c.getAs("summary")
+                + (symptoms.isEmpty() ? "" : "; with " + String.join(", ", symptoms)));
+      }
+    }
+  }
+
   /** Prints the report; {@code notes} (may be empty) says per run id what the run is. */
   public static void print(
       PrintStream out,
       List<RunVerdicts> runs,
+      Map<String, List<Row>> findings,
       Map<String, String> notes,
       String telemetry,
       String output) {
@@ -140,10 +191,12 @@ public final class DemoReport {
       header.append(String.format(Locale.ROOT, " %8s", h));
     }
     out.println();
+    out.println("NeuroScope demo: " + runs.size() + " training runs");
+    out.println();
+    printVerdicts(out, runs, findings, notes, output);
+    out.println();
     out.println(
-        "NeuroScope demo: "
-            + runs.size()
-            + " training runs, ten diagnostics each (network level, worst over the epochs)");
+        "The spec's statuses behind them (network level, worst over the epochs; the diagnostics table):");
     out.println();
     String experiment = null;
     for (RunVerdicts r : runs) {
@@ -171,37 +224,6 @@ public final class DemoReport {
     out.println(
         "overfit = overfitting, weights = weight_health, progress = learning_progress; ep = epochs.");
     out.println();
-    out.println("Main findings:");
-    for (RunVerdicts r : runs) {
-      List<String> findings = new ArrayList<>();
-      for (String d : DIAGNOSTICS) {
-        Verdict v = r.verdicts().get(d);
-        if (v != null && (v.status().equals("CRITICAL") || (v.bad() && HEADLINE.contains(d)))) {
-          findings.add(describe(d, v));
-        }
-      }
-      String note = notes.get(r.runId());
-      String prefix = "  " + r.runId() + (note == null ? "" : " (" + note + ")") + ":";
-      if (findings.isEmpty()) {
-        List<String> warnings = new ArrayList<>();
-        for (String d : DIAGNOSTICS) {
-          Verdict v = r.verdicts().get(d);
-          if (v != null && v.bad()) warnings.add(d.replace('_', ' '));
-        }
-        out.println(
-            prefix
-                + (warnings.isEmpty()
-                    ? " healthy on every diagnostic that could be computed."
-                    : " no CRITICAL finding; HEALTHY on the planted pathologies' diagnostics; WARNING at times on "
-                        + String.join(", ", warnings)
-                        + "."));
-      } else {
-        out.println(prefix);
-        for (String f : findings) {
-          out.println("      " + f);
-        }
-      }
-    }
     out.println();
     out.println(
         "Tables (Delta): telemetry in "
@@ -281,98 +303,6 @@ public final class DemoReport {
       return "ok";
     }
     return v.status().charAt(0) + "@" + v.firstBadEpoch();
-  }
-
-  static String describe(String diagnostic, Verdict v) {
-    Map<String, Double> d = v.worstDetails();
-    String from = String.format(Locale.ROOT, "%s from epoch %d", v.status(), v.firstBadEpoch());
-    String at = " (epoch " + v.worstEpoch() + ")";
-    switch (diagnostic) {
-      case "dead_neurons":
-        return String.format(
-            Locale.ROOT,
-            "dead neurons %s: %.0f %% of hidden neurons dead%s",
-            from,
-            v.worstValue(),
-            at);
-      case "vanishing_gradients":
-        return String.format(
-            Locale.ROOT,
-            "vanishing gradients %s: gradient variance %s per layer toward the output, smallest layer RMS %s%s",
-            from,
-            d.containsKey("mean_variance_ratio")
-                ? "grows " + num(d.get("mean_variance_ratio")) + "x"
-                : "changes",
-            num(d.getOrDefault("min_rms", Double.NaN)),
-            at);
-      case "exploding_gradients":
-        return String.format(
-            Locale.ROOT,
-            "exploding gradients %s: global gradient norm %s, largest layer norm %s%s",
-            from,
-            num(d.getOrDefault("total_norm", Double.NaN)),
-            num(d.getOrDefault("max_layer_norm", Double.NaN)),
-            at);
-      case "activation_saturation":
-        return String.format(
-            Locale.ROOT,
-            "activation saturation %s: saturation score %.2f%s",
-            from,
-            v.worstValue(),
-            at);
-      case "gradient_snr":
-        return String.format(
-            Locale.ROOT,
-            "gradient signal-to-noise %s: mean|g|/std|g| = %.2f%s",
-            from,
-            v.worstValue(),
-            at);
-      case "weight_update_ratio":
-        return String.format(
-            Locale.ROOT, "weight update ratio %s: |dW|/|W| = %s%s", from, num(v.worstValue()), at);
-      case "plateau":
-        return String.format(
-            Locale.ROOT,
-            "plateau %s: the training loss has stopped moving (score %.2f)%s",
-            from,
-            v.worstValue(),
-            at);
-      case "overfitting":
-        double gap = 100 * d.getOrDefault("relative_gap", Double.NaN);
-        String gapText =
-            gap >= 0
-                ? String.format(Locale.ROOT, "validation loss %.0f %% above the training loss", gap)
-                : String.format(
-                    Locale.ROOT, "validation loss %.0f %% below the training loss", -gap);
-        String trend =
-            d.getOrDefault("curve", 0.0) > 0 || d.getOrDefault("divergence", 0.0) > 0
-                ? " and rising"
-                : "";
-        return String.format(
-            Locale.ROOT,
-            "overfitting %s: %s%s (score %.2f)%s",
-            from,
-            gapText,
-            trend,
-            v.worstValue(),
-            at);
-      case "weight_health":
-        return String.format(
-            Locale.ROOT,
-            "weight health %s: score %.2f (weights far from a healthy scale)%s",
-            from,
-            v.worstValue(),
-            at);
-      case "learning_progress":
-        return String.format(
-            Locale.ROOT,
-            "learning progress %s: score %.2f (little or unstable progress)%s",
-            from,
-            v.worstValue(),
-            at);
-      default:
-        return diagnostic + " " + from;
-    }
   }
 
   private static String num(double x) {

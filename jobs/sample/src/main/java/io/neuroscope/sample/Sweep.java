@@ -13,7 +13,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
@@ -105,10 +109,10 @@ public final class Sweep {
    * {@code moons-mlp} and {@code spirals-depth} vary learning rate, batch size, activation,
    * initialisation, depth, width and optimizer on two classification problems; {@code
    * regression-lr} varies the learning rate of a regression. Planted: dying ReLUs (SGD step 2.0),
-   * vanishing gradients (8 sigmoid layers), exploding gradients (SGD 0.02 on MSE without clipping),
-   * saturation (tanh with weights of std 3), a plateau (SGD 1e-5) and overfitting (24 noisy
-   * training samples, a wide network, 40 epochs); two healthy baselines stay HEALTHY on all of
-   * these.
+   * vanishing gradients (8 sigmoid layers), exploding gradients (6 relu layers with weights of std
+   * 0.5 on MSE without clipping), saturation (tanh with weights of std 3), a plateau (SGD 1e-5) and
+   * overfitting (24 noisy training samples, a wide network, 40 epochs); two healthy baselines stay
+   * HEALTHY on all of these.
    */
   public static List<Run> builtIn(long seed) {
     List<Run> runs = new ArrayList<>();
@@ -309,7 +313,7 @@ public final class Sweep {
             "2 x 32 relu, Adam 3e-3, MSE"));
     runs.add(
         run(
-            "regression-sgd-lr0.02",
+            "regression-std0.5-d6",
             regression,
             Data.REGRESSION,
             512,
@@ -317,14 +321,15 @@ public final class Sweep {
             0.1,
             data,
             cfg(seed + 13)
-                .hiddenLayers(4, 32)
+                .hiddenLayers(6, 32)
+                .init(Init.normal(0.5))
                 .loss(Loss.MSE)
-                .optimizer(Optimizer.sgd(0.02))
+                .optimizer(Optimizer.sgd(3e-4))
                 .batchSize(32)
                 .epochs(30),
             "exploding_gradients",
             false,
-            "4 x 32 relu, SGD 0.02 without clipping: the gradients explode"));
+            "6 x 32 relu, weights of std 0.5, SGD 3e-4 without clipping: the gradients explode"));
     return runs;
   }
 
@@ -407,6 +412,420 @@ public final class Sweep {
       }
     }
     return runs;
+  }
+
+  /** Seeds per design of the {@link #evaluation} sweep: seed indices 0..EVALUATION_SEEDS−1. */
+  public static final int EVALUATION_SEEDS = 4;
+
+  private static final Pattern EVALUATION_ID = Pattern.compile("eval-s(\\d+)-.+");
+
+  /**
+   * One design of the {@link #evaluation} sweep, instantiated once per seed index {@code s}: the
+   * config is built from the init seed, which moves with {@code s} as the data seed does.
+   */
+  private record Design(
+      String name,
+      Data data,
+      int train,
+      int validation,
+      double noise,
+      LongFunction<TrainingConfig.Builder> config,
+      String planted,
+      boolean baseline,
+      String note) {}
+
+  /**
+   * A labelled evaluation sweep of 148 runs: 37 designs, each trained with {@value
+   * #EVALUATION_SEEDS} seeds (seed index s moves both the data seed and the init seed; the run id
+   * is {@code eval-s<s>-<design>}, see {@link #seedIndex}). 16 designs are healthy baselines (every
+   * dataset with relu, tanh and leaky relu, sane optimizers and rates; 64 runs, 43 %); 21 plant one
+   * pathology each, at three or four strengths from mild (WARNING) to strong, mostly the way {@link
+   * #builtIn} does (exploding gradients also by oversized weights, see below). Experiments are the
+   * dataset families: {@code eval-moons}, {@code eval-spirals}, {@code eval-regression}.
+   */
+  public static List<Run> evaluation(long seed) {
+    List<Design> designs = evaluationDesigns();
+    List<Run> runs = new ArrayList<>(designs.size() * EVALUATION_SEEDS);
+    for (int s = 0; s < EVALUATION_SEEDS; s++) {
+      for (int d = 0; d < designs.size(); d++) {
+        Design design = designs.get(d);
+        long initSeed = seed + 10_000L * s + 100 + d;
+        runs.add(
+            run(
+                "eval-s" + s + "-" + design.name(),
+                "eval-" + design.data().name().toLowerCase(Locale.ROOT),
+                design.data(),
+                design.train(),
+                design.validation(),
+                design.noise(),
+                seed + 10_000L * s + 101,
+                design.config().apply(initSeed),
+                design.planted(),
+                design.baseline(),
+                design.note() + ", seed " + s));
+      }
+    }
+    return runs;
+  }
+
+  /** The seed index of an {@link #evaluation} run, from its id {@code eval-s<s>-...}. */
+  public static int seedIndex(Run run) {
+    Matcher m = EVALUATION_ID.matcher(run.runId());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not an evaluation run: " + run.runId());
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  private static List<Design> evaluationDesigns() {
+    List<Design> d = new ArrayList<>();
+    // --- healthy baselines: He for relu and leaky relu, Xavier for tanh, except on the spirals:
+    // there a Xavier-initialised tanh net (first-layer std sqrt(2 / 34) on inputs of radius <= 1)
+    // stalls at a loss of ~0.62 for all 30 epochs, a real plateau; with He it learns (acc > 0.9)
+    // ---
+    d.add(
+        baseline(
+            "base-moons-relu-adam3e-3",
+            Data.MOONS,
+            s -> cfg(s).hidden(32, 32).optimizer(Optimizer.adam(3e-3)).batchSize(32),
+            "2 x 32 relu, Adam 3e-3"));
+    d.add(
+        baseline(
+            "base-moons-tanh-momentum0.02",
+            Data.MOONS,
+            s ->
+                cfg(s)
+                    .hidden(32, 32)
+                    .hiddenActivation(Activation.TANH)
+                    .init(Init.xavier())
+                    .optimizer(Optimizer.momentum(0.02))
+                    .batchSize(32),
+            "2 x 32 tanh, Xavier, momentum 0.02"));
+    d.add(
+        baseline(
+            "base-moons-leaky-sgd0.1",
+            Data.MOONS,
+            s ->
+                cfg(s)
+                    .hidden(32, 32)
+                    .hiddenActivation(Activation.LEAKY_RELU)
+                    .optimizer(Optimizer.sgd(0.1))
+                    .batchSize(32),
+            "2 x 32 leaky relu, SGD 0.1"));
+    d.add(
+        baseline(
+            "base-moons-relu-w64-sgd0.05",
+            Data.MOONS,
+            s -> cfg(s).hidden(64).optimizer(Optimizer.sgd(0.05)).batchSize(16),
+            "1 x 64 relu, SGD 0.05, batch 16"));
+    d.add(
+        baseline(
+            "base-moons-tanh-d3-adam1e-3",
+            Data.MOONS,
+            s ->
+                cfg(s)
+                    .hiddenLayers(3, 16)
+                    .hiddenActivation(Activation.TANH)
+                    .init(Init.xavier())
+                    .optimizer(Optimizer.adam(1e-3))
+                    .batchSize(32),
+            "3 x 16 tanh, Xavier, Adam 1e-3"));
+    d.add(
+        baseline(
+            "base-moons-leaky-d3-adam2e-3",
+            Data.MOONS,
+            s ->
+                cfg(s)
+                    .hiddenLayers(3, 24)
+                    .hiddenActivation(Activation.LEAKY_RELU)
+                    .optimizer(Optimizer.adam(2e-3))
+                    .batchSize(64),
+            "3 x 24 leaky relu, Adam 2e-3, batch 64"));
+    d.add(
+        baseline(
+            "base-spirals-relu-adam3e-3",
+            Data.SPIRALS,
+            s -> cfg(s).hidden(32, 32).optimizer(Optimizer.adam(3e-3)).batchSize(32),
+            "2 x 32 relu, Adam 3e-3"));
+    d.add(
+        baseline(
+            "base-spirals-tanh-he-momentum0.03",
+            Data.SPIRALS,
+            s ->
+                cfg(s)
+                    .hidden(32, 32)
+                    .hiddenActivation(Activation.TANH)
+                    .init(Init.he())
+                    .optimizer(Optimizer.momentum(0.03))
+                    .batchSize(16),
+            "2 x 32 tanh, He, momentum 0.03, batch 16"));
+    d.add(
+        baseline(
+            "base-spirals-leaky-d3-momentum0.02",
+            Data.SPIRALS,
+            s ->
+                cfg(s)
+                    .hiddenLayers(3, 32)
+                    .hiddenActivation(Activation.LEAKY_RELU)
+                    .optimizer(Optimizer.momentum(0.02))
+                    .batchSize(32),
+            "3 x 32 leaky relu, momentum 0.02"));
+    d.add(
+        baseline(
+            "base-spirals-relu-w64-momentum0.03",
+            Data.SPIRALS,
+            s -> cfg(s).hidden(64, 64).optimizer(Optimizer.momentum(0.03)).batchSize(32),
+            "2 x 64 relu, momentum 0.03"));
+    d.add(
+        baseline(
+            "base-spirals-tanh-d3-he-sgd0.1",
+            Data.SPIRALS,
+            s ->
+                cfg(s)
+                    .hiddenLayers(3, 32)
+                    .hiddenActivation(Activation.TANH)
+                    .init(Init.he())
+                    .optimizer(Optimizer.sgd(0.1))
+                    .batchSize(16),
+            "3 x 32 tanh, He, SGD 0.1, batch 16"));
+    d.add(
+        baseline(
+            "base-regression-relu-adam3e-3",
+            Data.REGRESSION,
+            s ->
+                cfg(s)
+                    .hidden(32, 32)
+                    .loss(Loss.MSE)
+                    .clipNorm(5.0)
+                    .optimizer(Optimizer.adam(3e-3))
+                    .batchSize(32),
+            "2 x 32 relu, MSE, Adam 3e-3, clip 5"));
+    d.add(
+        baseline(
+            "base-regression-tanh-adam2e-3",
+            Data.REGRESSION,
+            s ->
+                cfg(s)
+                    .hidden(32, 32)
+                    .hiddenActivation(Activation.TANH)
+                    .init(Init.xavier())
+                    .loss(Loss.MSE)
+                    .clipNorm(5.0)
+                    .optimizer(Optimizer.adam(2e-3))
+                    .batchSize(16),
+            "2 x 32 tanh, Xavier, MSE, Adam 2e-3, clip 5"));
+    d.add(
+        baseline(
+            "base-regression-leaky-momentum0.01",
+            Data.REGRESSION,
+            s ->
+                cfg(s)
+                    .hidden(32, 32)
+                    .hiddenActivation(Activation.LEAKY_RELU)
+                    .loss(Loss.MSE)
+                    .clipNorm(5.0)
+                    .optimizer(Optimizer.momentum(0.01))
+                    .batchSize(32),
+            "2 x 32 leaky relu, MSE, momentum 0.01, clip 5"));
+    d.add(
+        baseline(
+            "base-regression-relu-d3-sgd0.01",
+            Data.REGRESSION,
+            s ->
+                cfg(s)
+                    .hiddenLayers(3, 24)
+                    .loss(Loss.MSE)
+                    .clipNorm(5.0)
+                    .optimizer(Optimizer.sgd(0.01))
+                    .batchSize(16),
+            "3 x 24 relu, MSE, SGD 0.01, clip 5"));
+    d.add(
+        baseline(
+            "base-regression-leaky-w64-adam1e-3",
+            Data.REGRESSION,
+            s ->
+                cfg(s)
+                    .hidden(64, 64)
+                    .hiddenActivation(Activation.LEAKY_RELU)
+                    .loss(Loss.MSE)
+                    .clipNorm(5.0)
+                    .optimizer(Optimizer.adam(1e-3))
+                    .batchSize(32),
+            "2 x 64 leaky relu, MSE, Adam 1e-3, clip 5"));
+    // --- dead_neurons: a large SGD step kills the ReLUs. How many die varies much with the seed:
+    // at 0.6-0.8 with batch 32 some seeds keep 5-10 % dead, no more than the healthy relu baselines
+    // (up to ~20 %), so the mild strength is 1.0 with batch 16 (twice the large steps): at least
+    // ~11 % dead in every epoch of every seed tried, 11-45 % (WARNING, some CRITICAL) ---
+    double[] deadRates = {1.0, 1.5, 2.0};
+    int[] deadBatches = {16, 16, 32};
+    Data[] deadData = {Data.MOONS, Data.MOONS, Data.SPIRALS};
+    for (int i = 0; i < deadRates.length; i++) {
+      double lr = deadRates[i];
+      int batch = deadBatches[i];
+      d.add(
+          planted(
+              "dead-sgd" + lr + "-b" + batch + "-" + key(deadData[i]),
+              deadData[i],
+              s -> cfg(s).hiddenLayers(3, 32).optimizer(Optimizer.sgd(lr)).batchSize(batch),
+              "dead_neurons",
+              "3 x 32 relu, SGD " + lr + ", batch " + batch + ": the step kills ReLUs"));
+    }
+    // --- vanishing_gradients: deep sigmoid stacks ---
+    for (int depth : new int[] {6, 8, 10}) {
+      d.add(
+          planted(
+              "vanishing-sigmoid-d" + depth + "-spirals",
+              Data.SPIRALS,
+              s ->
+                  cfg(s)
+                      .hiddenLayers(depth, 32)
+                      .hiddenActivation(Activation.SIGMOID)
+                      .init(Init.xavier())
+                      .optimizer(Optimizer.sgd(0.1))
+                      .batchSize(32),
+              "vanishing_gradients",
+              depth + " x 32 sigmoid, Xavier, SGD 0.1: the gradient vanishes toward the input"));
+    }
+    // --- exploding_gradients: MSE regression, SGD without clipping. The step alone is all or
+    // nothing here: 4 x 32 relu at SGD 0.02-0.04 stays stable (0-2 epochs of large gradients), at
+    // 0.05-0.07 a seed either turns NaN in its first epoch or trains stably, at 0.08 every seed
+    // diverges (the strong case). The milder strengths come from the textbook cause instead:
+    // weights
+    // too large for a 6-layer relu stack (std 0.4 / 0.5, He would be 0.25), so the gradient grows
+    // layer by layer toward the input, with a small step (3e-4) that keeps most seeds training. ---
+    double[] explodingStds = {0.4, 0.5};
+    for (double std : explodingStds) {
+      d.add(
+          planted(
+              "exploding-std" + std + "-d6-sgd3e-4-regression",
+              Data.REGRESSION,
+              s ->
+                  cfg(s)
+                      .hiddenLayers(6, 32)
+                      .init(Init.normal(std))
+                      .loss(Loss.MSE)
+                      .optimizer(Optimizer.sgd(3e-4))
+                      .batchSize(32),
+              "exploding_gradients",
+              "6 x 32 relu, weights of std "
+                  + std
+                  + ", MSE, SGD 3e-4 without clipping: the gradients explode toward the input"));
+    }
+    d.add(
+        planted(
+            "exploding-sgd0.08-regression",
+            Data.REGRESSION,
+            s ->
+                cfg(s)
+                    .hiddenLayers(4, 32)
+                    .loss(Loss.MSE)
+                    .optimizer(Optimizer.sgd(0.08))
+                    .batchSize(32),
+            "exploding_gradients",
+            "4 x 32 relu, MSE, SGD 0.08 without clipping: the gradients explode and diverge"));
+    // --- activation_saturation: tanh with large initial weights (std 1.0: mild, WARNING) ---
+    double[] stds = {1.0, 2.0, 3.0, 4.0};
+    Data[] saturationData = {Data.MOONS, Data.MOONS, Data.SPIRALS, Data.MOONS};
+    for (int i = 0; i < stds.length; i++) {
+      double std = stds[i];
+      d.add(
+          planted(
+              "saturation-tanh-std" + std + "-" + key(saturationData[i]),
+              saturationData[i],
+              s ->
+                  cfg(s)
+                      .hidden(32, 32)
+                      .hiddenActivation(Activation.TANH)
+                      .init(Init.normal(std))
+                      .optimizer(Optimizer.sgd(0.05))
+                      .batchSize(32),
+              "activation_saturation",
+              "2 x 32 tanh, initial weights of std " + std + ": saturates"));
+    }
+    // --- plateau: a step so small that the loss barely moves (1e-4: mild) ---
+    double[] plateauRates = {1e-4, 1e-5, 3e-6, 1e-6};
+    Data[] plateauData = {Data.MOONS, Data.MOONS, Data.SPIRALS, Data.REGRESSION};
+    for (int i = 0; i < plateauRates.length; i++) {
+      double lr = plateauRates[i];
+      Data data = plateauData[i];
+      d.add(
+          planted(
+              "plateau-sgd" + rate(lr) + "-" + key(data),
+              data,
+              s -> {
+                TrainingConfig.Builder b =
+                    cfg(s).hidden(32, 32).optimizer(Optimizer.sgd(lr)).batchSize(64);
+                return data == Data.REGRESSION ? b.loss(Loss.MSE).clipNorm(5.0) : b;
+              },
+              "plateau",
+              "2 x 32 relu, SGD " + rate(lr) + ": the loss plateaus"));
+    }
+    // --- overfitting: few noisy training samples, a wide network, Adam 1e-2, 40 epochs (96
+    // samples: mild, the validation loss turns up later) ---
+    int[] trainSizes = {96, 48, 24, 16};
+    int[] widths = {64, 64, 128, 128};
+    for (int i = 0; i < trainSizes.length; i++) {
+      int n = trainSizes[i];
+      int w = widths[i];
+      d.add(
+          new Design(
+              "overfit-n" + n + "-w" + w + "-moons",
+              Data.MOONS,
+              n,
+              256,
+              0.35,
+              s -> cfg(s).hidden(w, w).optimizer(Optimizer.adam(1e-2)).batchSize(8).epochs(40),
+              "overfitting",
+              false,
+              n + " noisy training samples, 2 x " + w + " relu, Adam 1e-2, 40 epochs: memorises"));
+    }
+    return d;
+  }
+
+  private static Design baseline(
+      String name, Data data, LongFunction<TrainingConfig.Builder> config, String note) {
+    return new Design(
+        name,
+        data,
+        512,
+        512,
+        noise(data),
+        s -> config.apply(s).epochs(30),
+        null,
+        true,
+        "healthy baseline: " + note);
+  }
+
+  private static Design planted(
+      String name,
+      Data data,
+      LongFunction<TrainingConfig.Builder> config,
+      String planted,
+      String note) {
+    return new Design(
+        name, data, 512, 256, noise(data), s -> config.apply(s).epochs(30), planted, false, note);
+  }
+
+  private static double noise(Data data) {
+    return switch (data) {
+      case MOONS -> 0.3;
+      case SPIRALS -> 0.05;
+      case REGRESSION -> 0.1;
+    };
+  }
+
+  /** A learning rate for ids and notes: 0.02, 2.0, 3e-6. */
+  private static String rate(double lr) {
+    if (lr >= 1e-3) {
+      return Double.toString(lr);
+    }
+    int exponent = (int) Math.floor(Math.log10(lr));
+    long mantissa = Math.round(lr / Math.pow(10, exponent));
+    return mantissa + "e" + exponent;
+  }
+
+  private static String key(Data data) {
+    return data.name().toLowerCase(Locale.ROOT);
   }
 
   /** The demo: the {@link #builtIn built-in sweep} and the {@link #ladders}. */

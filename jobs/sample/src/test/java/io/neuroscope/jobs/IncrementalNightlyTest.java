@@ -234,6 +234,7 @@ class IncrementalNightlyTest {
         List.of(
             "diagnostics",
             "quarantine",
+            "findings",
             "run_summary",
             "experiment_summary",
             "hyperparameter_effects")) {

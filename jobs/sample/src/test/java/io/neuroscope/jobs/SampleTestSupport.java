@@ -39,6 +39,28 @@ public final class SampleTestSupport {
   }
 
   /**
+   * Runs the nightly job (diagnostics, findings, summaries) with the default settings, but no
+   * random forests and its own catalog database, on the telemetry under {@code telemetry}.
+   */
+  public static io.neuroscope.jobs.nightly.NightlyAction.Result runNightly(
+      String telemetry, String output) {
+    SparkSession spark = spark();
+    return new io.neuroscope.jobs.nightly.NightlyAction(
+            spark,
+            io.neuroscope.jobs.telemetry.TelemetrySource.folder(telemetry),
+            OutputTables.at(spark, output),
+            Settings.defaults()
+                .with(
+                    java.util.Map.of(
+                        "catalog.database",
+                        "neuroscope_sample_test",
+                        "effects.forest.min_runs",
+                        "100000")),
+            false)
+        .execute();
+  }
+
+  /**
    * Runs the diagnostics job with the default settings on the telemetry under {@code telemetry}.
    */
   public static DiagnosticsAction.Result runJob(String telemetry, String output) {

@@ -37,7 +37,7 @@ class SweepTest {
     telemetry = dir.resolve("telemetry").toString();
     output = dir.resolve("output").toString();
     Sweep.generate(SampleTestSupport.spark(), SWEEP, telemetry);
-    result = SampleTestSupport.runJob(telemetry, output);
+    result = SampleTestSupport.runNightly(telemetry, output).diagnostics();
     verdicts =
         DemoReport.verdicts(SampleTestSupport.spark(), telemetry, output).stream()
             .collect(Collectors.toMap(DemoReport.RunVerdicts::runId, Function.identity()));
@@ -111,12 +111,43 @@ class SweepTest {
     }
   }
 
+  /**
+   * The findings name each planted pathology (as a cause or a symptom) from its first epochs, and
+   * leave the healthy baselines HEALTHY.
+   */
+  @Test
+  void plantedPathologiesAreFindingsAndBaselinesHaveNone() {
+    Map<String, List<org.apache.spark.sql.Row>> findings =
+        DemoReport.findings(SampleTestSupport.spark(), output);
+    for (Sweep.Run run : SWEEP) {
+      List<org.apache.spark.sql.Row> fs = findings.getOrDefault(run.runId(), List.of());
+      if (run.baseline()) assertEquals(List.of(), fs, run.runId() + " is a healthy baseline");
+      if (run.planted() == null) continue;
+      org.apache.spark.sql.Row f =
+          fs.stream()
+              .filter(r -> run.planted().equals(r.getAs("problem")))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError(run.runId() + ": no " + run.planted() + " in " + fs));
+      int onset = f.getAs("onset_epoch");
+      if (run.planted().equals("overfitting")) {
+        // from the epoch of the best validation loss before it was detected
+        Map<String, Double> evidence = f.getJavaMap(f.fieldIndex("evidence"));
+        assertTrue(
+            onset >= 1 && onset < evidence.get("detected_epoch"), run.runId() + " " + evidence);
+      } else {
+        assertEquals(1, onset, run.runId() + " " + f.getAs("summary"));
+      }
+    }
+  }
+
   @Test
   void theReportHasOneLinePerRunAndTellsHowToQuery() {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     DemoReport.print(
         new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
         DemoReport.verdicts(SampleTestSupport.spark(), telemetry, output),
+        DemoReport.findings(SampleTestSupport.spark(), output),
         SWEEP.stream().collect(Collectors.toMap(Sweep.Run::runId, Sweep.Run::note)),
         telemetry,
         output);
@@ -126,7 +157,12 @@ class SweepTest {
           report.lines().anyMatch(l -> l.startsWith(run.runId() + " ")),
           "no table line for " + run.runId());
     }
-    assertTrue(report.contains("dead neurons CRITICAL from epoch"), report);
+    assertTrue(report.indexOf("Verdicts") < report.indexOf("The spec's statuses"), report);
+    assertTrue(
+        report.lines().anyMatch(l -> l.matches("  HEALTHY +spirals-relu-d2 .*")),
+        "the healthy baseline reads HEALTHY\n" + report);
+    assertTrue(report.lines().anyMatch(l -> l.matches("  CRITICAL +moons-sgd-lr1e-5 .*")), report);
+    assertTrue(report.contains("saturated activations from epoch 1 in layer"), report);
     assertTrue(report.contains("bin/neuroscope sql"), report);
     assertFalse(report.contains("@null"), report);
   }
@@ -134,11 +170,15 @@ class SweepTest {
   @Test
   void theSqlViewsCoverOutputAndTelemetry() {
     List<String> views = SqlViews.register(SampleTestSupport.spark(), output, telemetry);
-    // the sweep's output has diagnostics only (no summaries yet): the table, its two views, the
-    // telemetry
+    // the nightly's tables in the order users meet them, the two views, the telemetry
     assertEquals(
         List.of(
             "diagnostics",
+            "findings",
+            "run_summary",
+            "experiment_summary",
+            "hyperparameter_effects",
+            "nightly_audit",
             "nightly_state",
             "diagnostics_wide",
             "run_health",
