@@ -49,10 +49,13 @@ final class Calibration {
   }
 
   /**
-   * Saturation needs a layer whose outputs sit in the flat tails (the extreme and gradient_dead
-   * terms). The distribution term alone — a narrow spread of outputs — marks sigmoid and tanh
-   * layers in their linear middle range too: deep Xavier sigmoid networks read 0.11–0.12 from it
-   * alone (measured), the opposite of saturated.
+   * Saturation needs a layer whose outputs sit in the flat tails: its extreme and gradient_dead
+   * terms (0.5 × extreme + 0.2 × gradient_dead ≈ 0.7 × the share of outputs in the tails for tanh)
+   * at least {@code saturationOwnAbove} — 0.35, about half its outputs where tanh' &lt; 0.19. The
+   * distribution term alone — a narrow spread of outputs — marks sigmoid and tanh layers in their
+   * linear middle range too: deep Xavier sigmoid networks read 0.11–0.12 from it alone (measured),
+   * the opposite of saturated; healthy tanh baselines reach 0.31 as their weights grow, the planted
+   * runs 0.45–0.68 (measured).
    */
   private static boolean saturated(Reading r, RunContext c, FindingRules rules) {
     if (!r.networkLevel()) return saturatedLayer(r, rules);
@@ -62,24 +65,29 @@ final class Calibration {
   }
 
   /**
-   * Exploding gradients grow (Pascanu et al. 2013): the total norm is non-finite, above {@code
-   * explodingAbsolute}, or {@code explodingGrowth} times the run's smallest earlier norm. A large
-   * but steady norm — a regression on unscaled targets that a tiny step never reduces — is not an
-   * explosion (measured: 8–73 throughout such runs).
+   * Exploding gradients are harmful because they blow up the steps: the total norm is non-finite,
+   * or the step it makes is not negligible — |ΔW|/|W| at least {@code explodingMinUpdate}. A large
+   * but steady gradient that a tiny learning rate turns into steps of 1e-7–1e-6 of the weights (a
+   * regression on unscaled targets that never trains; measured: norms 8–73 throughout) explodes
+   * nothing.
    */
   private static boolean exploding(Reading r, RunContext c, FindingRules rules) {
     double total = r.detail("total_norm");
-    if (!Double.isFinite(total) || total >= rules.explodingAbsolute()) return true;
-    double min = c.minTotalNorm(r.epoch());
-    return Double.isFinite(min) && total >= rules.explodingGrowth() * min;
+    if (!Double.isFinite(total)) return true;
+    Reading update = c.network("weight_update_ratio").get(r.epoch());
+    return update == null
+        || update.status() == Status.UNKNOWN
+        || !(update.value() < rules.explodingMinUpdate());
   }
 
   /**
    * Overfitting is a generalisation gap while the validation loss rises from its best (Prechelt
    * 1998, "Early stopping — but when?"): a gap of at least {@code overfittingMinGap} (the spec's
-   * lowest gap band) and a validation loss {@code overfittingMinRise} above its best so far. A gap
-   * with the validation loss still falling is not yet overfitting; "val rising" without a gap is
-   * validation noise.
+   * lowest gap band), a validation loss {@code overfittingMinRise} above its best so far, and a
+   * train loss {@code overfittingMinTrainDrop} below what it was then (the training keeps fitting
+   * the training set). A gap with the validation loss still falling is not yet overfitting; "val
+   * rising" without a gap is validation noise; a validation loss that rises while the training loss
+   * stalls (large noisy steps) is not fitting the training set better.
    */
   private static boolean overfitting(Reading r, RunContext c, FindingRules rules) {
     if (!(r.detail("relative_gap") > rules.overfittingMinGap())) return false;
@@ -87,7 +95,8 @@ final class Calibration {
     double val = c.valLoss(r.epoch());
     return best >= 0
         && best < r.epoch()
-        && val >= (1 + rules.overfittingMinRise()) * c.valLoss(best);
+        && val >= (1 + rules.overfittingMinRise()) * c.valLoss(best)
+        && c.trainLoss(r.epoch()) <= (1 - rules.overfittingMinTrainDrop()) * c.trainLoss(best);
   }
 
   /**

@@ -22,8 +22,9 @@ import java.util.Set;
  *       zero gradient, so its weights stop moving), weight_health, plateau, learning_progress;
  *   <li>activation_saturation → vanishing_gradients (a saturated tanh or sigmoid has a derivative
  *       near 0: Glorot &amp; Bengio 2010), gradient_snr, weight_update_ratio, weight_health (the
- *       oversized weights that saturate the units are what its init term flags), plateau,
- *       learning_progress;
+ *       oversized weights that saturate the units are what its init term flags), overfitting (the
+ *       same oversized weights make a sharp, high-capacity function that fits noise — why weight
+ *       decay generalises: Krogh &amp; Hertz 1992), plateau, learning_progress;
  *   <li>vanishing_gradients → gradient_snr, weight_update_ratio, plateau, learning_progress;
  *   <li>weight_update_ratio (steps too small) → plateau, learning_progress;
  *   <li>overfitting → learning_progress (its generalisation term is the same val/train gap);
@@ -80,6 +81,7 @@ final class CauseAndSymptom {
               "gradient_snr",
               "weight_update_ratio",
               "weight_health",
+              "overfitting",
               "plateau",
               "learning_progress"),
           "vanishing_gradients",

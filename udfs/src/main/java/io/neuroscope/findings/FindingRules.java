@@ -22,9 +22,9 @@ import java.io.Serializable;
  * @param deadAbove dead_neurons flags only above this percent of hidden units
  * @param saturationOwnAbove activation_saturation flags only where a layer's extreme and
  *     gradient_dead terms reach this
- * @param explodingGrowth exploding_gradients flags where the total norm is this many times the
- *     run's smallest earlier norm
- * @param explodingAbsolute ... or above this
+ * @param overfittingMinTrainDrop ... and train this share below its value then
+ * @param explodingMinUpdate exploding_gradients flags only where |ΔW|/|W| is at least this (or the
+ *     norm is non-finite)
  * @param convergedLossDrop plateau and learning_progress do not flag once the train loss has fallen
  *     by this share of its first value
  * @param cohortMinRuns an experiment with this many runs judges its soft problems as a cohort
@@ -46,10 +46,10 @@ public record FindingRules(
     double updateHigh,
     double overfittingMinGap,
     double overfittingMinRise,
+    double overfittingMinTrainDrop,
     double deadAbove,
     double saturationOwnAbove,
-    double explodingGrowth,
-    double explodingAbsolute,
+    double explodingMinUpdate,
     double convergedLossDrop,
     int cohortMinRuns,
     double cohortZ,
@@ -71,10 +71,10 @@ public record FindingRules(
         s.get("findings.weight_update_ratio.high"),
         s.get("findings.overfitting.min_gap"),
         s.get("findings.overfitting.min_rise"),
+        s.get("findings.overfitting.min_train_drop"),
         s.get("findings.dead_neurons.above"),
         s.get("findings.activation_saturation.own_above"),
-        s.get("findings.exploding_gradients.growth"),
-        s.get("findings.exploding_gradients.absolute"),
+        s.get("findings.exploding_gradients.min_update_ratio"),
         s.get("findings.converged.loss_drop"),
         s.integer("findings.cohort.min_runs"),
         s.get("findings.cohort.z"),

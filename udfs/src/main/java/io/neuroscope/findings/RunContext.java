@@ -81,14 +81,4 @@ final class RunContext {
     }
     return best;
   }
-
-  /** The smallest finite total gradient norm of the epochs ≤ {@code epoch} (NaN if none). */
-  double minTotalNorm(int epoch) {
-    double min = Double.NaN;
-    for (Reading r : network("exploding_gradients").headMap(epoch, true).values()) {
-      double t = r.detail("total_norm");
-      if (Double.isFinite(t) && !(t >= min)) min = t;
-    }
-    return min;
-  }
 }

@@ -156,4 +156,67 @@ class RunFindingsTest {
     assertEquals(8, f.onsetEpoch(), "where the validation loss was last at its best");
     assertTrue(f.summary().startsWith("overfitting from epoch 8"), f.summary());
   }
+
+  @Test
+  void deadUnitsWithinTheAtInitRangeAreNoFinding() {
+    // the spec reads 20 % WARNING; untrained He networks show up to 14 %, healthy ones 19 %
+    Runs r = Runs.epochs(30, 0.02).healthy().set("dead_neurons", 1, 30, 20, Status.WARNING);
+    assertEquals(List.of(), r.findings());
+    Runs dead = Runs.epochs(30, 0.02).healthy().set("dead_neurons", 1, 30, 26, Status.CRITICAL);
+    assertEquals(1, Runs.only(dead.findings(), "dead_neurons").onsetEpoch());
+  }
+
+  @Test
+  void saturationNeedsALayerInItsTails() {
+    Runs narrow = Runs.epochs(30, 0.02).healthy();
+    Runs tails = Runs.epochs(30, 0.02).healthy();
+    for (int e = 1; e <= 30; e++) {
+      narrow.set("activation_saturation", e, 0.12, Status.WARNING, Map.of());
+      // a narrow sigmoid layer in its linear range: only the distribution term
+      narrow.layer(
+          "activation_saturation",
+          e,
+          0,
+          0.12,
+          Status.WARNING,
+          Map.of("extreme", 0.0, "distribution", 0.4, "gradient_dead", 0.0));
+      tails.set("activation_saturation", e, 0.4, Status.CRITICAL, Map.of());
+      // 0.5 x 0.6 + 0.2 x 0.55 = 0.41 >= 0.35: most outputs in the tails
+      tails.layer(
+          "activation_saturation",
+          e,
+          1,
+          0.41,
+          Status.CRITICAL,
+          Map.of("extreme", 0.6, "distribution", 0.0, "gradient_dead", 0.55));
+    }
+    assertEquals(List.of(), narrow.findings());
+    RunFinding f = Runs.only(tails.findings(), "activation_saturation");
+    assertEquals(1, f.onsetLayer());
+    assertEquals("saturated activations from epoch 1 in layer 1: saturation 0.41", f.summary());
+  }
+
+  @Test
+  void aLargeGradientThatMakesNoStepIsNoExplosion() {
+    Runs tiny = Runs.epochs(30, 0.0).healthy();
+    Runs big = Runs.epochs(30, 0.01).healthy();
+    for (int e = 1; e <= 30; e++) {
+      tiny.set("exploding_gradients", e, 0.8, Status.CRITICAL, Map.of("total_norm", 18.0));
+      tiny.set("weight_update_ratio", e, 4e-7, Status.CRITICAL, Map.of());
+      big.set("exploding_gradients", e, 0.8, Status.CRITICAL, Map.of("total_norm", 18.0));
+      big.set("weight_update_ratio", e, 3e-3, Status.HEALTHY, Map.of());
+    }
+    assertTrue(tiny.findings().stream().noneMatch(f -> f.problem().equals("exploding_gradients")));
+    assertEquals(Role.CAUSE, Runs.only(big.findings(), "exploding_gradients").role());
+  }
+
+  @Test
+  void aValidationLossRisingWhileTrainingStallsIsNotOverfitting() {
+    Runs stalled = Runs.epochs(30, 0.0);
+    stalled.healthy();
+    for (int e = 9; e <= 30; e++) stalled.losses.put(e, new RunHistory.Losses(1.0, 1.3));
+    for (int e = 10; e <= 30; e++)
+      stalled.set("overfitting", e, 0.4, Status.CRITICAL, Map.of("relative_gap", 0.3));
+    assertEquals(List.of(), stalled.findings());
+  }
 }
