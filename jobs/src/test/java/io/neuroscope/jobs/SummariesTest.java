@@ -453,7 +453,9 @@ class SummariesTest {
     assertEquals(
         "dead_neurons.critical_share is the same for all 10 runs (0.00000)", flat.getAs("reason"));
     // every (scope, hyperparameter[, scale], target) has its row
-    int targets = Diagnostics.names().size() * 3 + 2;
+    // per diagnostic final, max, critical_share; val_loss final and best; per problem of the
+    // findings (the ten and non_finite) its presence and onset
+    int targets = Diagnostics.names().size() * 3 + 2 + 11 * 2;
     // all and A: act, bs, lr (+log10), seed; B: act, lr (+log10: 0.05..0.5 spans exactly a decade)
     assertEquals((5 + 5 + 3) * targets, effects.count());
   }

@@ -36,8 +36,26 @@ public final class Findings {
    * runs given (give every run of an experiment, or its cohort is partial).
    */
   public static Dataset<Row> build(Dataset<Row> diagnostics, Dataset<Row> epochs) {
+    // The rules read every network row, and of the layer rows those that can decide something:
+    // flagged ones (onset layer, saturation in the tails, a non-finite norm or weight) and
+    // activations of non-finite variance; a healthy run's layer rows stay out of its array.
+    Column variance = col("details").getItem("variance");
     Dataset<Row> readings =
         diagnostics
+            .where(
+                col("layer")
+                    .isNull()
+                    .or(col("status").isin("WARNING", "CRITICAL"))
+                    .or(
+                        col("diagnostic")
+                            .equalTo("activation_saturation")
+                            .and(
+                                functions
+                                    .isnan(variance)
+                                    .or(
+                                        functions
+                                            .abs(variance)
+                                            .equalTo(Double.POSITIVE_INFINITY)))))
             .groupBy("run_id", "experiment")
             .agg(
                 collect_list(
