@@ -36,7 +36,8 @@ public final class KeyedUpserts {
    * conditions, so an unchanged rerun would otherwise rewrite the whole table.
    *
    * @param scope the runs {@code rows} cover: the comparison reads only theirs
-   * @return the rows inserted or updated, -1 when this call created the table
+   * @return the rows inserted, updated or deleted (a scope of everything deletes the rows {@code
+   *     rows} no longer has), -1 when this call created the table
    */
   public static long upsertDiagnostics(OutputTables output, Dataset<Row> rows, Scope scope) {
     return DeltaCommits.retry(
@@ -72,23 +73,45 @@ public final class KeyedUpserts {
                         + "AND array_sort(map_entries(t.details)) <=> array_sort(map_entries(s.details))"),
                 "left_anti")
             .persist(StorageLevel.MEMORY_AND_DISK());
+    // A run over everything replaces the table: rows whose inputs are gone (runs, epochs or
+    // tensors no longer in the telemetry) are deleted, so the table equals a fresh run's.
+    Dataset<Row> gone =
+        scope.isEverything()
+            ? all.as("t").join(rows.as("s"), functions.expr(KEY), "left_anti").select(cols(rows))
+            : rows.limit(0);
+    Dataset<Row> source =
+        changed
+            .withColumn("_gone", functions.lit(false))
+            .unionByName(gone.withColumn("_gone", functions.lit(true)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long n = changed.count();
+      long n = source.count();
       if (n > 0) {
+        Map<String, Column> values = new LinkedHashMap<>();
+        for (String c : rows.columns()) values.put(c, functions.col("s." + c));
         output
             .delta(OutputTable.DIAGNOSTICS)
             .as("t")
-            .merge(changed.as("s"), KEY)
+            .merge(source.as("s"), KEY)
+            .whenMatched("s._gone")
+            .delete()
             .whenMatched()
-            .updateAll()
-            .whenNotMatched()
-            .insertAll()
+            .update(values)
+            .whenNotMatched("NOT s._gone")
+            .insert(values)
             .execute();
       }
       return n;
     } finally {
+      source.unpersist();
       changed.unpersist();
     }
+  }
+
+  private static Column[] cols(Dataset<Row> rows) {
+    return java.util.Arrays.stream(rows.columns())
+        .map(c -> functions.col("t." + c).as(c))
+        .toArray(Column[]::new);
   }
 
   /**
