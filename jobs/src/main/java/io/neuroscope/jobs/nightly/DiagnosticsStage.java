@@ -45,6 +45,27 @@ public final class DiagnosticsStage {
       OutputTables output,
       Settings settings,
       boolean incremental) {
+    return run(
+        job,
+        jobId,
+        v,
+        output,
+        settings,
+        incremental ? null : "every run asked for (the diagnostics command, or nightly --full)");
+  }
+
+  /**
+   * @param everythingBecause why every run is computed; null: only the runs and epochs that are new
+   *     or changed since the state was recorded (everything, with the reason, when that cannot be
+   *     told)
+   */
+  static DiagnosticsAction.Result run(
+      JobScope job,
+      String jobId,
+      ValidatedTelemetry v,
+      OutputTables output,
+      Settings settings,
+      String everythingBecause) {
     Telemetry telemetry = v.telemetry;
     String settingsPrint = Fingerprints.ofSettings(settings);
     boolean fingerprinted = Fingerprints.available(telemetry.tensors());
@@ -54,10 +75,9 @@ public final class DiagnosticsStage {
         !fingerprinted
             ? ChangeSet.everything(
                 "the tensors carry no file metadata to tell changed chunks by (not a file source)")
-            : incremental
+            : everythingBecause == null
                 ? NightlyState.changes(job, output, fingerprints, settingsPrint)
-                : ChangeSet.everything(
-                    "every run asked for (the diagnostics command, or nightly --full)");
+                : ChangeSet.everything(everythingBecause);
     EpochStateSink sink =
         fingerprinted
             ? norms -> NightlyState.record(output, fingerprints, norms, changes, settingsPrint)

@@ -16,6 +16,7 @@ import io.neuroscope.jobs.telemetry.TelemetrySource;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.spark.sql.Row;
@@ -126,9 +127,23 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
     } else {
       ValidatedTelemetry validated = new ValidatedTelemetry(telemetry);
       job.onClose(validated::close);
+      // Outputs written since the last successful nightly by anything else (the diagnostics or
+      // summaries command, a nightly that failed or was killed, a user's DELETE, a table removed)
+      // are not what its state describes: computed again from the telemetry, not trusted.
+      List<String> diagnosticsTouched = touched(last, DIAGNOSTICS_SIDE);
+      List<String> summariesTouched = touched(last, OutputTable.SUMMARIES);
+      String everythingBecause =
+          !incremental
+              ? "every run asked for (nightly --full)"
+              : diagnosticsTouched.isEmpty()
+                  ? null
+                  : "the output changed since the last successful nightly ("
+                      + last.get().getAs("job_id")
+                      + "): "
+                      + String.join(", ", diagnosticsTouched);
       LOG.info("Nightly stage 1/3: diagnostics");
       DiagnosticsAction.Result d =
-          DiagnosticsStage.run(job, jobId, validated, output, settings, incremental);
+          DiagnosticsStage.run(job, jobId, validated, output, settings, everythingBecause);
       audited.diagnostics = d;
       LOG.info(
           "Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "
@@ -153,7 +168,13 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
           !sameSettings
               ? Scope.everything(
                   "the summary settings differ from the last successful run's, or there is none")
-              : d.scope().isEverything() ? d.scope() : Scope.runs(d.reason(), d.scope().runs());
+              : !summariesTouched.isEmpty()
+                  ? Scope.everything(
+                      "the summaries changed since the last successful nightly ("
+                          + last.get().getAs("job_id")
+                          + "): "
+                          + String.join(", ", summariesTouched))
+                  : d.scope().isEverything() ? d.scope() : Scope.runs(d.reason(), d.scope().runs());
       SummariesAction.Result s = new SummariesAction(validated, output, settings, runs).execute();
       audited.summaries = s;
       LOG.info(
@@ -185,5 +206,24 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
         audited.summaries,
         registered,
         (System.nanoTime() - started) / 1e9);
+  }
+
+  /** The tables the diagnostics stage writes. */
+  private static final List<OutputTable> DIAGNOSTICS_SIDE =
+      List.of(OutputTable.DIAGNOSTICS, OutputTable.QUARANTINE, OutputTable.NIGHTLY_STATE);
+
+  /**
+   * Of {@code tables}, those not at the version the last successful nightly left them (written,
+   * deleted or created since); none without a last successful nightly.
+   */
+  private List<String> touched(Optional<Row> last, List<OutputTable> tables) {
+    if (last.isEmpty()) return List.of();
+    Map<String, Long> left = last.get().getJavaMap(last.get().fieldIndex("output_versions"));
+    Map<String, Long> now = NightlyAudit.outputVersions(output);
+    List<String> out = new java.util.ArrayList<>();
+    for (OutputTable t : tables)
+      if (!java.util.Objects.equals(left.get(t.tableName()), now.get(t.tableName())))
+        out.add(t.tableName());
+    return out;
   }
 }
