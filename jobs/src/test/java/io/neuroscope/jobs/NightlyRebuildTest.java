@@ -78,4 +78,63 @@ class NightlyRebuildTest {
         List.of(), TestTelemetry.differences(before, TestTelemetry.diagnostics(spark, out), 0));
     assertEquals(2, runSummaryRows(spark, out));
   }
+
+  @Test
+  void anIncrementalNightlyDeletesWhatTheTelemetryNoLongerHas() {
+    SparkSession spark = SparkTest.spark();
+    Path dir = SparkTest.tempDir("rebuild");
+    Path telemetry = dir.resolve("telemetry");
+    Path out = dir.resolve("out");
+    new TestTelemetry().run("a", 1).run("b", 1).run("c", 1).write(spark, telemetry, 2);
+    nightly(spark, telemetry, out);
+
+    // run b deleted; run a lost its last epoch and the activations of layer 1 at epoch 2
+    TestTelemetry after = new TestTelemetry().run("a", 1).run("c", 1);
+    int last = TestTelemetry.EPOCHS - 1;
+    after.epochs.removeIf(r -> r.getString(0).equals("a") && r.getInt(1) == last);
+    after.tensors.removeIf(r -> r.getString(0).equals("a") && r.getInt(1) == last);
+    after.removeTensor("a", 2, 1, "activations");
+    after.write(spark, telemetry, 2);
+    NightlyAction.Result r = nightly(spark, telemetry, out);
+    assertEquals("incremental", r.diagnostics().outcome().mode(), r.diagnostics().reason());
+
+    Path fresh = dir.resolve("fresh");
+    nightly(spark, telemetry, fresh);
+    assertEquals(
+        List.of(),
+        TestTelemetry.differences(
+            TestTelemetry.diagnostics(spark, out), TestTelemetry.diagnostics(spark, fresh), 0));
+    for (String t : List.of("run_summary", "findings")) {
+      List<String> a = json(spark, out.resolve(t)), b = json(spark, fresh.resolve(t));
+      assertEquals(b, a, t);
+    }
+    assertEquals(2, runSummaryRows(spark, out));
+  }
+
+  private static List<String> json(SparkSession spark, Path table) {
+    return spark
+        .read()
+        .format("delta")
+        .load(table.toString())
+        .select(
+            org.apache
+                .spark
+                .sql
+                .functions
+                .to_json(
+                    org.apache.spark.sql.functions.struct(
+                        java.util.Arrays.stream(
+                                spark.read().format("delta").load(table.toString()).columns())
+                            .filter(
+                                c ->
+                                    !c.equals("params")
+                                        && !c.equals("evidence")
+                                        && !c.equals("finding_onsets"))
+                            .map(org.apache.spark.sql.functions::col)
+                            .toArray(org.apache.spark.sql.Column[]::new)))
+                .as("j"))
+        .orderBy("j")
+        .as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
+  }
 }

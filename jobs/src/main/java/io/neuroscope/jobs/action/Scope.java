@@ -81,6 +81,11 @@ public final class Scope {
     return runs == null ? all : runs.size();
   }
 
+  /** Whether this is an {@link #epochs} scope (it names the epochs to compute). */
+  public boolean byEpoch() {
+    return recompute != null;
+  }
+
   /** (run_id, epoch) of the epochs to compute in full; only for an {@link #epochs} scope. */
   public Dataset<Row> recompute() {
     return Objects.requireNonNull(recompute, "not an epoch scope");

@@ -141,17 +141,19 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
         Dataset<Row> findings =
             job.persist(
                 Findings.build(diagnostics.join(only, "run_id"), v.epochs.join(only, "run_id")));
-        findingRows = mergeFindings(findings, only, output);
+        findingRows = replaceRuns(OutputTable.FINDINGS, findings, only, output);
         job.step("run_summary");
         Dataset<Row> changedDiagnostics =
             RunSummary.perDiagnostic(diagnostics.join(only, "run_id"));
         runCount =
-            merge(
+            replaceRuns(
+                OutputTable.RUN_SUMMARY,
                 RunSummary.build(
                     changedDiagnostics,
                     runs.join(only, "run_id"),
                     v.epochs.join(only, "run_id"),
                     Findings.perRun(findings)),
+                only,
                 output);
         runSummary = job.persist(output.read(OutputTable.RUN_SUMMARY));
         perDiagnostic = job.persist(unpivot(runSummary));
@@ -202,17 +204,23 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
   }
 
   /**
-   * Replaces the findings of the runs in {@code only} with {@code rows}: matched rows updated, new
-   * ones inserted, and those runs' rows that no longer hold deleted. Returns how many rows the runs
+   * Replaces the rows of the runs in {@code only} in {@code table} with {@code rows}: matched rows
+   * updated, new ones inserted, and those runs' rows that {@code rows} no longer has (a finding
+   * that no longer holds, a run gone from the telemetry) deleted. Returns how many rows the runs
    * have now.
    */
-  private static long mergeFindings(Dataset<Row> rows, Dataset<Row> only, OutputTables output) {
-    String path = output.path(OutputTable.FINDINGS);
+  private static long replaceRuns(
+      OutputTable table, Dataset<Row> rows, Dataset<Row> only, OutputTables output) {
+    String path = output.path(table);
+    String[] key = table.key().toArray(String[]::new);
     Dataset<Row> gone =
         output
-            .read(OutputTable.FINDINGS)
+            .read(table)
             .join(only, "run_id")
-            .join(rows.select("run_id", "problem"), new String[] {"run_id", "problem"}, "left_anti")
+            .join(
+                rows.select(table.key().stream().map(functions::col).toArray(Column[]::new)),
+                key,
+                "left_anti")
             .select(Arrays.stream(rows.columns()).map(functions::col).toArray(Column[]::new))
             .withColumn("_gone", functions.lit(true));
     Dataset<Row> source =
@@ -227,9 +235,9 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
           "merge into " + path,
           () -> {
             output
-                .delta(OutputTable.FINDINGS)
+                .delta(table)
                 .as("t")
-                .merge(source.as("s"), OutputTable.FINDINGS.mergeCondition())
+                .merge(source.as("s"), table.mergeCondition())
                 .whenMatched("s._gone")
                 .delete()
                 .whenMatched()
@@ -238,36 +246,10 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
                 .insert(values)
                 .execute();
           });
-      LOG.info("{}: findings of {} runs replaced ({} rows)", path, only.count(), n);
+      LOG.info("{}: rows of {} runs replaced ({} rows)", path, only.count(), n);
       return n;
     } finally {
       source.unpersist();
-    }
-  }
-
-  /** Merges the changed runs' rows into run_summary by run_id; returns how many. */
-  private static long merge(Dataset<Row> rows, OutputTables output) {
-    String path = output.path(OutputTable.RUN_SUMMARY);
-    Dataset<Row> cached = rows.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long n = cached.count();
-      DeltaCommits.retry(
-          "merge into " + path,
-          () -> {
-            output
-                .delta(OutputTable.RUN_SUMMARY)
-                .as("t")
-                .merge(cached.as("s"), OutputTable.RUN_SUMMARY.mergeCondition())
-                .whenMatched()
-                .updateAll()
-                .whenNotMatched()
-                .insertAll()
-                .execute();
-          });
-      LOG.info("{}: {} changed runs merged", path, n);
-      return n;
-    } finally {
-      cached.unpersist();
     }
   }
 

@@ -73,12 +73,7 @@ public final class KeyedUpserts {
                         + "AND array_sort(map_entries(t.details)) <=> array_sort(map_entries(s.details))"),
                 "left_anti")
             .persist(StorageLevel.MEMORY_AND_DISK());
-    // A run over everything replaces the table: rows whose inputs are gone (runs, epochs or
-    // tensors no longer in the telemetry) are deleted, so the table equals a fresh run's.
-    Dataset<Row> gone =
-        scope.isEverything()
-            ? all.as("t").join(rows.as("s"), functions.expr(KEY), "left_anti").select(cols(rows))
-            : rows.limit(0);
+    Dataset<Row> gone = gone(all, target, rows, scope);
     Dataset<Row> source =
         changed
             .withColumn("_gone", functions.lit(false))
@@ -106,6 +101,36 @@ public final class KeyedUpserts {
       source.unpersist();
       changed.unpersist();
     }
+  }
+
+  /**
+   * The rows whose inputs are gone, so that the table equals a fresh run's: over everything, every
+   * row {@code rows} no longer has; for an epoch scope, the scope's runs' rows of epochs no longer
+   * in the telemetry, and of the epochs computed again the rows not computed now (a tensor deleted
+   * or set aside); for whole runs, their rows not computed now.
+   */
+  private static Dataset<Row> gone(
+      Dataset<Row> all, Dataset<Row> target, Dataset<Row> rows, Scope scope) {
+    if (scope.isEverything()) return notIn(all, rows);
+    if (!scope.byEpoch()) return notIn(target, rows);
+    Dataset<Row> recomputed = scope.recompute().select("run_id", "epoch");
+    Dataset<Row> present = recomputed.union(scope.known().select("run_id", "epoch"));
+    Dataset<Row> removed =
+        target
+            .join(present, new String[] {"run_id", "epoch"}, "left_anti")
+            .select(rows.columns()[0], others(rows));
+    Dataset<Row> redone =
+        notIn(target.join(recomputed, new String[] {"run_id", "epoch"}, "left_semi"), rows);
+    return removed.unionByName(redone);
+  }
+
+  private static String[] others(Dataset<Row> rows) {
+    return java.util.Arrays.copyOfRange(rows.columns(), 1, rows.columns().length);
+  }
+
+  /** The rows of {@code table} whose key {@code rows} does not have. */
+  private static Dataset<Row> notIn(Dataset<Row> table, Dataset<Row> rows) {
+    return table.as("t").join(rows.as("s"), functions.expr(KEY), "left_anti").select(cols(rows));
   }
 
   private static Column[] cols(Dataset<Row> rows) {
