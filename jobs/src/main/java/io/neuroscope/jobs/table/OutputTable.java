@@ -44,22 +44,7 @@ public enum OutputTable {
   FINDINGS(
       "findings",
       List.of("run_id", "problem"),
-      new StructType()
-          .add("experiment", DataTypes.StringType, true)
-          .add("run_id", DataTypes.StringType, false)
-          .add("problem", DataTypes.StringType, false)
-          .add("severity", DataTypes.StringType, false)
-          .add("onset_epoch", DataTypes.IntegerType, false)
-          .add("onset_layer", DataTypes.IntegerType, true)
-          .add("last_epoch", DataTypes.IntegerType, false)
-          .add("epochs", DataTypes.IntegerType, false)
-          .add("role", DataTypes.StringType, false)
-          .add("explained_by", DataTypes.StringType, true)
-          .add(
-              "evidence",
-              DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false),
-              false)
-          .add("summary", DataTypes.StringType, false)),
+      ofRuns(io.neuroscope.diagnostics.spark.FindingsFunctions.FINDING)),
   RUN_SUMMARY("run_summary", List.of("run_id"), null),
   EXPERIMENT_SUMMARY("experiment_summary", List.of("experiment", "config", "diagnostic"), null),
   HYPERPARAMETER_EFFECTS(
@@ -148,6 +133,16 @@ public enum OutputTable {
     this.tableName = tableName;
     this.key = key;
     this.schema = schema;
+  }
+
+  /** experiment and run_id, then the fields of a per-run struct. */
+  private static StructType ofRuns(StructType perRun) {
+    StructType out =
+        new StructType()
+            .add("experiment", DataTypes.StringType, true)
+            .add("run_id", DataTypes.StringType, false);
+    for (var f : perRun.fields()) out = out.add(f);
+    return out;
   }
 
   /** The folder under the output root, and the name in the catalog. */
