@@ -155,9 +155,9 @@ public final class DemoReport {
     for (RunVerdicts r : runs) {
       List<Row> fs = findings.getOrDefault(r.runId(), List.of());
       String verdict =
-          fs.stream().anyMatch(f -> "CRITICAL".equals(f.getAs("severity")))
-              ? "CRITICAL"
-              : fs.isEmpty() ? "HEALTHY" : "WARNING";
+          io.neuroscope.findings.Verdict.ofSeverities(
+                  fs.stream().map(f -> f.<String>getAs("severity")).toList())
+              .name();
       String note = notes.get(r.runId());
       out.printf(
           Locale.ROOT, "  %-8s %s%s%n", verdict, r.runId(), note == null ? "" : " (" + note + ")");

@@ -174,9 +174,9 @@ public final class Compare {
     for (Map.Entry<String, List<Row>> e : byRun.entrySet()) {
       List<Row> fs = e.getValue();
       String verdict =
-          fs.stream().anyMatch(r -> "CRITICAL".equals(r.getAs("severity")))
-              ? "CRITICAL"
-              : fs.isEmpty() ? "HEALTHY" : "WARNING";
+          io.neuroscope.findings.Verdict.ofSeverities(
+                  fs.stream().map(r -> r.<String>getAs("severity")).toList())
+              .name();
       out.println("  " + e.getKey() + ": " + verdict + (fs.isEmpty() ? " (no finding)" : ""));
       for (Row c : fs) {
         if (!"cause".equals(c.getAs("role"))) continue;

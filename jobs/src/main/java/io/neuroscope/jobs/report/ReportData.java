@@ -352,14 +352,10 @@ public final class ReportData {
       List<Finding> fs = new ArrayList<>(byRun.getOrDefault(r.runId(), List.of()));
       fs.sort(causesFirst);
       String verdict = stated.get(r.runId());
-      if (verdict == null || !STATUSES.contains(verdict)) {
-        int worst =
-            fs.stream()
-                .mapToInt(f -> STATUSES.indexOf(f.severity()))
-                .max()
-                .orElse(Status.HEALTHY.severity());
-        verdict = STATUSES.get(Math.max(worst, Status.HEALTHY.severity()));
-      }
+      if (verdict == null || !STATUSES.contains(verdict))
+        verdict =
+            io.neuroscope.findings.Verdict.ofSeverities(fs.stream().map(Finding::severity).toList())
+                .name();
       out.add(new RunVerdict(r.runId(), r.experiment(), verdict, List.copyOf(fs)));
     }
     // stable: within a verdict, the order of runs (sickest first by the spec's statuses)

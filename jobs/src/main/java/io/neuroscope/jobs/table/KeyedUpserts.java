@@ -115,17 +115,10 @@ public final class KeyedUpserts {
     if (!scope.byEpoch()) return notIn(target, rows);
     Dataset<Row> recomputed = scope.recompute().select("run_id", "epoch");
     Dataset<Row> present = recomputed.union(scope.known().select("run_id", "epoch"));
-    Dataset<Row> removed =
-        target
-            .join(present, new String[] {"run_id", "epoch"}, "left_anti")
-            .select(rows.columns()[0], others(rows));
+    Dataset<Row> removed = target.join(present, new String[] {"run_id", "epoch"}, "left_anti");
     Dataset<Row> redone =
         notIn(target.join(recomputed, new String[] {"run_id", "epoch"}, "left_semi"), rows);
     return removed.unionByName(redone);
-  }
-
-  private static String[] others(Dataset<Row> rows) {
-    return java.util.Arrays.copyOfRange(rows.columns(), 1, rows.columns().length);
   }
 
   /** The rows of {@code table} whose key {@code rows} does not have. */
