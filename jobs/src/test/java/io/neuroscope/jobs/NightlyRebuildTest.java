@@ -111,6 +111,77 @@ class NightlyRebuildTest {
     assertEquals(2, runSummaryRows(spark, out));
   }
 
+  /**
+   * Delta telemetry deleted and written again with other values, at the same version numbers: the
+   * table's id tells it apart (the nightly's skip, and a row-tracked table's row ids and versions,
+   * which start again at 0).
+   */
+  @Test
+  void aTableRebuiltAtTheSameVersionIsComputedAgain() {
+    SparkSession spark = SparkTest.spark();
+    Path dir = SparkTest.tempDir("rebuild");
+    Path telemetry = dir.resolve("telemetry");
+    Path out = dir.resolve("out");
+    TestTelemetry t = new TestTelemetry().run("a", 1).run("b", 1);
+    for (var e :
+        Map.of(
+                "runs", spark.createDataFrame(t.runs, Fixtures.RUNS),
+                "layers", spark.createDataFrame(t.layers, Fixtures.LAYERS),
+                "epochs", spark.createDataFrame(t.epochs, Fixtures.EPOCHS))
+            .entrySet()) Fixtures.write(e.getValue(), telemetry.resolve(e.getKey()), "delta");
+    rowTrackedTensors(spark, telemetry, t.tensorsFrame(spark));
+    nightly(spark, telemetry, out);
+
+    // run a's gradients doubled, the table rebuilt: same version, same row ids
+    rowTrackedTensors(
+        spark,
+        telemetry,
+        t.tensorsFrame(spark)
+            .withColumn(
+                "values",
+                org.apache.spark.sql.functions.expr(
+                    "IF(run_id = 'a' AND kind = 'gradients', transform(`values`, x -> x * CAST(2 AS FLOAT)),"
+                        + " `values`)")));
+    assertEqualsFresh(spark, telemetry, out, dir.resolve("fresh1"));
+
+    // rebuilt again as it was, and another table changed: no skip, the fingerprints must tell
+    rowTrackedTensors(spark, telemetry, t.tensorsFrame(spark));
+    DeltaTable.forPath(spark, telemetry.resolve("epochs").toString())
+        .updateExpr("run_id = 'b' AND epoch = 2", Map.of("train_loss", "train_loss * 3"));
+    assertEqualsFresh(spark, telemetry, out, dir.resolve("fresh2"));
+  }
+
+  /** (Re)creates the tensors table with row tracking, in one commit after its creation. */
+  private static void rowTrackedTensors(
+      SparkSession spark, Path telemetry, org.apache.spark.sql.Dataset<Row> rows) {
+    List<Row> collected = rows.collectAsList();
+    Path tensors = telemetry.resolve("tensors");
+    NightlyModelTest.removeFolder(tensors);
+    org.apache.spark.sql.delta.DeltaLog.clearCache(); // as another process would see it
+    DeltaTable.create(spark)
+        .location(tensors.toString())
+        .addColumns(Fixtures.TENSORS)
+        .property("delta.enableRowTracking", "true")
+        .execute();
+    spark
+        .createDataFrame(collected, Fixtures.TENSORS)
+        .coalesce(1)
+        .write()
+        .format("delta")
+        .mode("append")
+        .save(tensors.toString());
+  }
+
+  private static void assertEqualsFresh(SparkSession spark, Path telemetry, Path out, Path fresh) {
+    NightlyAction.Result r = nightly(spark, telemetry, out);
+    nightly(spark, telemetry, fresh);
+    assertEquals(
+        List.of(),
+        TestTelemetry.differences(
+            TestTelemetry.diagnostics(spark, out), TestTelemetry.diagnostics(spark, fresh), 1e-12),
+        r.diagnostics().reason());
+  }
+
   private static List<String> json(SparkSession spark, Path table) {
     return spark
         .read()

@@ -35,11 +35,12 @@ import scala.jdk.javaapi.CollectionConverters;
  *       changes every row of the run.
  *   <li>An epoch's row: its losses and the keys of its tensor chunks, each with where its values
  *       come from. On a Delta table with row tracking ({@code delta.enableRowTracking}), that is
- *       the chunk's row id and the version that last changed it, which an UPDATE changes for the
- *       rows it changes only. Otherwise it is the file that holds the chunk (path, size,
- *       modification time): a changed chunk lands in another file (Delta never rewrites a file in
- *       place), and so do the other rows of a file an UPDATE or OPTIMIZE rewrites, which are then
- *       computed again, to the same values.
+ *       the table's id, the chunk's row id and the version that last changed it, which an UPDATE
+ *       changes for the rows it changes only (the id tells a table deleted and written again, whose
+ *       row ids and versions start again at 0). Otherwise it is the file that holds the chunk
+ *       (path, size, modification time): a changed chunk lands in another file (Delta never
+ *       rewrites a file in place), and so do the other rows of a file an UPDATE or OPTIMIZE
+ *       rewrites, which are then computed again, to the same values.
  * </ul>
  *
  * Rows of a set are combined by XOR of their hashes, so the order they are read in does not matter.
@@ -110,7 +111,11 @@ public final class Fingerprints {
                 array_sort(map_entries(col("params"))).as("params"));
     Column[] origin =
         rowTracked(t.tensors())
-            ? new Column[] {col("_metadata.row_id"), col("_metadata.row_commit_version")}
+            ? new Column[] {
+              lit(t.tensorsIdentity(t.sparkSession()).orElse("")),
+              col("_metadata.row_id"),
+              col("_metadata.row_commit_version")
+            }
             : new Column[] {
               col("_metadata.file_path"),
               col("_metadata.file_size"),

@@ -97,7 +97,8 @@ public record Telemetry(
   }
 
   /**
-   * What the four tables hold, told cheaply: a Delta table's version, or a Parquet folder's file
+   * What the four tables hold, told cheaply: a Delta table's identity (the id its first commit gave
+   * it, new when the table is deleted and written again) and version, or a Parquet folder's file
    * listing (paths, sizes, modification times) hashed; null when neither can be told (a catalog
    * table that is not Delta). Equal fingerprints mean unchanged tables.
    */
@@ -107,7 +108,12 @@ public record Telemetry(
       String table = TelemetryContract.TABLES.get(i);
       Long version = versions.get(table);
       if (version != null) {
-        out.append(table).append("@v").append(version).append(' ');
+        out.append(table)
+            .append('@')
+            .append(identity(spark, i).orElse("?"))
+            .append("v")
+            .append(version)
+            .append(' ');
       } else if (inCatalog) {
         return null;
       } else {
@@ -118,6 +124,30 @@ public record Telemetry(
       }
     }
     return out.toString().trim();
+  }
+
+  /**
+   * The Delta table id of the tensors table (empty when it is not Delta): row ids and row commit
+   * versions start again at 0 in a table deleted and written again, its id does not.
+   */
+  public Optional<String> tensorsIdentity(SparkSession spark) {
+    return identity(spark, TelemetryContract.TABLES.indexOf("tensors"));
+  }
+
+  private Optional<String> identity(SparkSession spark, int table) {
+    return delta(spark, table).map(d -> d.detail().select("id").first().getString(0));
+  }
+
+  private Optional<DeltaTable> delta(SparkSession spark, int table) {
+    String where = locations.get(table);
+    try {
+      return Optional.ofNullable(
+          inCatalog
+              ? DeltaTable.forName(spark, where)
+              : DeltaTable.isDeltaTable(spark, where) ? DeltaTable.forPath(spark, where) : null);
+    } catch (Exception e) { // not a Delta table (forName throws AnalysisException, undeclared)
+      return Optional.empty();
+    }
   }
 
   private static long listing(SparkSession spark, String folder) {
@@ -145,20 +175,9 @@ public record Telemetry(
   public Map<String, Long> versions(SparkSession spark) {
     Map<String, Long> out = new LinkedHashMap<>();
     for (int i = 0; i < 4; i++) {
-      String where = locations.get(i);
-      Long version = null;
-      try {
-        DeltaTable d =
-            inCatalog
-                ? DeltaTable.forName(spark, where)
-                : DeltaTable.isDeltaTable(spark, where) ? DeltaTable.forPath(spark, where) : null;
-        if (d != null) version = d.history(1).select("version").first().getLong(0);
-      } catch (
-          Exception
-              e) { // not a Delta table (forName throws AnalysisException, undeclared by Scala)
-        version = null;
-      }
-      out.put(TelemetryContract.TABLES.get(i), version);
+      out.put(
+          TelemetryContract.TABLES.get(i),
+          delta(spark, i).map(d -> d.history(1).select("version").first().getLong(0)).orElse(null));
     }
     return out;
   }
