@@ -80,6 +80,26 @@ class NightlyRebuildTest {
   }
 
   @Test
+  void aDeletedStateIsWrittenAgain() {
+    SparkSession spark = SparkTest.spark();
+    Path dir = SparkTest.tempDir("rebuild");
+    Path telemetry = dir.resolve("telemetry");
+    Path out = dir.resolve("out");
+    new TestTelemetry().run("a", 1).run("b", 1).write(spark, telemetry, 2);
+    nightly(spark, telemetry, out);
+    Map<String, Row> before = TestTelemetry.diagnostics(spark, out);
+
+    TestFiles.deleteTree(out.resolve("nightly_state"));
+    org.apache.spark.sql.delta.DeltaLog.clearCache(); // as another process would leave it
+    NightlyAction.Result r = nightly(spark, telemetry, out);
+    assertTrue(r.diagnostics().reason().contains("nightly_state"), r.diagnostics().reason());
+    assertEquals(
+        List.of(), TestTelemetry.differences(before, TestTelemetry.diagnostics(spark, out), 0));
+    assertEquals(
+        "incremental", nightly(spark, telemetry, out).diagnostics().outcome().mode(), "state back");
+  }
+
+  @Test
   void anIncrementalNightlyDeletesWhatTheTelemetryNoLongerHas() {
     SparkSession spark = SparkTest.spark();
     Path dir = SparkTest.tempDir("rebuild");
@@ -98,16 +118,38 @@ class NightlyRebuildTest {
     NightlyAction.Result r = nightly(spark, telemetry, out);
     assertEquals("incremental", r.diagnostics().outcome().mode(), r.diagnostics().reason());
 
-    Path fresh = dir.resolve("fresh");
-    nightly(spark, telemetry, fresh);
-    assertEquals(
-        List.of(),
-        TestTelemetry.differences(
-            TestTelemetry.diagnostics(spark, out), TestTelemetry.diagnostics(spark, fresh), 0));
-    for (String t : List.of("run_summary", "findings")) {
-      List<String> a = json(spark, out.resolve(t)), b = json(spark, fresh.resolve(t));
-      assertEquals(b, a, t);
-    }
+    assertSameAsFresh(spark, telemetry, out, dir.resolve("fresh"), r);
+    assertEquals(2, runSummaryRows(spark, out));
+  }
+
+  /**
+   * A run that lost epochs and then moved to another experiment (the issue's case that made the
+   * run_summary MERGE fail on two source rows for one run, and the next nightly keep the old
+   * experiment).
+   */
+  @Test
+  void aRunThatLostEpochsAndChangedExperimentIsSummarizedOnce() {
+    SparkSession spark = SparkTest.spark();
+    Path dir = SparkTest.tempDir("rebuild");
+    Path telemetry = dir.resolve("telemetry");
+    Path out = dir.resolve("out");
+    new TestTelemetry().run("a", 1).run("b", 1).write(spark, telemetry, 2);
+    nightly(spark, telemetry, out);
+
+    TestTelemetry lost = new TestTelemetry().run("a", 1).run("b", 1);
+    int last = TestTelemetry.EPOCHS - 1;
+    lost.epochs.removeIf(r -> r.getString(0).equals("a") && r.getInt(1) >= last - 1);
+    lost.tensors.removeIf(r -> r.getString(0).equals("a") && r.getInt(1) >= last - 1);
+    lost.write(spark, telemetry, 2);
+    nightly(spark, telemetry, out);
+
+    lost.runs.replaceAll(
+        r ->
+            r.getString(0).equals("a")
+                ? org.apache.spark.sql.RowFactory.create("a", "other", r.get(2), r.get(3))
+                : r);
+    lost.write(spark, telemetry, 2);
+    assertSameAsFresh(spark, telemetry, out, dir.resolve("fresh"), nightly(spark, telemetry, out));
     assertEquals(2, runSummaryRows(spark, out));
   }
 
@@ -142,13 +184,13 @@ class NightlyRebuildTest {
                 org.apache.spark.sql.functions.expr(
                     "IF(run_id = 'a' AND kind = 'gradients', transform(`values`, x -> x * CAST(2 AS FLOAT)),"
                         + " `values`)")));
-    assertEqualsFresh(spark, telemetry, out, dir.resolve("fresh1"));
+    assertSameAsFresh(spark, telemetry, out, dir.resolve("fresh1"), nightly(spark, telemetry, out));
 
     // rebuilt again as it was, and another table changed: no skip, the fingerprints must tell
     rowTrackedTensors(spark, telemetry, t.tensorsFrame(spark));
     DeltaTable.forPath(spark, telemetry.resolve("epochs").toString())
         .updateExpr("run_id = 'b' AND epoch = 2", Map.of("train_loss", "train_loss * 3"));
-    assertEqualsFresh(spark, telemetry, out, dir.resolve("fresh2"));
+    assertSameAsFresh(spark, telemetry, out, dir.resolve("fresh2"), nightly(spark, telemetry, out));
   }
 
   /** (Re)creates the tensors table with row tracking, in one commit after its creation. */
@@ -156,7 +198,7 @@ class NightlyRebuildTest {
       SparkSession spark, Path telemetry, org.apache.spark.sql.Dataset<Row> rows) {
     List<Row> collected = rows.collectAsList();
     Path tensors = telemetry.resolve("tensors");
-    NightlyModelTest.removeFolder(tensors);
+    TestFiles.deleteTree(tensors);
     org.apache.spark.sql.delta.DeltaLog.clearCache(); // as another process would see it
     DeltaTable.create(spark)
         .location(tensors.toString())
@@ -172,14 +214,20 @@ class NightlyRebuildTest {
         .save(tensors.toString());
   }
 
-  private static void assertEqualsFresh(SparkSession spark, Path telemetry, Path out, Path fresh) {
-    NightlyAction.Result r = nightly(spark, telemetry, out);
+  /**
+   * The output {@code r} left equals a fresh full run's on the same telemetry: diagnostics (to
+   * 1e-12), run_summary, findings, experiment_summary.
+   */
+  private static void assertSameAsFresh(
+      SparkSession spark, Path telemetry, Path out, Path fresh, NightlyAction.Result r) {
     nightly(spark, telemetry, fresh);
     assertEquals(
         List.of(),
         TestTelemetry.differences(
             TestTelemetry.diagnostics(spark, out), TestTelemetry.diagnostics(spark, fresh), 1e-12),
         r.diagnostics().reason());
+    for (String t : List.of("run_summary", "findings", "experiment_summary"))
+      assertEquals(json(spark, fresh.resolve(t)), json(spark, out.resolve(t)), t);
   }
 
   private static List<String> json(SparkSession spark, Path table) {

@@ -72,14 +72,18 @@ final class TestTelemetry {
   }
 
   TestTelemetry tensorRows(String runId, int chunks) {
-    for (int e = 0; e < EPOCHS; e++) {
-      for (String kind :
-          List.of("activations", "gradients", "weights", "weight_updates", "bias_gradients")) {
-        for (int l = 0; l < LAYERS.length; l++) {
-          if (kind.equals("weight_updates") && l != 0) continue; // only layer 0 logs its updates
-          if (kind.equals("bias_gradients") && l != 3) continue;
-          addTensor(runId, e, l, kind, chunks);
-        }
+    for (int e = 0; e < EPOCHS; e++) epochTensorRows(runId, e, chunks);
+    return this;
+  }
+
+  /** Every tensor of one epoch (any epoch number: the values are a function of it). */
+  TestTelemetry epochTensorRows(String runId, int epoch, int chunks) {
+    for (String kind :
+        List.of("activations", "gradients", "weights", "weight_updates", "bias_gradients")) {
+      for (int l = 0; l < LAYERS.length; l++) {
+        if (kind.equals("weight_updates") && l != 0) continue; // only layer 0 logs its updates
+        if (kind.equals("bias_gradients") && l != 3) continue;
+        addTensor(runId, epoch, l, kind, chunks);
       }
     }
     return this;
