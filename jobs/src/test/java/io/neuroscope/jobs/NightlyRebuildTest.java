@@ -99,6 +99,41 @@ class NightlyRebuildTest {
         "incremental", nightly(spark, telemetry, out).diagnostics().outcome().mode(), "state back");
   }
 
+  /** A bad row appended again, identical: the quarantine holds it twice, as a fresh run's does. */
+  @Test
+  void aRepeatedBadRowIsQuarantinedAsOftenAsItIsThere() {
+    SparkSession spark = SparkTest.spark();
+    Path dir = SparkTest.tempDir("rebuild");
+    Path telemetry = dir.resolve("telemetry");
+    Path out = dir.resolve("out");
+    TestTelemetry t = new TestTelemetry().run("a", 1).run("b", 1);
+    Row duplicate = org.apache.spark.sql.RowFactory.create("b", 0, 9.0, null);
+    t.epochs.add(duplicate);
+    t.write(spark, telemetry, 2);
+    nightly(spark, telemetry, out);
+    assertEquals(1, copies(spark, out));
+
+    t.epochs.add(duplicate);
+    t.write(spark, telemetry, 2);
+    nightly(spark, telemetry, out);
+    Path fresh = dir.resolve("fresh");
+    nightly(spark, telemetry, fresh);
+    assertEquals(2, copies(spark, fresh));
+    assertEquals(2, copies(spark, out), "as in a fresh run");
+
+    t.epochs.remove(duplicate); // one of the two
+    t.write(spark, telemetry, 2);
+    nightly(spark, telemetry, out);
+    assertEquals(1, copies(spark, out));
+  }
+
+  /** Quarantine rows holding the duplicate epoch row of run b (train_loss 9.0). */
+  private static long copies(SparkSession spark, Path out) {
+    return TestTelemetry.quarantine(spark, out).stream()
+        .filter(r -> r.<String>getAs("row").contains("\"train_loss\":9.0"))
+        .count();
+  }
+
   @Test
   void anIncrementalNightlyDeletesWhatTheTelemetryNoLongerHas() {
     SparkSession spark = SparkTest.spark();
