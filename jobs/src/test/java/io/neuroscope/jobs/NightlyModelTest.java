@@ -96,9 +96,6 @@ class NightlyModelTest {
           "experiment_summary", List.of(),
           "hyperparameter_effects", List.of());
 
-  private static final List<String> KINDS =
-      List.of("activations", "gradients", "weights", "weight_updates", "bias_gradients");
-
   @ParameterizedTest
   @EnumSource(Format.class)
   void everyNightlyEqualsAFreshFullRun(Format format) {

@@ -376,10 +376,8 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
   private Dataset<Row> scopedTensors(Dataset<Row> tensors) {
     if (scope.isEverything()) return tensors;
     // A predicate on run_id and epoch reaches the scan, where Delta (file statistics) and Parquet
-    // (row-group
-    // statistics) skip what cannot hold a changed epoch: appended epochs are in files of their own.
-    // Without it
-    // every row's values would be decoded, then dropped by the join.
+    // (row-group statistics) skip what cannot hold a changed epoch: appended epochs are in files of
+    // their own. Without it every row's values would be decoded, then dropped by the join.
     Column pushed = null;
     if (scope.epochCount(-1) <= PUSHED_EPOCHS) {
       for (Row r : scope.recompute().collectAsList()) {

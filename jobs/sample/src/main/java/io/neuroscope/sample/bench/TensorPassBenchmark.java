@@ -196,8 +196,8 @@ public final class TensorPassBenchmark implements Command {
       row("job: tensor-statistics pass (Spark, end of pass)", pass, loopRate, readRate);
       row("job: whole diagnostics job, written to Delta", job, loopRate, readRate);
       if (phases.contains("pass") && phases.contains("job")) {
-        // the judged line, last: the two medians' throughputs, as in the table's rows (over the
-        // same values, so the pass's median time over the job's)
+        // last, for scripts to read: the two medians' throughputs, as in the table's rows (over
+        // the same values, so the pass's median time over the job's)
         System.out.printf(Locale.ROOT, "%nratio job/pass = %.2f%n", rate(job) / rate(pass));
       }
       return 0;
