@@ -131,7 +131,7 @@ public record Telemetry(
    * versions start again at 0 in a table deleted and written again, its id does not.
    */
   public Optional<String> tensorsIdentity(SparkSession spark) {
-    return identity(spark, TelemetryContract.TABLES.indexOf("tensors"));
+    return identity(spark, TelemetryContract.TABLES.indexOf(TelemetryContract.TENSORS));
   }
 
   private Optional<String> identity(SparkSession spark, int table) {
