@@ -234,9 +234,7 @@ class NightlyModelTest {
       TestTelemetry t = new TestTelemetry().runRow(run).layerRows(run);
       Row r = t.runs.get(0);
       for (int e = 0; e < epochs; e++) {
-        t.epochs.add(
-            org.apache.spark.sql.RowFactory.create(
-                run, e, TestTelemetry.trainLoss(e), TestTelemetry.valLoss(e)));
+        t.epochs.add(TestTelemetry.epochRow(run, e));
         t.epochTensorRows(run, e, chunks);
       }
       log.add("add run " + run + " (" + experiment + ", " + epochs + " epochs)");
@@ -258,11 +256,7 @@ class NightlyModelTest {
               + 1;
       TestTelemetry t = new TestTelemetry().epochTensorRows(run, next, 1 + random.nextInt(2));
       log.add("add epoch " + run + "/" + next);
-      write(
-          "epochs",
-          List.of(
-              org.apache.spark.sql.RowFactory.create(
-                  run, next, TestTelemetry.trainLoss(next), TestTelemetry.valLoss(next))));
+      write("epochs", List.of(TestTelemetry.epochRow(run, next)));
       write("tensors", t.tensors);
     }
 

@@ -146,8 +146,7 @@ class NightlyRebuildTest {
     // run b deleted; run a lost its last epoch and the activations of layer 1 at epoch 2
     TestTelemetry after = new TestTelemetry().run("a", 1).run("c", 1);
     int last = TestTelemetry.EPOCHS - 1;
-    after.epochs.removeIf(r -> r.getString(0).equals("a") && r.getInt(1) == last);
-    after.tensors.removeIf(r -> r.getString(0).equals("a") && r.getInt(1) == last);
+    after.dropEpochs("a", last);
     after.removeTensor("a", 2, 1, "activations");
     after.write(spark, telemetry, 2);
     NightlyAction.Result r = nightly(spark, telemetry, out);
@@ -173,8 +172,7 @@ class NightlyRebuildTest {
 
     TestTelemetry lost = new TestTelemetry().run("a", 1).run("b", 1);
     int last = TestTelemetry.EPOCHS - 1;
-    lost.epochs.removeIf(r -> r.getString(0).equals("a") && r.getInt(1) >= last - 1);
-    lost.tensors.removeIf(r -> r.getString(0).equals("a") && r.getInt(1) >= last - 1);
+    lost.dropEpochs("a", last - 1);
     lost.write(spark, telemetry, 2);
     nightly(spark, telemetry, out);
 

@@ -56,8 +56,19 @@ final class TestTelemetry {
   }
 
   TestTelemetry epochRows(String runId) {
-    for (int e = 0; e < EPOCHS; e++)
-      epochs.add(RowFactory.create(runId, e, trainLoss(e), valLoss(e)));
+    for (int e = 0; e < EPOCHS; e++) epochs.add(epochRow(runId, e));
+    return this;
+  }
+
+  /** An epochs row with the losses of epoch {@code e} (any epoch number). */
+  static Row epochRow(String runId, int e) {
+    return RowFactory.create(runId, e, trainLoss(e), valLoss(e));
+  }
+
+  /** Removes the run's epochs from {@code first} on, with their tensors. */
+  TestTelemetry dropEpochs(String runId, int first) {
+    epochs.removeIf(r -> runId.equals(r.get(0)) && r.getInt(1) >= first);
+    tensors.removeIf(r -> runId.equals(r.get(0)) && r.get(1) != null && r.getInt(1) >= first);
     return this;
   }
 
