@@ -35,6 +35,7 @@ class SummariesTest {
   private static Dataset<Row> runSummary;
   private static Dataset<Row> experimentSummary;
   private static Dataset<Row> effects;
+  private static Dataset<Row> reversedEffects;
 
   /** run -> experiment, params, exploding_gradients value at epoch 2 (epoch 1 is 0.1, HEALTHY). */
   private static final Object[][] RUNS = {
@@ -103,6 +104,8 @@ class SummariesTest {
                     "effects.forest.min_runs",
                     "5"));
     effects = HyperparameterEffects.build(spark, runSummary, s).cache();
+    reversedEffects =
+        HyperparameterEffects.build(spark, runSummary.orderBy(col("run_id").desc()), s).cache();
   }
 
   private static Row diag(
@@ -474,6 +477,16 @@ class SummariesTest {
       sum += imp;
     }
     assertEquals(1.0, sum, 1e-9);
+    // the same runs read in another order (a MERGE lays run_summary's files out otherwise than a
+    // fresh write) give the same forests: the folds are drawn over the runs by id
+    Row reversed =
+        reversedEffects
+            .where(
+                "scope = 'all' AND hyperparameter = 'lr' AND scale = 'linear'"
+                    + " AND target = 'exploding_gradients' AND measure = 'final'")
+            .first();
+    assertEquals(r.<Double>getAs("forest_r2"), reversed.<Double>getAs("forest_r2"), 0);
+    assertEquals(r.<Double>getAs("importance"), reversed.<Double>getAs("importance"), 0);
     // the log10 row carries the same forest's importance
     assertEquals(
         r.<Double>getAs("importance"),

@@ -216,24 +216,31 @@ public final class HyperparameterEffects {
   private static final java.util.Comparator<Scope> SCOPE_ORDER =
       java.util.Comparator.comparing(Scope::type).thenComparing(Scope::name);
 
+  /**
+   * The runs by run_id: the forests' folds are drawn over this order, so it must not depend on how
+   * run_summary's files happen to be laid out (a MERGE and a fresh write lay them out differently).
+   */
   private static List<Run> collect(Dataset<Row> runSummary, List<Target> targets) {
-    List<Column> cols = new ArrayList<>(List.of(col("experiment"), col("params")));
+    List<Column> cols = new ArrayList<>(List.of(col("run_id"), col("experiment"), col("params")));
     for (Target t : targets) cols.add(col(t.column()).cast("double"));
+    List<Row> rows =
+        new ArrayList<>(runSummary.select(cols.toArray(Column[]::new)).collectAsList());
+    rows.sort(java.util.Comparator.comparing(r -> r.getString(0)));
     List<Run> out = new ArrayList<>();
-    for (Row r : runSummary.select(cols.toArray(Column[]::new)).collectAsList()) {
+    for (Row r : rows) {
       double[] y = new double[targets.size()];
       for (int t = 0; t < y.length; t++) {
         y[t] =
-            r.isNullAt(2 + t) || !Double.isFinite(r.getDouble(2 + t))
+            r.isNullAt(3 + t) || !Double.isFinite(r.getDouble(3 + t))
                 ? Double.NaN
-                : r.getDouble(2 + t);
+                : r.getDouble(3 + t);
       }
       Map<String, String> params =
-          r.isNullAt(1)
+          r.isNullAt(2)
               ? Map.of()
               : scala.jdk.javaapi.CollectionConverters.asJava(
-                  r.<scala.collection.Map<String, String>>getAs(1));
-      out.add(new Run(r.getString(0), params, y));
+                  r.<scala.collection.Map<String, String>>getAs(2));
+      out.add(new Run(r.getString(1), params, y));
     }
     return out;
   }
