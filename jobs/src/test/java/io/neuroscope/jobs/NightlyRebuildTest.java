@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.delta.tables.DeltaTable;
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.action.Outcome;
 import io.neuroscope.jobs.nightly.DiagnosticsStage;
 import io.neuroscope.jobs.nightly.NightlyAction;
 import io.neuroscope.jobs.table.OutputTables;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +29,16 @@ class NightlyRebuildTest {
       Settings.defaults().with(Map.of("catalog.database", "", "effects.forest.min_runs", "100000"));
 
   private static NightlyAction.Result nightly(SparkSession spark, Path telemetry, Path out) {
+    return nightly(spark, telemetry, out, SETTINGS);
+  }
+
+  private static NightlyAction.Result nightly(
+      SparkSession spark, Path telemetry, Path out, Settings settings) {
     return new NightlyAction(
             spark,
             TelemetrySource.folder(telemetry.toString()),
             OutputTables.at(spark, out.toString()),
-            SETTINGS,
+            settings,
             true)
         .execute();
   }
@@ -251,6 +258,73 @@ class NightlyRebuildTest {
    * The output {@code r} left equals a fresh full run's on the same telemetry: diagnostics (to
    * 1e-12), run_summary, findings, experiment_summary.
    */
+  /**
+   * Three experiments of six runs with forests in each (issue "Nightly", item 4: a scope is
+   * computed again only when one of its runs changed). A run of exp0 gains an epoch: exp0 and
+   * {@code all} are computed again, exp1 and exp2 kept, and the whole table equals a fresh run's,
+   * forests included.
+   */
+  @Test
+  void anExperimentWithoutChangedRunsKeepsItsEffects() {
+    SparkSession spark = SparkTest.spark();
+    Path dir = SparkTest.tempDir("rebuild");
+    Path telemetry = dir.resolve("telemetry");
+    Path out = dir.resolve("out");
+    Settings forests =
+        SETTINGS.with(
+            Map.of(
+                "effects.min_runs", "3",
+                "effects.forest.min_runs", "5",
+                "effects.forest.trees", "3",
+                "effects.forest.max_depth", "2"));
+    TestTelemetry t = new TestTelemetry();
+    for (int e = 0; e < 3; e++) {
+      for (int i = 0; i < 6; i++) {
+        String id = "r" + e + i;
+        t.run(id, 1).dropEpochs(id, 3 + i % 3); // three run lengths: the finals differ
+      }
+    }
+    t.runs.replaceAll(
+        r -> {
+          int i = r.getString(0).charAt(2) - '0';
+          return RowFactory.create(
+              r.getString(0),
+              "exp" + r.getString(0).charAt(1),
+              null,
+              Map.of(
+                  "learning_rate",
+                  String.valueOf(0.001 * (i + 1)),
+                  "optimizer",
+                  i % 2 == 0 ? "adam" : "sgd"));
+        });
+    t.write(spark, telemetry, 2);
+    nightly(spark, telemetry, out, forests);
+
+    TestTelemetry grown = new TestTelemetry().epochTensorRows("r00", 3, 1);
+    grown.epochs.add(TestTelemetry.epochRow("r00", 3));
+    grown
+        .tensorsFrame(spark)
+        .write()
+        .mode("append")
+        .parquet(telemetry.resolve("tensors").toString());
+    spark
+        .createDataFrame(grown.epochs, Fixtures.EPOCHS)
+        .write()
+        .mode("append")
+        .parquet(telemetry.resolve("epochs").toString());
+    NightlyAction.Result r = nightly(spark, telemetry, out, forests);
+    assertEquals(Outcome.COMPUTED_CHANGED, r.summaries().outcome(), r.toString());
+    assertEquals(6, r.summaries().runs(), "exp0's runs are judged again");
+
+    Path fresh = dir.resolve("fresh");
+    nightly(spark, telemetry, fresh, forests);
+    List<String> effects = json(spark, out.resolve("hyperparameter_effects"));
+    assertTrue(
+        effects.stream().anyMatch(j -> j.contains("\"scope\":\"exp1\"") && j.contains("forest_r2")),
+        "exp1 has forests");
+    assertEquals(json(spark, fresh.resolve("hyperparameter_effects")), effects);
+  }
+
   private static void assertSameAsFresh(
       SparkSession spark, Path telemetry, Path out, Path fresh, NightlyAction.Result r) {
     nightly(spark, telemetry, fresh);

@@ -140,6 +140,18 @@ public final class HyperparameterEffects {
   private HyperparameterEffects() {}
 
   public static Dataset<Row> build(SparkSession spark, Dataset<Row> runSummary, Settings s) {
+    return build(spark, runSummary, s, experiment -> true);
+  }
+
+  /**
+   * The rows of scope {@code all} and of the experiments {@code experiments} accepts (the others'
+   * are left out: a caller keeps them from an earlier run).
+   */
+  public static Dataset<Row> build(
+      SparkSession spark,
+      Dataset<Row> runSummary,
+      Settings s,
+      java.util.function.Predicate<String> experiments) {
     long started = System.nanoTime();
     int minRuns = s.integer("effects.min_runs");
     double confidence = s.get("effects.confidence");
@@ -150,7 +162,7 @@ public final class HyperparameterEffects {
     Map<Scope, List<Run>> scopes = new TreeMap<>(SCOPE_ORDER);
     for (Run r : runs) {
       scopes.computeIfAbsent(new Scope("all", "all"), k -> new ArrayList<>()).add(r);
-      if (r.experiment() != null)
+      if (r.experiment() != null && experiments.test(r.experiment()))
         scopes
             .computeIfAbsent(new Scope("experiment", r.experiment()), k -> new ArrayList<>())
             .add(r);

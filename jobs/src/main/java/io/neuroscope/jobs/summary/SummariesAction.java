@@ -14,7 +14,9 @@ import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -102,6 +104,25 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
 
       job.step("findings");
       Findings.register(spark, FindingRules.of(settings));
+      // null: every experiment's effects are computed again
+      Set<String> rejudged = null;
+      Dataset<Row> only = null;
+      if (incremental) {
+        rejudged = experimentsToJudge(spark, runs);
+        only = job.persist(runsOf(runs, rejudged));
+        long judged = only.count();
+        long all = runs.count();
+        if (judged * 2 >= all) {
+          // Measured on the 10,000-run loss archive with every experiment touched: merging the
+          // findings and run_summary of every run cost 39 s, writing them whole 22 s. Same rows.
+          LOG.info(
+              "Summaries: {} of {} runs are to be judged again; written whole rather than merged",
+              judged,
+              all);
+          incremental = false;
+          rejudged = null;
+        }
+      }
       Dataset<Row> perDiagnostic;
       Dataset<Row> runSummary;
       long runCount;
@@ -115,29 +136,6 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
             job.persist(RunSummary.build(perDiagnostic, runs, v.epochs, Findings.perRun(findings)));
         runCount = write(runSummary, output.path(OutputTable.RUN_SUMMARY));
       } else {
-        Dataset<Row> changed =
-            functions.broadcast(
-                spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id"));
-        // a run's findings depend on its experiment's cohort: every run of an experiment that a
-        // changed run is in (now or before) is judged again
-        Dataset<Row> experiments =
-            runs.join(changed, "run_id")
-                .select("experiment")
-                .union(
-                    output
-                        .read(OutputTable.RUN_SUMMARY)
-                        .join(changed, "run_id")
-                        .select("experiment"))
-                .distinct();
-        Dataset<Row> only =
-            job.persist(
-                runs.join(
-                        experiments,
-                        runs.col("experiment").eqNullSafe(experiments.col("experiment")),
-                        "left_semi")
-                    .select("run_id")
-                    .union(changed)
-                    .distinct());
         Dataset<Row> findings =
             job.persist(
                 Findings.build(diagnostics.join(only, "run_id"), v.epochs.join(only, "run_id")));
@@ -183,10 +181,30 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
 
       job.step("hyperparameter_effects");
       long effectsStarted = System.nanoTime();
-      long effectRows =
-          write(
-              HyperparameterEffects.build(spark, runSummary, settings),
-              output.path(OutputTable.HYPERPARAMETER_EFFECTS));
+      Dataset<Row> effects;
+      if (rejudged == null) {
+        effects = HyperparameterEffects.build(spark, runSummary, settings, e -> true);
+      } else {
+        // an experiment none of whose runs changed has the same run_summary rows, so the same
+        // effects (its forests fold its runs by id with a fixed seed): its rows are kept
+        Set<String> recomputed = rejudged;
+        LOG.info(
+            "Hyperparameter effects: scope all and {} experiments computed again, the others kept",
+            recomputed.size());
+        effects =
+            HyperparameterEffects.build(spark, runSummary, settings, recomputed::contains)
+                .unionByName(
+                    output
+                        .read(OutputTable.HYPERPARAMETER_EFFECTS)
+                        .where(
+                            functions
+                                .col("scope_type")
+                                .equalTo("experiment")
+                                .and(
+                                    functions.not(
+                                        functions.col("scope").isin(recomputed.toArray())))));
+      }
+      long effectRows = write(effects, output.path(OutputTable.HYPERPARAMETER_EFFECTS));
       double effectSeconds = (System.nanoTime() - effectsStarted) / 1e9;
       LOG.info(
           "Hyperparameter effects: {} rows -> {} ({} s)",
@@ -201,6 +219,41 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
           summarySeconds,
           effectSeconds);
     }
+  }
+
+  /**
+   * The experiments whose runs are judged again: a run's findings depend on its experiment's
+   * cohort, so every experiment a changed run is in, now or before (as run_summary has it), counts.
+   * A run without an experiment is the null entry.
+   */
+  private Set<String> experimentsToJudge(SparkSession spark, Dataset<Row> runs) {
+    Dataset<Row> changed =
+        functions.broadcast(
+            spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id"));
+    Set<String> out = new HashSet<>();
+    for (Row r :
+        runs.join(changed, "run_id")
+            .select("experiment")
+            .union(
+                output.read(OutputTable.RUN_SUMMARY).join(changed, "run_id").select("experiment"))
+            .distinct()
+            .collectAsList()) out.add(r.getString(0));
+    return out;
+  }
+
+  /** The run_ids of the changed runs and of every run in the given experiments. */
+  private Dataset<Row> runsOf(Dataset<Row> runs, Set<String> experiments) {
+    Column in =
+        functions.col("experiment").isin(experiments.stream().filter(e -> e != null).toArray());
+    if (experiments.contains(null)) in = in.or(functions.col("experiment").isNull());
+    return runs.where(in)
+        .select("run_id")
+        .union(
+            output
+                .spark()
+                .createDataset(List.copyOf(scope.runs()), Encoders.STRING())
+                .toDF("run_id"))
+        .distinct();
   }
 
   /**
