@@ -315,6 +315,10 @@ class NightlyRebuildTest {
     NightlyAction.Result r = nightly(spark, telemetry, out, forests);
     assertEquals(Outcome.COMPUTED_CHANGED, r.summaries().outcome(), r.toString());
     assertEquals(6, r.summaries().runs(), "exp0's runs are judged again");
+    // of the forests of all and exp0, those whose target r00's new epoch left as it was are
+    // taken from the last run, the others fitted again
+    assertTrue(
+        r.summaries().forestsReused() > 0 && r.summaries().forestsFitted() > 0, r.toString());
 
     Path fresh = dir.resolve("fresh");
     nightly(spark, telemetry, fresh, forests);

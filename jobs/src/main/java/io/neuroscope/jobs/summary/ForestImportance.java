@@ -50,6 +50,11 @@ public final class ForestImportance {
     return folds;
   }
 
+  /** Everything besides the data that a fit's result depends on. */
+  String settings() {
+    return trees + "/" + maxDepth + "/" + folds + "/" + seed;
+  }
+
   Result fit(SparkSession spark, List<Feature> features, List<double[]> x, double[] y) {
     Attribute[] attributes = new Attribute[features.size()];
     int maxLevels = 2;

@@ -140,18 +140,20 @@ public final class HyperparameterEffects {
   private HyperparameterEffects() {}
 
   public static Dataset<Row> build(SparkSession spark, Dataset<Row> runSummary, Settings s) {
-    return build(spark, runSummary, s, experiment -> true);
+    return build(spark, runSummary, s, experiment -> true, ForestMemo.empty());
   }
 
   /**
    * The rows of scope {@code all} and of the experiments {@code experiments} accepts (the others'
-   * are left out: a caller keeps them from an earlier run).
+   * are left out: a caller keeps them from an earlier run), with the forests {@code memo} holds for
+   * the same input taken from it.
    */
   public static Dataset<Row> build(
       SparkSession spark,
       Dataset<Row> runSummary,
       Settings s,
-      java.util.function.Predicate<String> experiments) {
+      java.util.function.Predicate<String> experiments,
+      ForestMemo memo) {
     long started = System.nanoTime();
     int minRuns = s.integer("effects.min_runs");
     double confidence = s.get("effects.confidence");
@@ -191,7 +193,7 @@ public final class HyperparameterEffects {
 
     Map<String, Double> forestR2 = new HashMap<>();
     Map<String, Double> importance = new HashMap<>();
-    forests(spark, scopes, paramsByScope, targets, s, forestR2, importance);
+    forests(spark, scopes, paramsByScope, targets, s, memo, forestR2, importance);
 
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<Scope, List<Run>> e : scopes.entrySet()) {
@@ -473,9 +475,11 @@ public final class HyperparameterEffects {
       Map<Scope, List<Param>> paramsByScope,
       List<Target> targets,
       Settings s,
+      ForestMemo memo,
       Map<String, Double> r2Out,
       Map<String, Double> importanceOut) {
     long started = System.nanoTime();
+    int reusedAtStart = memo.reused();
     int minRuns = Math.max(s.integer("effects.min_runs"), s.integer("effects.forest.min_runs"));
     ForestImportance forest =
         new ForestImportance(
@@ -507,7 +511,11 @@ public final class HyperparameterEffects {
         double[] ys = y.stream().mapToDouble(Double::doubleValue).toArray();
         fits.add(
             () -> {
-              ForestImportance.Result res = forest.fit(spark, enc.features, x, ys);
+              ForestImportance.Result res =
+                  memo.fit(
+                      key,
+                      ForestMemo.key(forest, enc.features, x, ys),
+                      () -> forest.fit(spark, enc.features, x, ys));
               synchronized (r2Out) {
                 r2Out.put(key, res.crossValidatedR2());
                 for (int f = 0; f < varying.size(); f++) {
@@ -533,9 +541,12 @@ public final class HyperparameterEffects {
       pool.shutdownNow();
     }
     LOG.info(
-        "Hyperparameter effects: {} random forests ({} folds each) in {} s",
+        "Hyperparameter effects: {} random forests ({} folds each; {} fitted, {} as the last run"
+            + " fitted them on the same input) in {} s",
         fits.size(),
         forest.folds(),
+        fits.size() - (memo.reused() - reusedAtStart),
+        memo.reused() - reusedAtStart,
         Elapsed.since(started));
   }
 

@@ -42,6 +42,8 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
    * @param runs run_summary rows computed (all of them, or the changed runs')
    * @param experimentRows experiment_summary rows
    * @param effectRows hyperparameter_effects rows
+   * @param forestsFitted forests fitted for the effects
+   * @param forestsReused forests taken from the last run, fitted there on the same input
    */
   public record Result(
       Outcome outcome,
@@ -49,12 +51,14 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
       long experimentRows,
       long effectRows,
       double summarySeconds,
-      double effectSeconds)
+      double effectSeconds,
+      int forestsFitted,
+      int forestsReused)
       implements Action.Result {
 
     /** Nothing changed: the tables were left as they were. */
     public static Result skipped() {
-      return new Result(Outcome.SKIPPED, 0, 0, 0, 0, 0);
+      return new Result(Outcome.SKIPPED, 0, 0, 0, 0, 0, 0, 0);
     }
   }
 
@@ -181,9 +185,12 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
 
       job.step("hyperparameter_effects");
       long effectsStarted = System.nanoTime();
+      // a nightly's summaries take unchanged forests from the last run; everything asked for (or
+      // settings changed) fits them all
+      ForestMemo memo = scope.isEverything() ? ForestMemo.empty() : ForestMemo.read(output);
       Dataset<Row> effects;
       if (rejudged == null) {
-        effects = HyperparameterEffects.build(spark, runSummary, settings, e -> true);
+        effects = HyperparameterEffects.build(spark, runSummary, settings, e -> true, memo);
       } else {
         // an experiment none of whose runs changed has the same run_summary rows, so the same
         // effects (its forests fold its runs by id with a fixed seed): its rows are kept
@@ -192,7 +199,7 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
             "Hyperparameter effects: scope all and {} experiments computed again, the others kept",
             recomputed.size());
         effects =
-            HyperparameterEffects.build(spark, runSummary, settings, recomputed::contains)
+            HyperparameterEffects.build(spark, runSummary, settings, recomputed::contains, memo)
                 .unionByName(
                     output
                         .read(OutputTable.HYPERPARAMETER_EFFECTS)
@@ -205,6 +212,7 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
                                         functions.col("scope").isin(recomputed.toArray())))));
       }
       long effectRows = write(effects, output.path(OutputTable.HYPERPARAMETER_EFFECTS));
+      memo.write(output, rejudged != null);
       double effectSeconds = (System.nanoTime() - effectsStarted) / 1e9;
       LOG.info(
           "Hyperparameter effects: {} rows -> {} ({} s)",
@@ -217,7 +225,9 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
           experimentRows,
           effectRows,
           summarySeconds,
-          effectSeconds);
+          effectSeconds,
+          memo.fitted(),
+          memo.reused());
     }
   }
 
