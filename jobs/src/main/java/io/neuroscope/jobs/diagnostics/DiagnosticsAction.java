@@ -74,6 +74,14 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
   private static final long VALUES_PER_BATCH = 4L << 20;
 
   /**
+   * Rows per columnar batch of tensor rows holding {@code meanValues} values on average: about
+   * {@link #VALUES_PER_BATCH} values, at most Spark's 4096 rows.
+   */
+  public static int columnarBatchRows(long meanValues) {
+    return (int) Math.max(1, Math.min(4096, VALUES_PER_BATCH / Math.max(1, meanValues)));
+  }
+
+  /**
    * Up to this many epochs to compute, the scan is given each (run_id, epoch); up to this many
    * runs, their ids.
    */
@@ -218,8 +226,7 @@ public final class DiagnosticsAction implements Action<DiagnosticsAction.Result>
     }
 
     double meanValues = shape.isNullAt(2) ? 0 : shape.getDouble(2);
-    int batch =
-        (int) Math.max(1, Math.min(4096, VALUES_PER_BATCH / Math.max(1, (long) meanValues)));
+    int batch = columnarBatchRows((long) meanValues);
     job.conf("spark.sql.parquet.columnarReaderBatchSize", Integer.toString(batch));
 
     Diagnostics diagnostics = new Diagnostics(settings);

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.fs.FileSystem;
@@ -40,9 +41,6 @@ import org.apache.spark.sql.SparkSession;
 final class IoBaseline {
   private IoBaseline() {}
 
-  /** Values in a columnar batch of tensor rows, as the job sizes them. */
-  private static final long VALUES_PER_BATCH = 4L << 20;
-
   /** What one run read and wrote, told from its output table after the timed run. */
   record Result(long epochs, long tensorRows, long values, long rowsWritten) {}
 
@@ -55,9 +53,7 @@ final class IoBaseline {
         tensors.agg(avg(col("rows").cast("double").multiply(col("cols").cast("double")))).first();
     long meanValues = shape.isNullAt(0) ? 0 : (long) shape.getDouble(0);
     String previous = spark.conf().get(batchKey, null);
-    spark
-        .conf()
-        .set(batchKey, Math.max(1, Math.min(4096, VALUES_PER_BATCH / Math.max(1, meanValues))));
+    spark.conf().set(batchKey, DiagnosticsAction.columnarBatchRows(meanValues));
     try {
       Dataset<Row> perEpoch =
           tensors
