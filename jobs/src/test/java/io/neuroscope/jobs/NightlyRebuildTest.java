@@ -259,10 +259,10 @@ class NightlyRebuildTest {
    * 1e-12), run_summary, findings, experiment_summary.
    */
   /**
-   * Three experiments of six runs with forests in each (issue "Nightly", item 4: a scope is
-   * computed again only when one of its runs changed). A run of exp0 gains an epoch: exp0 and
-   * {@code all} are computed again, exp1 and exp2 kept, and the whole table equals a fresh run's,
-   * forests included.
+   * Three experiments of six runs with forests in each, and a run of no experiment (issue
+   * "Nightly", item 4: a scope is computed again only when one of its runs changed). A run of exp0
+   * and the run of no experiment gain an epoch: exp0 and {@code all} are computed again, exp1 and
+   * exp2 kept, and the whole table equals a fresh run's, forests included.
    */
   @Test
   void anExperimentWithoutChangedRunsKeepsItsEffects() {
@@ -284,12 +284,14 @@ class NightlyRebuildTest {
         t.run(id, 1).dropEpochs(id, 3 + i % 3); // three run lengths: the finals differ
       }
     }
+    t.run("rx0", 1).dropEpochs("rx0", 3); // a run of no experiment: only in scope all
     t.runs.replaceAll(
         r -> {
           int i = r.getString(0).charAt(2) - '0';
+          char e = r.getString(0).charAt(1);
           return RowFactory.create(
               r.getString(0),
-              "exp" + r.getString(0).charAt(1),
+              e == 'x' ? null : "exp" + e,
               null,
               Map.of(
                   "learning_rate",
@@ -300,8 +302,10 @@ class NightlyRebuildTest {
     t.write(spark, telemetry, 2);
     nightly(spark, telemetry, out, forests);
 
-    TestTelemetry grown = new TestTelemetry().epochTensorRows("r00", 3, 1);
+    TestTelemetry grown =
+        new TestTelemetry().epochTensorRows("r00", 3, 1).epochTensorRows("rx0", 3, 1);
     grown.epochs.add(TestTelemetry.epochRow("r00", 3));
+    grown.epochs.add(TestTelemetry.epochRow("rx0", 3));
     grown
         .tensorsFrame(spark)
         .write()
@@ -314,7 +318,7 @@ class NightlyRebuildTest {
         .parquet(telemetry.resolve("epochs").toString());
     NightlyAction.Result r = nightly(spark, telemetry, out, forests);
     assertEquals(Outcome.COMPUTED_CHANGED, r.summaries().outcome(), r.toString());
-    assertEquals(6, r.summaries().runs(), "exp0's runs are judged again");
+    assertEquals(7, r.summaries().runs(), "exp0's runs and rx0 are judged again");
     // of the forests of all and exp0, those whose target r00's new epoch left as it was are
     // taken from the last run, the others fitted again
     assertTrue(

@@ -16,6 +16,7 @@ import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -193,7 +194,8 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
         effects = HyperparameterEffects.build(spark, runSummary, settings, e -> true, memo);
       } else {
         // an experiment none of whose runs changed has the same run_summary rows, so the same
-        // effects (its forests fold its runs by id with a fixed seed): its rows are kept
+        // effects (its forests fold its runs by id with a fixed seed): its rows are kept. (A null
+        // in an IN list would make NOT IN null for every other scope and drop them all.)
         Set<String> recomputed = rejudged;
         LOG.info(
             "Hyperparameter effects: scope all and {} experiments computed again, the others kept",
@@ -209,7 +211,12 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
                                 .equalTo("experiment")
                                 .and(
                                     functions.not(
-                                        functions.col("scope").isin(recomputed.toArray())))));
+                                        functions
+                                            .col("scope")
+                                            .isin(
+                                                recomputed.stream()
+                                                    .filter(Objects::nonNull)
+                                                    .toArray())))));
       }
       long effectRows = write(effects, output.path(OutputTable.HYPERPARAMETER_EFFECTS));
       memo.write(output, rejudged != null);
@@ -254,7 +261,7 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
   /** The run_ids of the changed runs and of every run in the given experiments. */
   private Dataset<Row> runsOf(Dataset<Row> runs, Set<String> experiments) {
     Column in =
-        functions.col("experiment").isin(experiments.stream().filter(e -> e != null).toArray());
+        functions.col("experiment").isin(experiments.stream().filter(Objects::nonNull).toArray());
     if (experiments.contains(null)) in = in.or(functions.col("experiment").isNull());
     return runs.where(in)
         .select("run_id")
