@@ -38,7 +38,10 @@ public final class ForestMemo {
   /** Folder under the output; not a user-facing table. */
   public static final String TABLE = "effects_forests";
 
-  /** Bumped when a fit's result would change for the same input (the algorithm or its use). */
+  /**
+   * Bumped when a fit's result would change for the same input (how the fits are made); Spark's
+   * version, for MLlib's, is in the key beside it.
+   */
   private static final String VERSION = "forest-1";
 
   private static final StructType SCHEMA =
@@ -170,6 +173,7 @@ public final class ForestMemo {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeUTF(VERSION);
+      out.writeUTF(org.apache.spark.package$.MODULE$.SPARK_VERSION());
       out.writeUTF(forest.settings());
       out.writeInt(features.size());
       for (ForestImportance.Feature f : features) {
