@@ -147,16 +147,7 @@ final class NightlyState {
                 col("gradient_norm"),
                 lit(settings).as("settings"));
     if (scope.isEverything()) {
-      DeltaCommits.retry(
-          "write " + path,
-          () -> {
-            rows.coalesce(1)
-                .write()
-                .format("delta")
-                .mode("overwrite")
-                .option("overwriteSchema", "true")
-                .save(path);
-          });
+      DeltaCommits.replace(rows, path);
       return;
     }
     Dataset<Row> source =

@@ -138,18 +138,7 @@ public final class ForestMemo {
       rows.add(RowFactory.create(e.forest(), e.key(), e.result().crossValidatedR2(), imp));
     }
     String path = path(output);
-    DeltaCommits.retry(
-        path,
-        () -> {
-          spark
-              .createDataFrame(rows, SCHEMA)
-              .coalesce(1)
-              .write()
-              .format("delta")
-              .mode("overwrite")
-              .option("overwriteSchema", "true")
-              .save(path);
-        });
+    DeltaCommits.replace(spark.createDataFrame(rows, SCHEMA), path);
     LOG.info(
         "{}: {} forests kept for the next run ({} fitted, {} reused; {} s)",
         path,

@@ -244,9 +244,7 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
    * A run without an experiment is the null entry.
    */
   private Set<String> experimentsToJudge(SparkSession spark, Dataset<Row> runs) {
-    Dataset<Row> changed =
-        functions.broadcast(
-            spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id"));
+    Dataset<Row> changed = functions.broadcast(changedRuns(spark));
     Set<String> out = new HashSet<>();
     for (Row r :
         runs.join(changed, "run_id")
@@ -263,14 +261,12 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
     Column in =
         functions.col("experiment").isin(experiments.stream().filter(Objects::nonNull).toArray());
     if (experiments.contains(null)) in = in.or(functions.col("experiment").isNull());
-    return runs.where(in)
-        .select("run_id")
-        .union(
-            output
-                .spark()
-                .createDataset(List.copyOf(scope.runs()), Encoders.STRING())
-                .toDF("run_id"))
-        .distinct();
+    return runs.where(in).select("run_id").union(changedRuns(output.spark())).distinct();
+  }
+
+  /** The scope's changed runs, as (run_id). */
+  private Dataset<Row> changedRuns(SparkSession spark) {
+    return spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id");
   }
 
   /**
@@ -355,18 +351,7 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
     try {
       long n = cached.count();
       long computed = System.nanoTime();
-      // replacing the content is safe to repeat: a commit conflict with a concurrent run is retried
-      DeltaCommits.retry(
-          path,
-          () -> {
-            cached
-                .coalesce(1)
-                .write()
-                .format("delta")
-                .mode("overwrite")
-                .option("overwriteSchema", "true")
-                .save(path);
-          });
+      DeltaCommits.replace(cached, path);
       LOG.info(
           "{}: {} rows computed in {} s, written in {} s",
           path,

@@ -4,6 +4,8 @@ import io.delta.exceptions.DeltaConcurrentModificationException;
 import io.neuroscope.jobs.error.NeuroScopeErrors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,24 @@ public final class DeltaCommits {
         () -> {
           write.run();
           return null;
+        });
+  }
+
+  /**
+   * Replaces the Delta table at {@code path} (created if missing) with {@code rows} in one file,
+   * schema included: for small tables read whole. Safe to repeat, so a commit conflict with a
+   * concurrent run is retried.
+   */
+  public static void replace(Dataset<Row> rows, String path) {
+    retry(
+        "write " + path,
+        () -> {
+          rows.coalesce(1)
+              .write()
+              .format("delta")
+              .mode("overwrite")
+              .option("overwriteSchema", "true")
+              .save(path);
         });
   }
 
