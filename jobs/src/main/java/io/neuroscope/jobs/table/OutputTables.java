@@ -61,7 +61,7 @@ public final class OutputTables {
   /** The table's current Delta version, if it exists. */
   public Optional<Long> version(OutputTable t) {
     if (!exists(t)) return Optional.empty();
-    return Optional.of(delta(t).history(1).select("version").first().getLong(0));
+    return Optional.of(DeltaHead.of(delta(t)).version());
   }
 
   /** The current version of each of {@code tables} that exists, by name, in their order. */

@@ -4,6 +4,7 @@ import io.delta.tables.DeltaTable;
 import io.neuroscope.jobs.error.ContractException;
 import io.neuroscope.jobs.error.NeuroScopeErrors;
 import io.neuroscope.jobs.table.CatalogNames;
+import io.neuroscope.jobs.table.DeltaHead;
 import io.neuroscope.jobs.table.TableFolders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -135,7 +136,7 @@ public record Telemetry(
   }
 
   private Optional<String> identity(SparkSession spark, int table) {
-    return delta(spark, table).map(d -> d.detail().select("id").first().getString(0));
+    return delta(spark, table).map(d -> DeltaHead.of(d).id());
   }
 
   private Optional<DeltaTable> delta(SparkSession spark, int table) {
@@ -177,7 +178,7 @@ public record Telemetry(
     for (int i = 0; i < 4; i++) {
       out.put(
           TelemetryContract.TABLES.get(i),
-          delta(spark, i).map(d -> d.history(1).select("version").first().getLong(0)).orElse(null));
+          delta(spark, i).map(d -> DeltaHead.of(d).version()).orElse(null));
     }
     return out;
   }
