@@ -98,10 +98,11 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
 
   private Result run(
       JobScope job, NightlyAudit.Entry audited, String jobId, String allSettings, long started) {
-    job.step("read the telemetry");
-    Telemetry telemetry = source.read(spark);
-    audited.inputVersions = telemetry.versions(spark);
-    audited.inputFingerprint = telemetry.fingerprint(spark, audited.inputVersions);
+    job.step("tell whether the telemetry changed");
+    // told before the tables are read: an unchanged input is then never read (on Parquet, reading
+    // merges every file's schema, a Spark job per table)
+    audited.inputVersions = source.versions(spark);
+    audited.inputFingerprint = source.fingerprint(spark, audited.inputVersions);
     LOG.info("Nightly {}: telemetry {} ({})", jobId, source, audited.inputFingerprint);
     Optional<Row> last = NightlyAudit.lastSucceeded(output);
     // other summary or effects settings than the last run's: every run's summary is computed again
@@ -125,6 +126,8 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
       audited.summaries = SummariesAction.Result.skipped();
       outcome = Outcome.SKIPPED;
     } else {
+      job.step("read the telemetry");
+      Telemetry telemetry = source.read(spark);
       ValidatedTelemetry validated = new ValidatedTelemetry(telemetry);
       job.onClose(validated::close);
       // Outputs written since the last successful nightly by anything else (the diagnostics or

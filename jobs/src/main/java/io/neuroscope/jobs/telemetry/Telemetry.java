@@ -104,6 +104,12 @@ public record Telemetry(
    * table that is not Delta). Equal fingerprints mean unchanged tables.
    */
   public String fingerprint(SparkSession spark, Map<String, Long> versions) {
+    return fingerprint(spark, inCatalog, locations, versions);
+  }
+
+  /** {@link #fingerprint(SparkSession, Map)} of the tables at {@code locations}, before reading. */
+  static String fingerprint(
+      SparkSession spark, boolean inCatalog, List<String> locations, Map<String, Long> versions) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < 4; i++) {
       String table = TelemetryContract.TABLES.get(i);
@@ -111,7 +117,7 @@ public record Telemetry(
       if (version != null) {
         out.append(table)
             .append('@')
-            .append(identity(spark, i).orElse("?"))
+            .append(identity(spark, inCatalog, locations.get(i)).orElse("?"))
             .append("v")
             .append(version)
             .append(' ');
@@ -132,15 +138,17 @@ public record Telemetry(
    * versions start again at 0 in a table deleted and written again, its id does not.
    */
   public Optional<String> tensorsIdentity(SparkSession spark) {
-    return identity(spark, TelemetryContract.TABLES.indexOf(TelemetryContract.TENSORS));
+    return identity(
+        spark,
+        inCatalog,
+        locations.get(TelemetryContract.TABLES.indexOf(TelemetryContract.TENSORS)));
   }
 
-  private Optional<String> identity(SparkSession spark, int table) {
-    return delta(spark, table).map(d -> DeltaHead.of(d).id());
+  private static Optional<String> identity(SparkSession spark, boolean inCatalog, String where) {
+    return delta(spark, inCatalog, where).map(d -> DeltaHead.of(d).id());
   }
 
-  private Optional<DeltaTable> delta(SparkSession spark, int table) {
-    String where = locations.get(table);
+  private static Optional<DeltaTable> delta(SparkSession spark, boolean inCatalog, String where) {
     try {
       return Optional.ofNullable(
           inCatalog
@@ -174,11 +182,18 @@ public record Telemetry(
    * Each table's Delta version now (null for a Parquet folder or a non-Delta table), for the audit.
    */
   public Map<String, Long> versions(SparkSession spark) {
+    return versions(spark, inCatalog, locations);
+  }
+
+  /** {@link #versions(SparkSession)} of the tables at {@code locations}, before reading. */
+  static Map<String, Long> versions(SparkSession spark, boolean inCatalog, List<String> locations) {
     Map<String, Long> out = new LinkedHashMap<>();
     for (int i = 0; i < 4; i++) {
       out.put(
           TelemetryContract.TABLES.get(i),
-          delta(spark, i).map(d -> DeltaHead.of(d).version()).orElse(null));
+          delta(spark, inCatalog, locations.get(i))
+              .map(d -> DeltaHead.of(d).version())
+              .orElse(null));
     }
     return out;
   }

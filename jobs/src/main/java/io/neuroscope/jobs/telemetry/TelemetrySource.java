@@ -1,5 +1,8 @@
 package io.neuroscope.jobs.telemetry;
 
+import io.neuroscope.jobs.table.CatalogNames;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -22,6 +25,37 @@ public record TelemetrySource(String location, boolean catalog) {
   /** The four tables, their schemas checked against the contract. */
   public Telemetry read(SparkSession spark) {
     return catalog ? Telemetry.fromCatalog(spark, location) : Telemetry.fromFolder(spark, location);
+  }
+
+  /** Where each of the four tables is, in the contract's order: folders, or catalog names. */
+  public List<String> locations() {
+    return TelemetryContract.TABLES.stream()
+        .map(
+            t ->
+                catalog
+                    ? CatalogNames.table(location, t)
+                    : location.replaceAll("/+$", "") + "/" + t)
+        .toList();
+  }
+
+  /**
+   * {@link Telemetry#versions}, told without reading the tables (no schema read, no Spark job), so
+   * that a nightly can tell an unchanged input before it reads anything.
+   */
+  public Map<String, Long> versions(SparkSession spark) {
+    return Telemetry.versions(spark, catalog, locations());
+  }
+
+  /**
+   * {@link Telemetry#fingerprint}, told without reading the tables; null when it cannot be told
+   * (also when a table is missing: reading it then gives the error that names it).
+   */
+  public String fingerprint(SparkSession spark, Map<String, Long> versions) {
+    try {
+      return Telemetry.fingerprint(spark, catalog, locations(), versions);
+    } catch (RuntimeException e) { // a folder missing or unreadable
+      return null;
+    }
   }
 
   @Override
