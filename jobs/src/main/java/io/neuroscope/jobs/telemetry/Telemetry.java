@@ -3,7 +3,6 @@ package io.neuroscope.jobs.telemetry;
 import io.delta.tables.DeltaTable;
 import io.neuroscope.jobs.error.ContractException;
 import io.neuroscope.jobs.error.NeuroScopeErrors;
-import io.neuroscope.jobs.table.CatalogNames;
 import io.neuroscope.jobs.table.DeltaHead;
 import io.neuroscope.jobs.table.TableFolders;
 import java.io.IOException;
@@ -45,7 +44,7 @@ public record Telemetry(
     List<ParquetFiles.Unreadable> unreadable = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       String table = TelemetryContract.TABLES.get(i);
-      String path = root.replaceAll("/+$", "") + "/" + table;
+      String path = TelemetrySource.folder(root).locations().get(i);
       try {
         t[i] = readFolder(spark, table, path);
         TelemetryContract.check(table, t[i].schema(), path);
@@ -76,7 +75,7 @@ public record Telemetry(
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       String table = TelemetryContract.TABLES.get(i);
-      String name = CatalogNames.table(database, table); // quoted: my-db, catalog.schema
+      String name = TelemetrySource.catalog(database).locations().get(i); // quoted: my-db, c.s
       names.add(name);
       try {
         if (!spark.catalog().tableExists(name)) {
@@ -101,13 +100,9 @@ public record Telemetry(
    * What the four tables hold, told cheaply: a Delta table's identity (the id its first commit gave
    * it, new when the table is deleted and written again) and version, or a Parquet folder's file
    * listing (paths, sizes, modification times) hashed; null when neither can be told (a catalog
-   * table that is not Delta). Equal fingerprints mean unchanged tables.
+   * table that is not Delta). Equal fingerprints mean unchanged tables. Told from the tables'
+   * {@code locations}, without reading them ({@link TelemetrySource#fingerprint}).
    */
-  public String fingerprint(SparkSession spark, Map<String, Long> versions) {
-    return fingerprint(spark, inCatalog, locations, versions);
-  }
-
-  /** {@link #fingerprint(SparkSession, Map)} of the tables at {@code locations}, before reading. */
   static String fingerprint(
       SparkSession spark, boolean inCatalog, List<String> locations, Map<String, Long> versions) {
     StringBuilder out = new StringBuilder();
@@ -181,11 +176,6 @@ public record Telemetry(
   /**
    * Each table's Delta version now (null for a Parquet folder or a non-Delta table), for the audit.
    */
-  public Map<String, Long> versions(SparkSession spark) {
-    return versions(spark, inCatalog, locations);
-  }
-
-  /** {@link #versions(SparkSession)} of the tables at {@code locations}, before reading. */
   static Map<String, Long> versions(SparkSession spark, boolean inCatalog, List<String> locations) {
     Map<String, Long> out = new LinkedHashMap<>();
     for (int i = 0; i < 4; i++) {

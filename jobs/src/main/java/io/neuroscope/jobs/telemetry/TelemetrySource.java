@@ -39,16 +39,17 @@ public record TelemetrySource(String location, boolean catalog) {
   }
 
   /**
-   * {@link Telemetry#versions}, told without reading the tables (no schema read, no Spark job), so
-   * that a nightly can tell an unchanged input before it reads anything.
+   * The tables' Delta versions (null for a Parquet folder or a non-Delta table), told without
+   * reading the tables (no schema read, no Spark job), so that a nightly can tell an unchanged
+   * input before it reads anything.
    */
   public Map<String, Long> versions(SparkSession spark) {
     return Telemetry.versions(spark, catalog, locations());
   }
 
   /**
-   * {@link Telemetry#fingerprint}, told without reading the tables; null when it cannot be told
-   * (also when a table is missing: reading it then gives the error that names it).
+   * {@link Telemetry#fingerprint} of the four tables, told without reading the tables; null when it
+   * cannot be told (also when a table is missing: reading it then gives the error that names it).
    */
   public String fingerprint(SparkSession spark, Map<String, Long> versions) {
     try {
