@@ -9,6 +9,7 @@ import io.neuroscope.jobs.spark.Elapsed;
 import io.neuroscope.jobs.spark.JobScope;
 import io.neuroscope.jobs.summary.SummariesAction;
 import io.neuroscope.jobs.table.CatalogViews;
+import io.neuroscope.jobs.table.DeltaHead;
 import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.Telemetry;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,12 +101,13 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
     job.step("tell whether the telemetry changed");
     // told before the tables are read: an unchanged input is then never read (on Parquet, reading
     // merges every file's schema, a Spark job per table)
-    audited.inputVersions = source.versions(spark);
-    audited.inputFingerprint = source.fingerprint(spark, audited.inputVersions);
+    Map<String, DeltaHead> heads = source.heads(spark);
+    audited.inputVersions = TelemetrySource.versions(heads);
+    audited.inputFingerprint = source.fingerprint(spark, heads);
     LOG.info("Nightly {}: telemetry {} ({})", jobId, source, audited.inputFingerprint);
-    Optional<Row> last = NightlyAudit.lastSucceeded(output);
+    Optional<NightlyAudit.Succeeded> last = NightlyAudit.lastSucceeded(output);
     // other summary or effects settings than the last run's: every run's summary is computed again
-    boolean sameSettings = last.isPresent() && allSettings.equals(last.get().getAs("settings"));
+    boolean sameSettings = last.isPresent() && allSettings.equals(last.get().settings());
     Outcome outcome;
     if (incremental
         && sameSettings
@@ -115,14 +116,14 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
       // output untouched
       String reason =
           "the telemetry and the output are as the last successful run ("
-              + last.get().getAs("job_id")
+              + last.get().jobId()
               + ") left them";
       LOG.info("Nightly stages 1-2/3 skipped: {}", reason);
       audited.diagnostics =
           DiagnosticsAction.Result.skipped(
               Scope.runs(reason, java.util.Set.of()),
-              last.get().getAs("runs_read"),
-              last.get().getAs("epochs_read"));
+              last.get().runsRead(),
+              last.get().epochsRead());
       audited.summaries = SummariesAction.Result.skipped();
       outcome = Outcome.SKIPPED;
     } else {
@@ -141,7 +142,7 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
               : diagnosticsTouched.isEmpty()
                   ? null
                   : "the output changed since the last successful nightly ("
-                      + last.get().getAs("job_id")
+                      + last.get().jobId()
                       + "): "
                       + String.join(", ", diagnosticsTouched);
       LOG.info("Nightly stage 1/3: diagnostics");
@@ -174,7 +175,7 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
               : !summariesTouched.isEmpty()
                   ? Scope.everything(
                       "the summaries changed since the last successful nightly ("
-                          + last.get().getAs("job_id")
+                          + last.get().jobId()
                           + "): "
                           + String.join(", ", summariesTouched))
                   : d.scope().isEverything() ? d.scope() : Scope.runs(d.reason(), d.scope().runs());
@@ -219,9 +220,9 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
    * Of {@code tables}, those not at the version the last successful nightly left them (written,
    * deleted or created since); none without a last successful nightly.
    */
-  private List<String> touched(Optional<Row> last, List<OutputTable> tables) {
+  private List<String> touched(Optional<NightlyAudit.Succeeded> last, List<OutputTable> tables) {
     if (last.isEmpty()) return List.of();
-    Map<String, Long> left = last.get().getJavaMap(last.get().fieldIndex("output_versions"));
+    Map<String, Long> left = last.get().outputVersions();
     Map<String, Long> now = NightlyAudit.outputVersions(output);
     List<String> out = new java.util.ArrayList<>();
     for (OutputTable t : tables)

@@ -2,6 +2,9 @@ package io.neuroscope.jobs.nightly;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.error.NeuroScopeException;
 import io.neuroscope.jobs.summary.SummariesAction;
@@ -9,13 +12,24 @@ import io.neuroscope.jobs.table.DeltaCommits;
 import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.TelemetrySource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -24,6 +38,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * telemetry it read and of the tables it left.
  */
 final class NightlyAudit {
+  private static final Logger LOG = LoggerFactory.getLogger(NightlyAudit.class);
+
   private NightlyAudit() {}
 
   /**
@@ -53,6 +69,7 @@ final class NightlyAudit {
     String path = output.path(OutputTable.NIGHTLY_AUDIT);
     DiagnosticsAction.Result d = entry.diagnostics;
     SummariesAction.Result s = entry.summaries;
+    Map<String, Long> outputVersionsNow = outputVersions(output);
     Row row =
         RowFactory.create(
             entry.jobId,
@@ -75,10 +92,20 @@ final class NightlyAudit {
             s == null ? null : s.experimentRows(),
             s == null ? null : s.effectRows(),
             CollectionConverters.asScala(entry.inputVersions),
-            CollectionConverters.asScala(outputVersions(output)),
+            CollectionConverters.asScala(outputVersionsNow),
             error == null ? null : describe(error),
             entry.settings,
             entry.inputFingerprint);
+    String told =
+        Succeeded.toJson(
+            error == null,
+            new Succeeded(
+                entry.jobId,
+                entry.settings,
+                entry.inputFingerprint,
+                outputVersionsNow,
+                d == null ? null : d.runs(),
+                d == null ? null : d.epochs()));
     DeltaCommits.retry(
         "append to " + path,
         () -> {
@@ -89,6 +116,7 @@ final class NightlyAudit {
               .format("delta")
               .mode("append")
               .option("mergeSchema", "true")
+              .option("userMetadata", told)
               .save(path);
         });
   }
@@ -100,9 +128,74 @@ final class NightlyAudit {
     return what + ": " + error.getMessage();
   }
 
-  /** The last successful run's row, if there is one. */
-  static Optional<Row> lastSucceeded(OutputTables output) {
+  /**
+   * What the nightly needs of the last successful run's audit row: its settings, input fingerprint
+   * and the output versions it left. Each audit append also carries these in its Delta commit
+   * ({@code userMetadata}), so they can be read from the audit's last commits on the driver.
+   */
+  record Succeeded(
+      String jobId,
+      String settings,
+      String inputFingerprint,
+      Map<String, Long> outputVersions,
+      Long runsRead,
+      Long epochsRead) {
+
+    /** Marks a commit as an audit append of ours, with the status of its row. */
+    private static final String MARKER = "neuroscope_nightly_audit";
+
+    static String toJson(boolean succeeded, Succeeded s) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put(MARKER, 1);
+      m.put("status", succeeded ? "SUCCEEDED" : "FAILED");
+      m.put("job_id", s.jobId);
+      m.put("settings", s.settings);
+      m.put("input_fingerprint", s.inputFingerprint);
+      m.put("output_versions", s.outputVersions);
+      m.put("runs_read", s.runsRead);
+      m.put("epochs_read", s.epochsRead);
+      try {
+        return JSON.writeValueAsString(m);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("strings, numbers and a map of them are JSON", e);
+      }
+    }
+
+    static Succeeded of(Row r) {
+      return new Succeeded(
+          r.getAs("job_id"),
+          r.getAs("settings"),
+          r.getAs("input_fingerprint"),
+          new LinkedHashMap<>(r.<String, Long>getJavaMap(r.fieldIndex("output_versions"))),
+          r.getAs("runs_read"),
+          r.getAs("epochs_read"));
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * How many of the audit's last commits are read for the last success before the table is scanned
+   * instead: failed nightlies in a row.
+   */
+  private static final int COMMITS_READ = 50;
+
+  /**
+   * The last successful run, if there is one: from the audit's last commits when they are all
+   * appends of ours (a few small files read on the driver, no Spark job), else from a scan of the
+   * table (a user's DELETE or OPTIMIZE on it, an append by an earlier version, history cleaned).
+   */
+  static Optional<Succeeded> lastSucceeded(OutputTables output) {
     if (!output.exists(OutputTable.NIGHTLY_AUDIT)) return Optional.empty();
+    Optional<Succeeded> told = fromCommits(output);
+    if (told != null) {
+      LOG.info(
+          "Last successful nightly: {} (from the audit's last commits)",
+          told.map(Succeeded::jobId).orElse("none"));
+      return told;
+    }
+    LOG.info(
+        "Last successful nightly: read from a scan of the audit (its last commits are not all audit appends)");
     return output
         .read(OutputTable.NIGHTLY_AUDIT)
         .where(col("status").equalTo("SUCCEEDED"))
@@ -110,17 +203,77 @@ final class NightlyAudit {
         .limit(1)
         .collectAsList()
         .stream()
-        .findFirst();
+        .findFirst()
+        .map(Succeeded::of);
+  }
+
+  /**
+   * The last success as the audit's commits, newest first, tell it; null when they cannot: a commit
+   * that is not an audit append of ours, or none readable. Each commit file holds a {@code
+   * commitInfo} action with the writer's {@code userMetadata} (Delta protocol).
+   */
+  private static Optional<Succeeded> fromCommits(OutputTables output) {
+    DeltaLog log = output.delta(OutputTable.NIGHTLY_AUDIT).deltaLog();
+    long latest = log.update(false, Option.empty(), Option.empty()).version();
+    try {
+      FileSystem fs =
+          log.logPath().getFileSystem(output.spark().sparkContext().hadoopConfiguration());
+      for (long v = latest; v >= 0 && v > latest - COMMITS_READ; v--) {
+        JsonNode told = userMetadata(fs, new Path(log.logPath(), String.format("%020d.json", v)));
+        if (told == null || !told.has(Succeeded.MARKER)) return null;
+        if (!"SUCCEEDED".equals(told.path("status").asText())) continue;
+        Map<String, Long> versions = new LinkedHashMap<>();
+        told.path("output_versions")
+            .fields()
+            .forEachRemaining(
+                e ->
+                    versions.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asLong()));
+        return Optional.of(
+            new Succeeded(
+                told.path("job_id").asText(),
+                text(told, "settings"),
+                text(told, "input_fingerprint"),
+                versions,
+                told.path("runs_read").isNumber() ? told.path("runs_read").asLong() : null,
+                told.path("epochs_read").isNumber() ? told.path("epochs_read").asLong() : null));
+      }
+      return latest < COMMITS_READ ? Optional.empty() : null;
+    } catch (IOException e) { // a commit file cleaned up or unreadable: the scan tells
+      return null;
+    }
+  }
+
+  private static String text(JsonNode n, String field) {
+    return n.path(field).isTextual() ? n.path(field).asText() : null;
+  }
+
+  /** The commit's {@code commitInfo.userMetadata} parsed as JSON, or null when it has none. */
+  private static JsonNode userMetadata(FileSystem fs, Path commit) throws IOException {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(fs.open(commit), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        JsonNode action = JSON.readTree(line);
+        if (!action.has("commitInfo")) continue;
+        JsonNode meta = action.get("commitInfo").get("userMetadata");
+        if (meta == null || !meta.isTextual()) return null;
+        try {
+          return JSON.readTree(meta.asText());
+        } catch (JsonProcessingException e) { // someone else's metadata
+          return null;
+        }
+      }
+      return null;
+    }
   }
 
   /**
    * Whether the telemetry has the fingerprint it had for run {@code last} (null: cannot be told)
    * and the output tables are still at the versions that run left: then there is nothing to do.
    */
-  static boolean leftAsIs(OutputTables output, Row last, String inputFingerprint) {
+  static boolean leftAsIs(OutputTables output, Succeeded last, String inputFingerprint) {
     return inputFingerprint != null
-        && inputFingerprint.equals(last.getAs("input_fingerprint"))
-        && outputVersions(output).equals(last.getJavaMap(last.fieldIndex("output_versions")));
+        && inputFingerprint.equals(last.inputFingerprint())
+        && outputVersions(output).equals(last.outputVersions());
   }
 
   /** The current Delta version of each output table there is (the audit aside). */

@@ -104,17 +104,17 @@ public record Telemetry(
    * {@code locations}, without reading them ({@link TelemetrySource#fingerprint}).
    */
   static String fingerprint(
-      SparkSession spark, boolean inCatalog, List<String> locations, Map<String, Long> versions) {
+      SparkSession spark, boolean inCatalog, List<String> locations, Map<String, DeltaHead> heads) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < 4; i++) {
       String table = TelemetryContract.TABLES.get(i);
-      Long version = versions.get(table);
-      if (version != null) {
+      DeltaHead head = heads.get(table);
+      if (head != null) {
         out.append(table)
             .append('@')
-            .append(identity(spark, inCatalog, locations.get(i)).orElse("?"))
+            .append(head.id())
             .append("v")
-            .append(version)
+            .append(head.version())
             .append(' ');
       } else if (inCatalog) {
         return null;
@@ -174,16 +174,16 @@ public record Telemetry(
   }
 
   /**
-   * Each table's Delta version now (null for a Parquet folder or a non-Delta table), for the audit.
+   * Each table's Delta id and version now (null for a Parquet folder or a non-Delta table), read
+   * once per table: from the log, not by a Spark job.
    */
-  static Map<String, Long> versions(SparkSession spark, boolean inCatalog, List<String> locations) {
-    Map<String, Long> out = new LinkedHashMap<>();
+  static Map<String, DeltaHead> heads(
+      SparkSession spark, boolean inCatalog, List<String> locations) {
+    Map<String, DeltaHead> out = new LinkedHashMap<>();
     for (int i = 0; i < 4; i++) {
       out.put(
           TelemetryContract.TABLES.get(i),
-          delta(spark, inCatalog, locations.get(i))
-              .map(d -> DeltaHead.of(d).version())
-              .orElse(null));
+          delta(spark, inCatalog, locations.get(i)).map(DeltaHead::of).orElse(null));
     }
     return out;
   }

@@ -1,6 +1,9 @@
 package io.neuroscope.jobs.telemetry;
 
 import io.neuroscope.jobs.table.CatalogNames;
+import io.neuroscope.jobs.table.DeltaHead;
+import io.neuroscope.jobs.table.TableFolders;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -30,30 +33,33 @@ public record TelemetrySource(String location, boolean catalog) {
   /** Where each of the four tables is, in the contract's order: folders, or catalog names. */
   public List<String> locations() {
     return TelemetryContract.TABLES.stream()
-        .map(
-            t ->
-                catalog
-                    ? CatalogNames.table(location, t)
-                    : location.replaceAll("/+$", "") + "/" + t)
+        .map(t -> catalog ? CatalogNames.table(location, t) : TableFolders.join(location, t))
         .toList();
   }
 
   /**
-   * The tables' Delta versions (null for a Parquet folder or a non-Delta table), told without
-   * reading the tables (no schema read, no Spark job), so that a nightly can tell an unchanged
-   * input before it reads anything.
+   * The tables' Delta ids and versions (null for a Parquet folder or a non-Delta table), told
+   * without reading the tables (no schema read, no Spark job), so that a nightly can tell an
+   * unchanged input before it reads anything.
    */
-  public Map<String, Long> versions(SparkSession spark) {
-    return Telemetry.versions(spark, catalog, locations());
+  public Map<String, DeltaHead> heads(SparkSession spark) {
+    return Telemetry.heads(spark, catalog, locations());
+  }
+
+  /** Each table's version of {@code heads}, null where it has none, for the audit. */
+  public static Map<String, Long> versions(Map<String, DeltaHead> heads) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    heads.forEach((table, head) -> out.put(table, head == null ? null : head.version()));
+    return out;
   }
 
   /**
    * {@link Telemetry#fingerprint} of the four tables, told without reading the tables; null when it
    * cannot be told (also when a table is missing: reading it then gives the error that names it).
    */
-  public String fingerprint(SparkSession spark, Map<String, Long> versions) {
+  public String fingerprint(SparkSession spark, Map<String, DeltaHead> heads) {
     try {
-      return Telemetry.fingerprint(spark, catalog, locations(), versions);
+      return Telemetry.fingerprint(spark, catalog, locations(), heads);
     } catch (RuntimeException e) { // a folder missing or unreadable
       return null;
     }
