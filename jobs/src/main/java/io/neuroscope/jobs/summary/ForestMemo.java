@@ -138,6 +138,11 @@ public final class ForestMemo {
       rows.add(RowFactory.create(e.forest(), e.key(), e.result().crossValidatedR2(), imp));
     }
     String path = path(output);
+    if (rows.isEmpty() && !io.delta.tables.DeltaTable.isDeltaTable(spark, path)) {
+      // no forest (too few runs, nothing varies): a table created empty cost 0.7 s, read 0.2 s
+      LOG.info("{}: no forest to keep; not created", path);
+      return;
+    }
     DeltaCommits.replace(spark.createDataFrame(rows, SCHEMA), path);
     LOG.info(
         "{}: {} forests kept for the next run ({} fitted, {} reused; {} s)",
