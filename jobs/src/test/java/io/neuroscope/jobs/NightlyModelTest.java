@@ -404,8 +404,14 @@ class NightlyModelTest {
         case 4, 5 -> killedNightly();
         case 6 -> {
           String table =
-              List.of("diagnostics", "quarantine", "findings", "run_summary", "nightly_state")
-                  .get(random.nextInt(5));
+              List.of(
+                      "diagnostics",
+                      "quarantine",
+                      "findings",
+                      "run_summary",
+                      "nightly_state",
+                      "nightly_audit")
+                  .get(random.nextInt(6));
           log.add("output table " + table + " deleted");
           TestFiles.deleteTree(out.resolve(table));
           DeltaLog.clearCache(); // deleted by another process

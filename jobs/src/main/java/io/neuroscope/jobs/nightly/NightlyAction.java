@@ -139,12 +139,18 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
       String everythingBecause =
           !incremental
               ? "every run asked for (nightly --full)"
-              : diagnosticsTouched.isEmpty()
-                  ? null
-                  : "the output changed since the last successful nightly ("
-                      + last.get().jobId()
-                      + "): "
-                      + String.join(", ", diagnosticsTouched);
+              : last.isEmpty() && output.exists(OutputTable.NIGHTLY_STATE)
+                  // without a success to compare the outputs' versions with, a state could
+                  // describe rows deleted since (the audit deleted, every nightly so far failed)
+                  ? "no successful nightly in "
+                      + output.path(OutputTable.NIGHTLY_AUDIT)
+                      + " to check the state against"
+                  : diagnosticsTouched.isEmpty()
+                      ? null
+                      : "the output changed since the last successful nightly ("
+                          + last.get().jobId()
+                          + "): "
+                          + String.join(", ", diagnosticsTouched);
       LOG.info("Nightly stage 1/3: diagnostics");
       DiagnosticsAction.Result d =
           DiagnosticsStage.run(job, jobId, validated, output, settings, everythingBecause);
