@@ -1,6 +1,7 @@
 package io.neuroscope.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.delta.tables.DeltaTable;
@@ -370,5 +371,54 @@ class NightlyRebuildTest {
         .orderBy("j")
         .as(org.apache.spark.sql.Encoders.STRING())
         .collectAsList();
+  }
+
+  private static List<String> statuses(SparkSession spark, Path out) {
+    return spark
+        .read()
+        .format("delta")
+        .load(out.resolve("nightly_audit").toString())
+        .orderBy("ended_at")
+        .select("status")
+        .as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList();
+  }
+
+  /**
+   * The last success is read from the audit's latest commits (failed runs' appends among them); a
+   * success row deleted by hand is not trusted.
+   */
+  @Test
+  void theLastSuccessIsFoundPastFailedRuns() {
+    SparkSession spark = SparkTest.spark();
+    Path dir = SparkTest.tempDir("rebuild");
+    Path telemetry = dir.resolve("telemetry");
+    Path out = dir.resolve("out");
+    new TestTelemetry().run("a", 1).run("b", 1).write(spark, telemetry, 2);
+    nightly(spark, telemetry, out);
+    assertThrows(RuntimeException.class, () -> nightly(spark, dir.resolve("missing"), out));
+    assertThrows(RuntimeException.class, () -> nightly(spark, dir.resolve("missing"), out));
+
+    NightlyAction.Result r = nightly(spark, telemetry, out);
+    assertEquals(Outcome.SKIPPED, r.outcome(), r.diagnostics().reason());
+    assertEquals(List.of("SUCCEEDED", "FAILED", "FAILED", "SUCCEEDED"), statuses(spark, out));
+  }
+
+  /** A success row deleted by hand: the commits no longer tell it, the table does. */
+  @Test
+  void aSuccessDeletedFromTheAuditIsNotTrusted() {
+    SparkSession spark = SparkTest.spark();
+    Path dir = SparkTest.tempDir("rebuild");
+    Path telemetry = dir.resolve("telemetry");
+    Path out = dir.resolve("out");
+    new TestTelemetry().run("a", 1).run("b", 1).write(spark, telemetry, 2);
+    nightly(spark, telemetry, out);
+    assertEquals(0, nightly(spark, telemetry, out).summaries().runs(), "unchanged: skipped");
+
+    DeltaTable.forPath(spark, out.resolve("nightly_audit").toString())
+        .delete("status = 'SUCCEEDED'");
+    NightlyAction.Result r = nightly(spark, telemetry, out);
+    assertEquals(2, r.summaries().runs(), "no success left: the summaries are computed again");
+    assertEquals(Outcome.SKIPPED, nightly(spark, telemetry, out).outcome(), "and then trusted");
   }
 }

@@ -161,6 +161,26 @@ final class NightlyAudit {
       }
     }
 
+    /** The inverse of {@link #toJson}. */
+    static Succeeded of(JsonNode n) {
+      Map<String, Long> versions = new LinkedHashMap<>();
+      n.path("output_versions")
+          .fields()
+          .forEachRemaining(
+              e -> versions.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asLong()));
+      return new Succeeded(
+          n.path("job_id").asText(),
+          text(n, "settings"),
+          text(n, "input_fingerprint"),
+          versions,
+          n.path("runs_read").isNumber() ? n.path("runs_read").asLong() : null,
+          n.path("epochs_read").isNumber() ? n.path("epochs_read").asLong() : null);
+    }
+
+    private static String text(JsonNode n, String field) {
+      return n.path(field).isTextual() ? n.path(field).asText() : null;
+    }
+
     static Succeeded of(Row r) {
       return new Succeeded(
           r.getAs("job_id"),
@@ -221,30 +241,13 @@ final class NightlyAudit {
       for (long v = latest; v >= 0 && v > latest - COMMITS_READ; v--) {
         JsonNode told = userMetadata(fs, new Path(log.logPath(), String.format("%020d.json", v)));
         if (told == null || !told.has(Succeeded.MARKER)) return null;
-        if (!"SUCCEEDED".equals(told.path("status").asText())) continue;
-        Map<String, Long> versions = new LinkedHashMap<>();
-        told.path("output_versions")
-            .fields()
-            .forEachRemaining(
-                e ->
-                    versions.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asLong()));
-        return Optional.of(
-            new Succeeded(
-                told.path("job_id").asText(),
-                text(told, "settings"),
-                text(told, "input_fingerprint"),
-                versions,
-                told.path("runs_read").isNumber() ? told.path("runs_read").asLong() : null,
-                told.path("epochs_read").isNumber() ? told.path("epochs_read").asLong() : null));
+        if ("SUCCEEDED".equals(told.path("status").asText()))
+          return Optional.of(Succeeded.of(told));
       }
       return latest < COMMITS_READ ? Optional.empty() : null;
     } catch (IOException e) { // a commit file cleaned up or unreadable: the scan tells
       return null;
     }
-  }
-
-  private static String text(JsonNode n, String field) {
-    return n.path(field).isTextual() ? n.path(field).asText() : null;
   }
 
   /** The commit's {@code commitInfo.userMetadata} parsed as JSON, or null when it has none. */
