@@ -44,6 +44,21 @@ class NightlyRebuildTest {
         .execute();
   }
 
+  /** One case's folders: its telemetry and the nightly's output, in a directory of its own. */
+  private record Work(Path dir, Path telemetry, Path out) {
+    static Work fresh() {
+      Path dir = SparkTest.tempDir("rebuild");
+      return new Work(dir, dir.resolve("telemetry"), dir.resolve("out"));
+    }
+
+    /** With runs a and b, one epoch each, written as the telemetry. */
+    static Work twoRuns(SparkSession spark) {
+      Work w = fresh();
+      new TestTelemetry().run("a", 1).run("b", 1).write(spark, w.telemetry(), 2);
+      return w;
+    }
+  }
+
   private static long runSummaryRows(SparkSession spark, Path out) {
     return spark.read().format("delta").load(out.resolve("run_summary").toString()).count();
   }
@@ -51,10 +66,8 @@ class NightlyRebuildTest {
   @Test
   void aRunAddedByTheDiagnosticsCommandReachesTheSummaries() {
     SparkSession spark = SparkTest.spark();
-    Path dir = SparkTest.tempDir("rebuild");
-    Path telemetry = dir.resolve("telemetry");
-    Path out = dir.resolve("out");
-    new TestTelemetry().run("a", 1).run("b", 1).write(spark, telemetry, 2);
+    Work w = Work.twoRuns(spark);
+    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
     nightly(spark, telemetry, out);
     assertEquals(2, runSummaryRows(spark, out));
 
@@ -73,10 +86,8 @@ class NightlyRebuildTest {
   @Test
   void rowsDeletedFromDiagnosticsAreComputedAgain() {
     SparkSession spark = SparkTest.spark();
-    Path dir = SparkTest.tempDir("rebuild");
-    Path telemetry = dir.resolve("telemetry");
-    Path out = dir.resolve("out");
-    new TestTelemetry().run("a", 1).run("b", 1).write(spark, telemetry, 2);
+    Work w = Work.twoRuns(spark);
+    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
     nightly(spark, telemetry, out);
     Map<String, Row> before = TestTelemetry.diagnostics(spark, out);
 
@@ -90,10 +101,8 @@ class NightlyRebuildTest {
   @Test
   void aDeletedStateIsWrittenAgain() {
     SparkSession spark = SparkTest.spark();
-    Path dir = SparkTest.tempDir("rebuild");
-    Path telemetry = dir.resolve("telemetry");
-    Path out = dir.resolve("out");
-    new TestTelemetry().run("a", 1).run("b", 1).write(spark, telemetry, 2);
+    Work w = Work.twoRuns(spark);
+    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
     nightly(spark, telemetry, out);
     Map<String, Row> before = TestTelemetry.diagnostics(spark, out);
 
@@ -111,9 +120,8 @@ class NightlyRebuildTest {
   @Test
   void aRepeatedBadRowIsQuarantinedAsOftenAsItIsThere() {
     SparkSession spark = SparkTest.spark();
-    Path dir = SparkTest.tempDir("rebuild");
-    Path telemetry = dir.resolve("telemetry");
-    Path out = dir.resolve("out");
+    Work w = Work.fresh();
+    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
     TestTelemetry t = new TestTelemetry().run("a", 1).run("b", 1);
     Row duplicate = org.apache.spark.sql.RowFactory.create("b", 0, 9.0, null);
     t.epochs.add(duplicate);
@@ -145,9 +153,8 @@ class NightlyRebuildTest {
   @Test
   void anIncrementalNightlyDeletesWhatTheTelemetryNoLongerHas() {
     SparkSession spark = SparkTest.spark();
-    Path dir = SparkTest.tempDir("rebuild");
-    Path telemetry = dir.resolve("telemetry");
-    Path out = dir.resolve("out");
+    Work w = Work.fresh();
+    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
     new TestTelemetry().run("a", 1).run("b", 1).run("c", 1).write(spark, telemetry, 2);
     nightly(spark, telemetry, out);
 
@@ -172,10 +179,8 @@ class NightlyRebuildTest {
   @Test
   void aRunThatLostEpochsAndChangedExperimentIsSummarizedOnce() {
     SparkSession spark = SparkTest.spark();
-    Path dir = SparkTest.tempDir("rebuild");
-    Path telemetry = dir.resolve("telemetry");
-    Path out = dir.resolve("out");
-    new TestTelemetry().run("a", 1).run("b", 1).write(spark, telemetry, 2);
+    Work w = Work.twoRuns(spark);
+    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
     nightly(spark, telemetry, out);
 
     TestTelemetry lost = new TestTelemetry().run("a", 1).run("b", 1);
@@ -202,9 +207,8 @@ class NightlyRebuildTest {
   @Test
   void aTableRebuiltAtTheSameVersionIsComputedAgain() {
     SparkSession spark = SparkTest.spark();
-    Path dir = SparkTest.tempDir("rebuild");
-    Path telemetry = dir.resolve("telemetry");
-    Path out = dir.resolve("out");
+    Work w = Work.fresh();
+    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
     TestTelemetry t = new TestTelemetry().run("a", 1).run("b", 1);
     for (var e :
         Map.of(
@@ -268,9 +272,8 @@ class NightlyRebuildTest {
   @Test
   void anExperimentWithoutChangedRunsKeepsItsEffects() {
     SparkSession spark = SparkTest.spark();
-    Path dir = SparkTest.tempDir("rebuild");
-    Path telemetry = dir.resolve("telemetry");
-    Path out = dir.resolve("out");
+    Work w = Work.fresh();
+    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
     Settings forests =
         SETTINGS.with(
             Map.of(
@@ -391,10 +394,8 @@ class NightlyRebuildTest {
   @Test
   void theLastSuccessIsFoundPastFailedRuns() {
     SparkSession spark = SparkTest.spark();
-    Path dir = SparkTest.tempDir("rebuild");
-    Path telemetry = dir.resolve("telemetry");
-    Path out = dir.resolve("out");
-    new TestTelemetry().run("a", 1).run("b", 1).write(spark, telemetry, 2);
+    Work w = Work.twoRuns(spark);
+    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
     nightly(spark, telemetry, out);
     assertThrows(RuntimeException.class, () -> nightly(spark, dir.resolve("missing"), out));
     assertThrows(RuntimeException.class, () -> nightly(spark, dir.resolve("missing"), out));
@@ -408,10 +409,8 @@ class NightlyRebuildTest {
   @Test
   void aSuccessDeletedFromTheAuditIsNotTrusted() {
     SparkSession spark = SparkTest.spark();
-    Path dir = SparkTest.tempDir("rebuild");
-    Path telemetry = dir.resolve("telemetry");
-    Path out = dir.resolve("out");
-    new TestTelemetry().run("a", 1).run("b", 1).write(spark, telemetry, 2);
+    Work w = Work.twoRuns(spark);
+    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
     nightly(spark, telemetry, out);
     assertEquals(0, nightly(spark, telemetry, out).summaries().runs(), "unchanged: skipped");
 

@@ -5,10 +5,12 @@ import static org.apache.spark.sql.functions.col;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delta.tables.DeltaTable;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import io.neuroscope.jobs.error.NeuroScopeException;
 import io.neuroscope.jobs.summary.SummariesAction;
 import io.neuroscope.jobs.table.DeltaCommits;
+import io.neuroscope.jobs.table.DeltaHead;
 import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.TelemetrySource;
@@ -29,7 +31,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -97,15 +98,14 @@ final class NightlyAudit {
             entry.settings,
             entry.inputFingerprint);
     String told =
-        Succeeded.toJson(
-            error == null,
-            new Succeeded(
+        new Succeeded(
                 entry.jobId,
                 entry.settings,
                 entry.inputFingerprint,
                 outputVersionsNow,
                 d == null ? null : d.runs(),
-                d == null ? null : d.epochs()));
+                d == null ? null : d.epochs())
+            .toJson(error == null);
     DeltaCommits.retry(
         "append to " + path,
         () -> {
@@ -144,16 +144,17 @@ final class NightlyAudit {
     /** Marks a commit as an audit append of ours, with the status of its row. */
     private static final String MARKER = "neuroscope_nightly_audit";
 
-    static String toJson(boolean succeeded, Succeeded s) {
+    /** The commit metadata of an audit append whose row has this content. */
+    String toJson(boolean succeeded) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put(MARKER, 1);
       m.put("status", succeeded ? "SUCCEEDED" : "FAILED");
-      m.put("job_id", s.jobId);
-      m.put("settings", s.settings);
-      m.put("input_fingerprint", s.inputFingerprint);
-      m.put("output_versions", s.outputVersions);
-      m.put("runs_read", s.runsRead);
-      m.put("epochs_read", s.epochsRead);
+      m.put("job_id", jobId);
+      m.put("settings", settings);
+      m.put("input_fingerprint", inputFingerprint);
+      m.put("output_versions", outputVersions);
+      m.put("runs_read", runsRead);
+      m.put("epochs_read", epochsRead);
       try {
         return JSON.writeValueAsString(m);
       } catch (JsonProcessingException e) {
@@ -233,8 +234,9 @@ final class NightlyAudit {
    * commitInfo} action with the writer's {@code userMetadata} (Delta protocol).
    */
   private static Optional<Succeeded> fromCommits(OutputTables output) {
-    DeltaLog log = output.delta(OutputTable.NIGHTLY_AUDIT).deltaLog();
-    long latest = log.update(false, Option.empty(), Option.empty()).version();
+    DeltaTable audit = output.delta(OutputTable.NIGHTLY_AUDIT);
+    DeltaLog log = audit.deltaLog();
+    long latest = DeltaHead.of(audit).version();
     try {
       FileSystem fs =
           log.logPath().getFileSystem(output.spark().sparkContext().hadoopConfiguration());
