@@ -76,7 +76,7 @@ public final class DiagnosticsStage {
             ? ChangeSet.everything(
                 "the tensors carry no file metadata to tell changed chunks by (not a file source)")
             : everythingBecause == null
-                ? NightlyState.changes(job, output, fingerprints, settingsPrint)
+                ? NightlyState.changes(output, fingerprints, settingsPrint)
                 : ChangeSet.everything(everythingBecause);
     EpochStateSink sink =
         fingerprinted

@@ -10,13 +10,12 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import io.neuroscope.jobs.action.Scope;
-import io.neuroscope.jobs.spark.JobScope;
 import io.neuroscope.jobs.table.DeltaCommits;
+import io.neuroscope.jobs.table.KeyedMerge;
 import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.table.OutputTables;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -39,8 +38,7 @@ final class NightlyState {
    * Compares the telemetry's fingerprints with the state: what changed, or everything with the
    * reason (no state yet, or other settings).
    */
-  static ChangeSet changes(
-      JobScope job, OutputTables output, Dataset<Row> current, String settings) {
+  static ChangeSet changes(OutputTables output, Dataset<Row> current, String settings) {
     String path = output.path(OutputTable.NIGHTLY_STATE);
     if (!output.exists(OutputTable.NIGHTLY_STATE))
       return ChangeSet.everything("no state at " + path + " yet");
@@ -85,8 +83,9 @@ final class NightlyState {
 
     Dataset<Row> ofChanged =
         joined.where(col("epoch").isNotNull()).join(broadcast(changedRuns), "run_id");
+    // checkpointed, not cached: it reads the state, which this run merges into (KeyedMerge)
     Dataset<Row> recompute =
-        job.persist(
+        KeyedMerge.materialize(
             ofChanged
                 .where(
                     col("now")
@@ -150,45 +149,35 @@ final class NightlyState {
       DeltaCommits.replace(rows, path);
       return;
     }
+    // only the rows that differ from the state's: after appended epochs, an insert-only MERGE
+    Dataset<Row> state = output.read(OutputTable.NIGHTLY_STATE);
+    Dataset<Row> differ =
+        rows.as("s")
+            .join(
+                state.as("t"),
+                expr(
+                    OutputTable.NIGHTLY_STATE.mergeCondition()
+                        + " AND t.fingerprint <=> s.fingerprint"
+                        + " AND t.gradient_norm <=> s.gradient_norm AND t.settings <=> s.settings"),
+                "left_anti");
     Dataset<Row> source =
-        rows.withColumn("removed", lit(false))
-            .unionByName(
-                changes
-                    .removed()
-                    .select(
-                        col("run_id"),
-                        col("epoch"),
-                        lit(null).cast("long").as("fingerprint"),
-                        lit(null).cast("double").as("gradient_norm"),
-                        lit(settings).as("settings"),
-                        lit(true).as("removed")));
-    Map<String, String> values =
-        Map.of(
-            "run_id",
-            "s.run_id",
-            "epoch",
-            "s.epoch",
-            "fingerprint",
-            "s.fingerprint",
-            "gradient_norm",
-            "s.gradient_norm",
-            "settings",
-            "s.settings");
-    DeltaCommits.retry(
-        "merge into " + path,
-        () -> {
-          output
-              .delta(OutputTable.NIGHTLY_STATE)
-              .as("t")
-              .merge(source.as("s"), OutputTable.NIGHTLY_STATE.mergeCondition())
-              .whenMatched("s.removed")
-              .delete()
-              .whenMatched()
-              .updateExpr(values)
-              .whenNotMatched("NOT s.removed")
-              .insertExpr(values)
-              .execute();
-        });
+        KeyedMerge.materialize(
+            KeyedMerge.kept(differ)
+                .unionByName(
+                    KeyedMerge.gone(
+                        changes
+                            .removed()
+                            .select(
+                                col("run_id"),
+                                col("epoch"),
+                                lit(null).cast("long").as("fingerprint"),
+                                lit(null).cast("double").as("gradient_norm"),
+                                lit(settings).as("settings")))));
+    if (!source.isEmpty()) {
+      DeltaCommits.retry(
+          "merge into " + path,
+          () -> KeyedMerge.execute(output, OutputTable.NIGHTLY_STATE, source, state));
+    }
   }
 
   /** Empties the state, so that the next nightly run computes everything. */

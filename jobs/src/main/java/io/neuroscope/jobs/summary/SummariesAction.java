@@ -10,6 +10,7 @@ import io.neuroscope.jobs.error.NeuroScopeErrors;
 import io.neuroscope.jobs.spark.Elapsed;
 import io.neuroscope.jobs.spark.JobScope;
 import io.neuroscope.jobs.table.DeltaCommits;
+import io.neuroscope.jobs.table.KeyedMerge;
 import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.table.OutputTables;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
@@ -279,44 +280,21 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
       OutputTable table, Dataset<Row> rows, Dataset<Row> only, OutputTables output) {
     String path = output.path(table);
     String[] key = table.key().toArray(String[]::new);
+    Dataset<Row> theirs = output.read(table).join(only, "run_id");
     Dataset<Row> gone =
-        output
-            .read(table)
-            .join(only, "run_id")
+        theirs
             .join(
                 rows.select(table.key().stream().map(functions::col).toArray(Column[]::new)),
                 key,
                 "left_anti")
-            .select(Arrays.stream(rows.columns()).map(functions::col).toArray(Column[]::new))
-            .withColumn("_gone", functions.lit(true));
+            .select(Arrays.stream(rows.columns()).map(functions::col).toArray(Column[]::new));
     Dataset<Row> source =
-        rows.withColumn("_gone", functions.lit(false))
-            .unionByName(gone)
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long n = source.where("NOT _gone").count();
-      java.util.Map<String, Column> values = new java.util.LinkedHashMap<>();
-      for (String c : rows.columns()) values.put(c, functions.col("s." + c));
-      DeltaCommits.retry(
-          "merge into " + path,
-          () -> {
-            output
-                .delta(table)
-                .as("t")
-                .merge(source.as("s"), table.mergeCondition())
-                .whenMatched("s._gone")
-                .delete()
-                .whenMatched()
-                .update(values)
-                .whenNotMatched("NOT s._gone")
-                .insert(values)
-                .execute();
-          });
-      LOG.info("{}: rows of {} runs replaced ({} rows)", path, only.count(), n);
-      return n;
-    } finally {
-      source.unpersist();
-    }
+        KeyedMerge.materialize(KeyedMerge.kept(rows).unionByName(KeyedMerge.gone(gone)));
+    long n = source.where(functions.not(functions.col(KeyedMerge.GONE))).count();
+    DeltaCommits.retry(
+        "merge into " + path, () -> KeyedMerge.execute(output, table, source, theirs));
+    LOG.info("{}: rows of {} runs replaced ({} rows)", path, only.count(), n);
+    return n;
   }
 
   /**

@@ -13,7 +13,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,36 +70,13 @@ public final class KeyedUpserts {
                         + " AND t.value <=> s.value "
                         + "AND t.status <=> s.status AND t.experiment <=> s.experiment "
                         + "AND array_sort(map_entries(t.details)) <=> array_sort(map_entries(s.details))"),
-                "left_anti")
-            .persist(StorageLevel.MEMORY_AND_DISK());
+                "left_anti");
     Dataset<Row> gone = gone(all, target, rows, scope);
     Dataset<Row> source =
-        changed
-            .withColumn("_gone", functions.lit(false))
-            .unionByName(gone.withColumn("_gone", functions.lit(true)))
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long n = source.count();
-      if (n > 0) {
-        Map<String, Column> values = new LinkedHashMap<>();
-        for (String c : rows.columns()) values.put(c, functions.col("s." + c));
-        output
-            .delta(OutputTable.DIAGNOSTICS)
-            .as("t")
-            .merge(source.as("s"), KEY)
-            .whenMatched("s._gone")
-            .delete()
-            .whenMatched()
-            .update(values)
-            .whenNotMatched("NOT s._gone")
-            .insert(values)
-            .execute();
-      }
-      return n;
-    } finally {
-      source.unpersist();
-      changed.unpersist();
-    }
+        KeyedMerge.materialize(KeyedMerge.kept(changed).unionByName(KeyedMerge.gone(gone)));
+    long n = source.count();
+    if (n > 0) KeyedMerge.execute(output, OutputTable.DIAGNOSTICS, source, target);
+    return n;
   }
 
   /**
