@@ -37,6 +37,8 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
   /**
    * @param jobId this run's id in the audit
    * @param registered the tables and views registered in the catalog database
+   * @param diagnosticsSeconds the diagnostics stage's time (0 when it was skipped)
+   * @param seconds the whole run's time
    */
   public record Result(
       String jobId,
@@ -44,6 +46,7 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
       DiagnosticsAction.Result diagnostics,
       SummariesAction.Result summaries,
       List<String> registered,
+      double diagnosticsSeconds,
       double seconds)
       implements Action.Result {}
 
@@ -109,6 +112,7 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
     // other summary or effects settings than the last run's: every run's summary is computed again
     boolean sameSettings = last.isPresent() && allSettings.equals(last.get().settings());
     Outcome outcome;
+    double diagnosticsSeconds = 0;
     if (incremental
         && sameSettings
         && NightlyAudit.leftAsIs(output, last.get(), audited.inputFingerprint)) {
@@ -136,24 +140,12 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
       // are not what its state describes: computed again from the telemetry, not trusted.
       List<String> diagnosticsTouched = touched(last, DIAGNOSTICS_SIDE);
       List<String> summariesTouched = touched(last, OutputTable.SUMMARIES);
-      String everythingBecause =
-          !incremental
-              ? "every run asked for (nightly --full)"
-              : last.isEmpty() && output.exists(OutputTable.NIGHTLY_STATE)
-                  // without a success to compare the outputs' versions with, a state could
-                  // describe rows deleted since (the audit deleted, every nightly so far failed)
-                  ? "no successful nightly in "
-                      + output.path(OutputTable.NIGHTLY_AUDIT)
-                      + " to check the state against"
-                  : diagnosticsTouched.isEmpty()
-                      ? null
-                      : "the output changed since the last successful nightly ("
-                          + last.get().jobId()
-                          + "): "
-                          + String.join(", ", diagnosticsTouched);
+      String everythingBecause = everythingBecause(last, diagnosticsTouched);
       LOG.info("Nightly stage 1/3: diagnostics");
+      long diagnosticsStarted = System.nanoTime();
       DiagnosticsAction.Result d =
           DiagnosticsStage.run(job, jobId, validated, output, settings, everythingBecause);
+      diagnosticsSeconds = (System.nanoTime() - diagnosticsStarted) / 1e9;
       audited.diagnostics = d;
       LOG.info(
           "Nightly stage 1/3 done ({}: {}): {} runs, {} epochs, {} of them computed, {} tensors read, "
@@ -215,12 +207,34 @@ public final class NightlyAction implements Action<NightlyAction.Result> {
         audited.diagnostics,
         audited.summaries,
         registered,
+        diagnosticsSeconds,
         (System.nanoTime() - started) / 1e9);
   }
 
   /** The tables the diagnostics stage writes. */
   private static final List<OutputTable> DIAGNOSTICS_SIDE =
       List.of(OutputTable.DIAGNOSTICS, OutputTable.QUARANTINE, OutputTable.NIGHTLY_STATE);
+
+  /**
+   * Why the diagnostics stage computes every run, or null when it computes what changed since the
+   * state was recorded.
+   */
+  private String everythingBecause(
+      Optional<NightlyAudit.Succeeded> last, List<String> diagnosticsTouched) {
+    if (!incremental) return "every run asked for (nightly --full)";
+    if (last.isEmpty() && output.exists(OutputTable.NIGHTLY_STATE)) {
+      // without a success to compare the outputs' versions with, a state could describe rows
+      // deleted since (the audit deleted, every nightly so far failed)
+      return "no successful nightly in "
+          + output.path(OutputTable.NIGHTLY_AUDIT)
+          + " to check the state against";
+    }
+    if (diagnosticsTouched.isEmpty()) return null;
+    return "the output changed since the last successful nightly ("
+        + last.get().jobId()
+        + "): "
+        + String.join(", ", diagnosticsTouched);
+  }
 
   /**
    * Of {@code tables}, those not at the version the last successful nightly left them (written,

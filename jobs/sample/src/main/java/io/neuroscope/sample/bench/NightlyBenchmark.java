@@ -47,8 +47,10 @@ import org.apache.spark.sql.SparkSession;
  * the full run measured in the same process (the target: at most 5 %). Between the unchanged rerun
  * and the growth it times the {@link IoBaseline} on the same archive: a plain Spark job that reads
  * the epochs and the tensor values and writes ten rows per epoch to Delta, the I/O a nightly cannot
- * avoid. The output ends with three lines {@code ratio NAME = VALUE}, each of two times measured in
- * this process: {@code unchanged/full}, {@code grown/full} and {@code full/io-baseline}.
+ * avoid. The output ends with four lines {@code ratio NAME = VALUE}, each of two times measured in
+ * this process: {@code unchanged/full}, {@code grown/full}, {@code full/io-baseline}, and {@code
+ * full/diagnostics-stage} (the full run over its own diagnostics stage: what the summaries, the
+ * effects and the audit add).
  *
  * <ul>
  *   <li>{@code --archive loss} (default): {@link LossTelemetry}, 10,000 runs x 30 epochs, Delta. It
@@ -71,7 +73,8 @@ public final class NightlyBenchmark implements Command {
         "usage: neuroscope bench-nightly [--archive loss|tensors] [--data bench/nightly-ARCHIVE] [--runs N] [--epochs E]",
         "  generates a fresh archive (loss: 10,000 runs x 30 epochs; tensors: 196.6 M floats), then times nightly on it,",
         "  again on it unchanged, and again after it grew; with each run's peak heap and peak resident memory;",
-        "  ends with the ratios unchanged/full, grown/full and full/io-baseline (a plain Spark read + Delta write)");
+        "  ends with the ratios unchanged/full, grown/full, full/io-baseline (a plain Spark read + Delta write)"
+            + " and full/diagnostics-stage");
   }
 
   @Override
@@ -88,6 +91,7 @@ public final class NightlyBenchmark implements Command {
   private record Stage(
       String name,
       double seconds,
+      double diagnosticsSeconds,
       long epochsComputed,
       long epochs,
       long tensors,
@@ -95,10 +99,12 @@ public final class NightlyBenchmark implements Command {
       long rowsWritten,
       long liveHeapPeak,
       long heapPeak) {
-    static Stage of(String name, double seconds, DiagnosticsAction.Result d) {
+    static Stage of(String name, NightlyAction.Result r, double seconds) {
+      DiagnosticsAction.Result d = r.diagnostics();
       return new Stage(
           name,
           seconds,
+          r.diagnosticsSeconds(),
           d.epochsComputed(),
           d.epochs(),
           d.tensors(),
@@ -240,6 +246,10 @@ public final class NightlyBenchmark implements Command {
     System.out.printf(Locale.ROOT, "ratio unchanged/full = %.3f%n", stages.get(1).seconds() / full);
     System.out.printf(Locale.ROOT, "ratio grown/full = %.3f%n", stages.get(2).seconds() / full);
     System.out.printf(Locale.ROOT, "ratio full/io-baseline = %.2f%n", full / baseline.seconds());
+    System.out.printf(
+        Locale.ROOT,
+        "ratio full/diagnostics-stage = %.2f%n",
+        full / stages.get(0).diagnosticsSeconds());
     return 0;
   }
 
@@ -255,7 +265,7 @@ public final class NightlyBenchmark implements Command {
                 settings,
                 true)
             .execute();
-    Stage s = Stage.of(name, seconds(t), r.diagnostics());
+    Stage s = Stage.of(name, r, seconds(t));
     System.out.printf(
         Locale.ROOT,
         "%s: %.1f s (%s: %s)%n",
@@ -289,6 +299,7 @@ public final class NightlyBenchmark implements Command {
     return new Stage(
         "io-baseline (plain read + write)",
         secs,
+        0,
         r.epochs(),
         r.epochs(),
         r.tensorRows(),
