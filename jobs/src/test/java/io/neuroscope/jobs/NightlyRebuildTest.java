@@ -67,7 +67,7 @@ class NightlyRebuildTest {
   void aRunAddedByTheDiagnosticsCommandReachesTheSummaries() {
     SparkSession spark = SparkTest.spark();
     Work w = Work.twoRuns(spark);
-    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
+    Path telemetry = w.telemetry(), out = w.out();
     nightly(spark, telemetry, out);
     assertEquals(2, runSummaryRows(spark, out));
 
@@ -87,7 +87,7 @@ class NightlyRebuildTest {
   void rowsDeletedFromDiagnosticsAreComputedAgain() {
     SparkSession spark = SparkTest.spark();
     Work w = Work.twoRuns(spark);
-    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
+    Path telemetry = w.telemetry(), out = w.out();
     nightly(spark, telemetry, out);
     Map<String, Row> before = TestTelemetry.diagnostics(spark, out);
 
@@ -102,7 +102,7 @@ class NightlyRebuildTest {
   void aDeletedStateIsWrittenAgain() {
     SparkSession spark = SparkTest.spark();
     Work w = Work.twoRuns(spark);
-    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
+    Path telemetry = w.telemetry(), out = w.out();
     nightly(spark, telemetry, out);
     Map<String, Row> before = TestTelemetry.diagnostics(spark, out);
 
@@ -410,7 +410,7 @@ class NightlyRebuildTest {
   void aSuccessDeletedFromTheAuditIsNotTrusted() {
     SparkSession spark = SparkTest.spark();
     Work w = Work.twoRuns(spark);
-    Path dir = w.dir(), telemetry = w.telemetry(), out = w.out();
+    Path telemetry = w.telemetry(), out = w.out();
     nightly(spark, telemetry, out);
     assertEquals(0, nightly(spark, telemetry, out).summaries().runs(), "unchanged: skipped");
 
