@@ -161,18 +161,16 @@ final class NightlyState {
                         + " AND t.gradient_norm <=> s.gradient_norm AND t.settings <=> s.settings"),
                 "left_anti");
     Dataset<Row> source =
-        KeyedMerge.materialize(
-            KeyedMerge.kept(differ)
-                .unionByName(
-                    KeyedMerge.gone(
-                        changes
-                            .removed()
-                            .select(
-                                col("run_id"),
-                                col("epoch"),
-                                lit(null).cast("long").as("fingerprint"),
-                                lit(null).cast("double").as("gradient_norm"),
-                                lit(settings).as("settings")))));
+        KeyedMerge.source(
+            differ,
+            changes
+                .removed()
+                .select(
+                    col("run_id"),
+                    col("epoch"),
+                    lit(null).cast("long").as("fingerprint"),
+                    lit(null).cast("double").as("gradient_norm"),
+                    lit(settings).as("settings")));
     if (!source.isEmpty()) {
       DeltaCommits.retry(
           "merge into " + path,

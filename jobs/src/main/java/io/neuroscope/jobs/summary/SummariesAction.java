@@ -288,8 +288,7 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
                 key,
                 "left_anti")
             .select(Arrays.stream(rows.columns()).map(functions::col).toArray(Column[]::new));
-    Dataset<Row> source =
-        KeyedMerge.materialize(KeyedMerge.kept(rows).unionByName(KeyedMerge.gone(gone)));
+    Dataset<Row> source = KeyedMerge.source(rows, gone);
     long n = source.where(functions.not(functions.col(KeyedMerge.GONE))).count();
     DeltaCommits.retry(
         "merge into " + path, () -> KeyedMerge.execute(output, table, source, theirs));

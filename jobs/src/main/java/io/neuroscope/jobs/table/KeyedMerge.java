@@ -26,8 +26,7 @@ public final class KeyedMerge {
    * Merges {@code source} (its columns, {@link #GONE} aside, are the table's) into {@code table}.
    * Call it inside {@link DeltaCommits#retry}: after a conflict it reads the table again.
    *
-   * @param source the rows, {@link #materialize materialized} by the caller (it is read up to three
-   *     times)
+   * @param source the rows, from {@link #source}
    * @param target the table's rows that any of {@code source}'s keys can match (the whole table, or
    *     the runs the rows belong to): whether a key is there is looked up in these
    */
@@ -66,13 +65,13 @@ public final class KeyedMerge {
     return rows.localCheckpoint();
   }
 
-  /** {@code rows} flagged as not gone. */
-  public static Dataset<Row> kept(Dataset<Row> rows) {
-    return rows.withColumn(GONE, functions.lit(false));
-  }
-
-  /** {@code rows} flagged as gone. */
-  public static Dataset<Row> gone(Dataset<Row> rows) {
-    return rows.withColumn(GONE, functions.lit(true));
+  /**
+   * A MERGE's source, {@link #materialize materialized}: {@code rows} to upsert, and the rows whose
+   * keys are to be deleted (same columns), flagged {@link #GONE}.
+   */
+  public static Dataset<Row> source(Dataset<Row> rows, Dataset<Row> gone) {
+    return materialize(
+        rows.withColumn(GONE, functions.lit(false))
+            .unionByName(gone.withColumn(GONE, functions.lit(true))));
   }
 }

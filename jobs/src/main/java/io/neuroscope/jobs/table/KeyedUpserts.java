@@ -72,8 +72,7 @@ public final class KeyedUpserts {
                         + "AND array_sort(map_entries(t.details)) <=> array_sort(map_entries(s.details))"),
                 "left_anti");
     Dataset<Row> gone = gone(all, target, rows, scope);
-    Dataset<Row> source =
-        KeyedMerge.materialize(KeyedMerge.kept(changed).unionByName(KeyedMerge.gone(gone)));
+    Dataset<Row> source = KeyedMerge.source(changed, gone);
     long n = source.count();
     if (n > 0) KeyedMerge.execute(output, OutputTable.DIAGNOSTICS, source, target);
     return n;
