@@ -277,13 +277,14 @@ public final class NightlyBenchmark implements Command {
     return s;
   }
 
+  /** The settings that choose between Spark's code generation and interpreted evaluation. */
+  private static final List<String> CODEGEN_KEYS =
+      List.of("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode");
+
   /**
    * The {@link IoBaseline} on the archive, timed like a nightly run; what it read and wrote is told
    * from its output afterwards, outside the time.
    */
-  private static final List<String> CODEGEN_KEYS =
-      List.of("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode");
-
   private static Stage measureIoBaseline(SparkSession spark, String telemetry, String output) {
     delete(spark, output);
     // a plain Spark job: Spark's own code generation, whatever the conf file chose for the nightly
