@@ -14,6 +14,9 @@ import static org.apache.spark.sql.functions.when;
 import io.neuroscope.jobs.diagnostics.DiagnosticsAction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -45,16 +48,25 @@ final class IoBaseline {
   record Result(long epochs, long tensorRows, long values, long rowsWritten) {}
 
   /** Reads the telemetry under {@code root} and writes the ten rows per epoch to {@code output}. */
+  private static final String BATCH_KEY = "spark.sql.parquet.columnarReaderBatchSize";
+
+  /** The session settings the baseline chooses for itself, restored after it. */
+  private static final List<String> SESSION_KEYS =
+      List.of(BATCH_KEY, "spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode");
+
   static void run(SparkSession spark, String root, String output) {
     Dataset<Row> epochs = table(spark, root, "epochs");
     Dataset<Row> tensors = table(spark, root, "tensors");
-    String batchKey = "spark.sql.parquet.columnarReaderBatchSize";
-    Row shape =
-        tensors.agg(avg(col("rows").cast("double").multiply(col("cols").cast("double")))).first();
-    long meanValues = shape.isNullAt(0) ? 0 : (long) shape.getDouble(0);
-    String previous = spark.conf().get(batchKey, null);
-    spark.conf().set(batchKey, DiagnosticsAction.columnarBatchRows(meanValues));
+    Map<String, String> previous = new HashMap<>();
+    for (String key : SESSION_KEYS) previous.put(key, spark.conf().get(key, null));
+    // a plain Spark job: Spark's own code generation, whatever the conf file chose for the nightly
+    spark.conf().unset("spark.sql.codegen.wholeStage");
+    spark.conf().unset("spark.sql.codegen.factoryMode");
     try {
+      Row shape =
+          tensors.agg(avg(col("rows").cast("double").multiply(col("cols").cast("double")))).first();
+      long meanValues = shape.isNullAt(0) ? 0 : (long) shape.getDouble(0);
+      spark.conf().set(BATCH_KEY, DiagnosticsAction.columnarBatchRows(meanValues));
       Dataset<Row> perEpoch =
           tensors
               .groupBy("run_id", "epoch")
@@ -85,8 +97,11 @@ final class IoBaseline {
           .mode("overwrite")
           .save(output);
     } finally {
-      if (previous == null) spark.conf().unset(batchKey);
-      else spark.conf().set(batchKey, previous);
+      previous.forEach(
+          (key, value) -> {
+            if (value == null) spark.conf().unset(key);
+            else spark.conf().set(key, value);
+          });
     }
   }
 

@@ -25,7 +25,6 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -277,29 +276,15 @@ public final class NightlyBenchmark implements Command {
     return s;
   }
 
-  /** The settings that choose between Spark's code generation and interpreted evaluation. */
-  private static final List<String> CODEGEN_KEYS =
-      List.of("spark.sql.codegen.wholeStage", "spark.sql.codegen.factoryMode");
-
   /**
    * The {@link IoBaseline} on the archive, timed like a nightly run; what it read and wrote is told
    * from its output afterwards, outside the time.
    */
   private static Stage measureIoBaseline(SparkSession spark, String telemetry, String output) {
     delete(spark, output);
-    // a plain Spark job: Spark's own code generation, whatever the conf file chose for the nightly
-    Map<String, String> chosen = new HashMap<>();
-    for (String key : CODEGEN_KEYS) {
-      if (spark.conf().contains(key)) chosen.put(key, spark.conf().get(key));
-      spark.conf().unset(key);
-    }
     resetPeaks();
     long t = System.nanoTime();
-    try {
-      IoBaseline.run(spark, telemetry, output);
-    } finally {
-      chosen.forEach((k, v) -> spark.conf().set(k, v));
-    }
+    IoBaseline.run(spark, telemetry, output);
     double secs = seconds(t);
     long live = LIVE_HEAP.peak(), heap = heapPeak();
     IoBaseline.Result r = IoBaseline.written(spark, output);
