@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class SummariesTest {
   private static final double EPS = 1e-9;
+  private static Dataset<Row> perDiagnostic;
   private static Dataset<Row> runSummary;
   private static Dataset<Row> experimentSummary;
   private static Dataset<Row> effects;
@@ -79,7 +80,7 @@ class SummariesTest {
               id, 2, id.equals("a6") ? Double.NaN : 0.5, id.startsWith("a") ? null : 0.8));
     }
     Dataset<Row> d = spark.createDataFrame(diagnostics, OutputTable.DIAGNOSTICS.requiredSchema());
-    Dataset<Row> perDiagnostic = RunSummary.perDiagnostic(d).cache();
+    perDiagnostic = RunSummary.perDiagnostic(d).cache();
     Dataset<Row> epochRows =
         spark.createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS));
     io.neuroscope.jobs.summary.Findings.register(
@@ -158,6 +159,23 @@ class SummariesTest {
     Row b3 = run("b3");
     assertEquals("WARNING", b3.getAs("exploding_gradients_status"));
     assertEquals(List.of("exploding_gradients"), b3.getList(b3.fieldIndex("warning_diagnostics")));
+  }
+
+  @Test
+  void runSummaryRowsGiveBackTheirPerDiagnosticColumns() {
+    // a nightly that writes run_summary whole takes these columns of the runs that did not change
+    // from their run_summary rows: NaN finals, UNKNOWN epochs and diagnostics a run lacks included
+    Dataset<Row> fromRows = RunSummary.wideOf(runSummary);
+    Dataset<Row> fromDiagnostics = RunSummary.wide(perDiagnostic);
+    assertEquals(List.of(fromDiagnostics.columns()), List.of(fromRows.columns()));
+    List<String> expected = sortedRows(fromDiagnostics);
+    assertEquals(RUNS.length, expected.size());
+    assertTrue(expected.stream().anyMatch(r -> r.contains("NaN")), expected.toString());
+    assertEquals(expected, sortedRows(fromRows));
+  }
+
+  private static List<String> sortedRows(Dataset<Row> rows) {
+    return rows.collectAsList().stream().map(Row::toString).sorted().toList();
   }
 
   @Test

@@ -95,6 +95,15 @@ public final class RunSummary {
       Dataset<Row> runs,
       Dataset<Row> epochs,
       Dataset<Row> findingsPerRun) {
+    return fromWide(wide(perDiagnostic), runs, epochs, findingsPerRun);
+  }
+
+  /**
+   * One row per run of {@link #perDiagnostic} rows: experiment, run_id, epochs, first_epoch,
+   * last_epoch and a {@code <diagnostic>_<measure>} column per diagnostic and {@link #MEASURES}
+   * measure, the status as its severity (null where the run has no row for the diagnostic).
+   */
+  public static Dataset<Row> wide(Dataset<Row> perDiagnostic) {
     List<String> names = Diagnostics.names();
     // One hash aggregate per run, each (diagnostic, measure) the value of the run's one row for
     // that
@@ -113,11 +122,45 @@ public final class RunSummary {
         aggs.add(first(when(mine, value), true).as(d + "_" + m));
       }
     }
-    Dataset<Row> wide =
-        perDiagnostic
-            .groupBy("run_id", "experiment")
-            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    return perDiagnostic
+        .groupBy("run_id", "experiment")
+        .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+  }
 
+  /**
+   * The {@link #wide} columns of runs, read back from their run_summary rows: what {@link #wide}
+   * gives for their diagnostics rows, as long as those did not change since the rows were written.
+   */
+  public static Dataset<Row> wideOf(Dataset<Row> runSummary) {
+    List<Column> cols = new ArrayList<>();
+    for (String name : wideColumns()) {
+      Column c = col(name);
+      cols.add((name.endsWith("_status") ? when(c.isNotNull(), severity(c)) : c).as(name));
+    }
+    return runSummary.select(cols.toArray(Column[]::new));
+  }
+
+  /** Whether {@link #wideOf} can read these rows (a table an earlier version wrote may not). */
+  static boolean hasWideColumns(Dataset<Row> runSummary) {
+    return List.of(runSummary.columns()).containsAll(wideColumns());
+  }
+
+  private static List<String> wideColumns() {
+    List<String> out =
+        new ArrayList<>(List.of("run_id", "experiment", "epochs", "first_epoch", "last_epoch"));
+    for (String d : Diagnostics.names()) {
+      for (String m : MEASURES) out.add(d + "_" + m);
+    }
+    return out;
+  }
+
+  /**
+   * The run_summary table from {@link #wide} rows, the sound {@code runs} and {@code epochs} rows
+   * of the telemetry, and the runs' {@link Findings#perRun} rows.
+   */
+  static Dataset<Row> fromWide(
+      Dataset<Row> wide, Dataset<Row> runs, Dataset<Row> epochs, Dataset<Row> findingsPerRun) {
+    List<String> names = Diagnostics.names();
     List<Column> out =
         new ArrayList<>(
             List.of(

@@ -84,7 +84,9 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
   @Override
   public Result execute() {
     boolean tablesThere = OutputTable.SUMMARIES.stream().allMatch(output::exists);
-    boolean incremental = tablesThere && !scope.isEverything();
+    // only some runs changed since the tables were written (those in the scope)
+    boolean someRuns = tablesThere && !scope.isEverything();
+    boolean incremental = someRuns;
     if (incremental && scope.isEmpty()) {
       LOG.info("Summaries: no run changed; {} left as they are", OutputTable.SUMMARIES);
       return Result.skipped();
@@ -137,9 +139,31 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
         Dataset<Row> findings = job.persist(Findings.build(diagnostics, v.epochs));
         findingRows = write(findings, output.path(OutputTable.FINDINGS));
         job.step("run_summary");
-        perDiagnostic = job.persist(RunSummary.perDiagnostic(diagnostics));
-        runSummary =
-            job.persist(RunSummary.build(perDiagnostic, runs, v.epochs, Findings.perRun(findings)));
+        Dataset<Row> before = someRuns ? output.read(OutputTable.RUN_SUMMARY) : null;
+        if (before != null && RunSummary.hasWideColumns(before)) {
+          // Written whole, but only the changed runs' diagnostics rows are aggregated again: a run
+          // whose rows did not change has the same per-diagnostic columns as its run_summary row
+          // (its findings, losses and params are joined afresh). Checkpointed (by the write's
+          // count): its plan reads run_summary, which the write replaces, and Delta would then
+          // compute it again.
+          Dataset<Row> changed = functions.broadcast(changedRuns(spark));
+          runSummary =
+              RunSummary.fromWide(
+                      RunSummary.wide(RunSummary.perDiagnostic(diagnostics.join(changed, "run_id")))
+                          .unionByName(
+                              RunSummary.wideOf(
+                                  before.join(changed, new String[] {"run_id"}, "left_anti"))),
+                      runs,
+                      v.epochs,
+                      Findings.perRun(findings))
+                  .localCheckpoint(false);
+          perDiagnostic = job.persist(unpivot(runSummary));
+        } else {
+          perDiagnostic = job.persist(RunSummary.perDiagnostic(diagnostics));
+          runSummary =
+              job.persist(
+                  RunSummary.build(perDiagnostic, runs, v.epochs, Findings.perRun(findings)));
+        }
         runCount = write(runSummary, output.path(OutputTable.RUN_SUMMARY));
       } else {
         Dataset<Row> findings =
