@@ -52,6 +52,13 @@ public final class Fingerprints {
    */
   private static final String VERSION = "diagnostics-v1";
 
+  /**
+   * The version of how the summaries and effects are computed from the diagnostics; bump it when
+   * the code changes a column of theirs, so that the next nightly computes them all again (a run
+   * whose diagnostics did not change otherwise keeps its summary row).
+   */
+  private static final String SUMMARIES_VERSION = "summaries-v1";
+
   /** Setting prefixes that do not change the diagnostics table (summaries, effects, catalog). */
   private static final List<String> NOT_DIAGNOSTICS = List.of("summary.", "effects.", "catalog.");
 
@@ -175,7 +182,7 @@ public final class Fingerprints {
 
   /** The settings that change any output table (the summaries' and effects' too). */
   static String ofAllSettings(Settings settings) {
-    return ofSettings(settings, NOT_OUTPUT);
+    return SUMMARIES_VERSION + "+" + ofSettings(settings, NOT_OUTPUT);
   }
 
   private static String ofSettings(Settings settings, List<String> ignored) {

@@ -29,6 +29,10 @@ public final class RunSummary {
   public static final List<String> MEASURES =
       List.of("status", "first_warning", "first_critical", "final", "max", "critical_share");
 
+  private static final String EPOCHS = "epochs";
+  private static final String FIRST_EPOCH = "first_epoch";
+  private static final String LAST_EPOCH = "last_epoch";
+
   private RunSummary() {}
 
   /**
@@ -112,14 +116,14 @@ public final class RunSummary {
     List<Column> aggs =
         new ArrayList<>(
             List.of(
-                max("epochs").as("epochs"),
-                min("first_epoch").as("first_epoch"),
-                max("last_epoch").as("last_epoch")));
+                max(EPOCHS).as(EPOCHS),
+                min(FIRST_EPOCH).as(FIRST_EPOCH),
+                max(LAST_EPOCH).as(LAST_EPOCH)));
     for (String d : names) {
       Column mine = col("diagnostic").equalTo(d);
       for (String m : MEASURES) {
         Column value = m.equals("status") ? severity(col("status")) : col(m);
-        aggs.add(first(when(mine, value), true).as(d + "_" + m));
+        aggs.add(first(when(mine, value), true).as(column(d, m)));
       }
     }
     return perDiagnostic
@@ -145,13 +149,18 @@ public final class RunSummary {
     return List.of(runSummary.columns()).containsAll(wideColumns());
   }
 
+  /** The columns of {@link #wide}, in its order. */
   private static List<String> wideColumns() {
     List<String> out =
-        new ArrayList<>(List.of("run_id", "experiment", "epochs", "first_epoch", "last_epoch"));
+        new ArrayList<>(List.of("run_id", "experiment", EPOCHS, FIRST_EPOCH, LAST_EPOCH));
     for (String d : Diagnostics.names()) {
-      for (String m : MEASURES) out.add(d + "_" + m);
+      for (String m : MEASURES) out.add(column(d, m));
     }
     return out;
+  }
+
+  private static String column(String diagnostic, String measure) {
+    return diagnostic + "_" + measure;
   }
 
   /**

@@ -115,9 +115,15 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
       // null: every experiment's effects are computed again
       Set<String> rejudged = null;
       Dataset<Row> only = null;
+      // the scope's changed runs, as (run_id); null when every run is in scope
+      Dataset<Row> changed =
+          someRuns
+              ? functions.broadcast(
+                  spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id"))
+              : null;
       if (incremental) {
-        rejudged = experimentsToJudge(spark, runs);
-        only = job.persist(runsOf(runs, rejudged));
+        rejudged = experimentsToJudge(runs, changed);
+        only = job.persist(runsOf(runs, rejudged, changed));
         long judged = only.count();
         long all = runs.count();
         if (judged * 2 >= all) {
@@ -143,10 +149,11 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
         if (before != null && RunSummary.hasWideColumns(before)) {
           // Written whole, but only the changed runs' diagnostics rows are aggregated again: a run
           // whose rows did not change has the same per-diagnostic columns as its run_summary row
-          // (its findings, losses and params are joined afresh). Checkpointed (by the write's
-          // count): its plan reads run_summary, which the write replaces, and Delta would then
-          // compute it again.
-          Dataset<Row> changed = functions.broadcast(changedRuns(spark));
+          // (its findings, losses and params are joined afresh). Checkpointed because its plan
+          // reads run_summary, which the write replaces. The checkpoint runs the query (adaptive
+          // execution plans it by running its stages), so the step is timed here: the write's
+          // "computed in" is only the count of the checkpointed rows.
+          long stepStarted = System.nanoTime();
           runSummary =
               RunSummary.fromWide(
                       RunSummary.wide(RunSummary.perDiagnostic(diagnostics.join(changed, "run_id")))
@@ -157,6 +164,11 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
                       v.epochs,
                       Findings.perRun(findings))
                   .localCheckpoint(false);
+          LOG.info(
+              "run_summary: {} changed runs grouped from diagnostics, the others read back from"
+                  + " their rows, in {} s",
+              scope.runs().size(),
+              Elapsed.since(stepStarted));
           perDiagnostic = job.persist(unpivot(runSummary));
         } else {
           perDiagnostic = job.persist(RunSummary.perDiagnostic(diagnostics));
@@ -268,8 +280,7 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
    * cohort, so every experiment a changed run is in, now or before (as run_summary has it), counts.
    * A run without an experiment is the null entry.
    */
-  private Set<String> experimentsToJudge(SparkSession spark, Dataset<Row> runs) {
-    Dataset<Row> changed = functions.broadcast(changedRuns(spark));
+  private Set<String> experimentsToJudge(Dataset<Row> runs, Dataset<Row> changed) {
     Set<String> out = new HashSet<>();
     for (Row r :
         runs.join(changed, "run_id")
@@ -282,16 +293,12 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
   }
 
   /** The run_ids of the changed runs and of every run in the given experiments. */
-  private Dataset<Row> runsOf(Dataset<Row> runs, Set<String> experiments) {
+  private static Dataset<Row> runsOf(
+      Dataset<Row> runs, Set<String> experiments, Dataset<Row> changed) {
     Column in =
         functions.col("experiment").isin(experiments.stream().filter(Objects::nonNull).toArray());
     if (experiments.contains(null)) in = in.or(functions.col("experiment").isNull());
-    return runs.where(in).select("run_id").union(changedRuns(output.spark())).distinct();
-  }
-
-  /** The scope's changed runs, as (run_id). */
-  private Dataset<Row> changedRuns(SparkSession spark) {
-    return spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id");
+    return runs.where(in).select("run_id").union(changed).distinct();
   }
 
   /**
