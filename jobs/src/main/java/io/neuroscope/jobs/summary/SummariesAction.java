@@ -118,8 +118,7 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
       // the scope's changed runs, as (run_id); null when every run is in scope
       Dataset<Row> changed =
           someRuns
-              ? functions.broadcast(
-                  spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id"))
+              ? spark.createDataset(List.copyOf(scope.runs()), Encoders.STRING()).toDF("run_id")
               : null;
       if (incremental) {
         rejudged = experimentsToJudge(runs, changed);
@@ -156,10 +155,15 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
           long stepStarted = System.nanoTime();
           runSummary =
               RunSummary.fromWide(
-                      RunSummary.wide(RunSummary.perDiagnostic(diagnostics.join(changed, "run_id")))
+                      RunSummary.wide(
+                              RunSummary.perDiagnostic(
+                                  diagnostics.join(functions.broadcast(changed), "run_id")))
                           .unionByName(
                               RunSummary.wideOf(
-                                  before.join(changed, new String[] {"run_id"}, "left_anti"))),
+                                  before.join(
+                                      functions.broadcast(changed),
+                                      new String[] {"run_id"},
+                                      "left_anti"))),
                       runs,
                       v.epochs,
                       Findings.perRun(findings))
@@ -280,7 +284,8 @@ public final class SummariesAction implements Action<SummariesAction.Result> {
    * cohort, so every experiment a changed run is in, now or before (as run_summary has it), counts.
    * A run without an experiment is the null entry.
    */
-  private Set<String> experimentsToJudge(Dataset<Row> runs, Dataset<Row> changed) {
+  private Set<String> experimentsToJudge(Dataset<Row> runs, Dataset<Row> runIds) {
+    Dataset<Row> changed = functions.broadcast(runIds);
     Set<String> out = new HashSet<>();
     for (Row r :
         runs.join(changed, "run_id")
