@@ -83,6 +83,44 @@ class NightlyRebuildTest {
     assertTrue(r.diagnostics().reason().contains("the output changed"), r.diagnostics().reason());
   }
 
+  /**
+   * A findings setting changes no diagnostics value: the nightly after it computes no epoch, and
+   * judges every run again, as a fresh run with the new setting does.
+   */
+  @Test
+  void aFindingsSettingJudgesEveryRunAgainAndComputesNoEpoch() {
+    SparkSession spark = SparkTest.spark();
+    Work w = Work.twoRuns(spark);
+    Path telemetry = w.telemetry(), out = w.out();
+    nightly(spark, telemetry, out);
+    List<String> before = json(spark, out.resolve("findings"));
+    Map<String, Row> diagnostics = TestTelemetry.diagnostics(spark, out);
+
+    // a problem is a finding from its first flagged epoch on
+    Settings judged =
+        SETTINGS.with(
+            Map.of(
+                "findings.persistence.min_epochs", "1",
+                "findings.persistence.min_share", "0",
+                "findings.warmup.plateau", "1",
+                "findings.warmup.learning_progress", "1"));
+    NightlyAction.Result r = nightly(spark, telemetry, out, judged);
+    assertEquals("incremental", r.diagnostics().outcome().mode(), r.diagnostics().reason());
+    assertEquals(0, r.diagnostics().epochsComputed(), r.diagnostics().reason());
+    assertEquals(Outcome.COMPUTED_ALL, r.summaries().outcome(), r.toString());
+    assertEquals(
+        List.of(),
+        TestTelemetry.differences(diagnostics, TestTelemetry.diagnostics(spark, out), 0));
+
+    Path fresh = w.dir().resolve("fresh");
+    nightly(spark, telemetry, fresh, judged);
+    List<String> after = json(spark, out.resolve("findings"));
+    assertTrue(!after.equals(before), "the setting changes the findings: " + before);
+    assertEquals(json(spark, fresh.resolve("findings")), after);
+    for (String t : List.of("run_summary", "experiment_summary"))
+      assertEquals(json(spark, fresh.resolve(t)), json(spark, out.resolve(t)), t);
+  }
+
   @Test
   void rowsDeletedFromDiagnosticsAreComputedAgain() {
     SparkSession spark = SparkTest.spark();

@@ -59,8 +59,12 @@ public final class Fingerprints {
    */
   private static final String SUMMARIES_VERSION = "summaries-v1";
 
-  /** Setting prefixes that do not change the diagnostics table (summaries, effects, catalog). */
-  private static final List<String> NOT_DIAGNOSTICS = List.of("summary.", "effects.", "catalog.");
+  /**
+   * Setting prefixes that do not change the diagnostics table (findings, summaries, effects,
+   * catalog): the findings judge the table's rows, and are computed in the summaries stage.
+   */
+  private static final List<String> NOT_DIAGNOSTICS =
+      List.of("findings.", "summary.", "effects.", "catalog.");
 
   /** Setting prefixes that change no output table. */
   private static final List<String> NOT_OUTPUT = List.of("catalog.");
