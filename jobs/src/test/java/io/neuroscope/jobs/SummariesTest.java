@@ -8,14 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neuroscope.diagnostics.Diagnostics;
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.jobs.nightly.Fingerprints;
 import io.neuroscope.jobs.summary.ExperimentSummary;
 import io.neuroscope.jobs.summary.HyperparameterEffects;
 import io.neuroscope.jobs.summary.RunSummary;
 import io.neuroscope.jobs.table.OutputTable;
 import io.neuroscope.jobs.telemetry.TelemetryContract;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,6 +45,7 @@ class SummariesTest {
   private static Dataset<Row> experimentSummary;
   private static Dataset<Row> effects;
   private static Dataset<Row> reversedEffects;
+  private static Dataset<Row> findings;
 
   /** run -> experiment, params, exploding_gradients value at epoch 2 (epoch 1 is 0.1, HEALTHY). */
   private static final Object[][] RUNS = {
@@ -85,13 +94,13 @@ class SummariesTest {
         spark.createDataFrame(epochs, TelemetryContract.schema(TelemetryContract.EPOCHS));
     io.neuroscope.jobs.summary.Findings.register(
         spark, io.neuroscope.findings.FindingRules.defaults());
+    findings = io.neuroscope.jobs.summary.Findings.build(d, epochRows).cache();
     runSummary =
         RunSummary.build(
                 perDiagnostic,
                 spark.createDataFrame(runs, TelemetryContract.schema(TelemetryContract.RUNS)),
                 epochRows,
-                io.neuroscope.jobs.summary.Findings.perRun(
-                    io.neuroscope.jobs.summary.Findings.build(d, epochRows)))
+                io.neuroscope.jobs.summary.Findings.perRun(findings))
             .cache();
     experimentSummary = ExperimentSummary.build(perDiagnostic, runSummary, List.of("seed")).cache();
     Settings s =
@@ -510,5 +519,68 @@ class SummariesTest {
         r.<Double>getAs("importance"),
         effect("all", "lr", "log10", "exploding_gradients", "final").<Double>getAs("importance"),
         0);
+  }
+
+  /**
+   * The nightly keeps a run's summary rows while its diagnostics are unchanged, unless the
+   * summaries' code version differs from the last run's ({@link Fingerprints#summariesVersion}).
+   * This fixture's summaries are recorded with that version: a change of the code that changes
+   * them, without a new version, fails here instead of leaving old rows beside new ones.
+   */
+  @Test
+  void summariesThatChangeCarryANewSummariesVersion() throws Exception {
+    Path recorded = Path.of("src/test/resources/golden/summaries-version.txt");
+    String[] line = Files.readString(recorded).trim().split(" ");
+    String print = printOf(findings, runSummary, experimentSummary, effects);
+    String now = Fingerprints.summariesVersion();
+    String fix =
+        " (a summary column's computation changed: give Fingerprints.SUMMARIES_VERSION a new"
+            + " value and write '"
+            + "<new version> "
+            + print
+            + "' to "
+            + recorded
+            + "; if the version is new already, write it with this print)";
+    assertEquals(line[0], now, "the version recorded with the summaries' print" + fix);
+    assertEquals(line[1], print, "the summaries of version " + now + fix);
+  }
+
+  /**
+   * SHA-256 of the tables' columns and rows (in sorted order); doubles to 9 significant digits,
+   * maps sorted by entry.
+   */
+  @SafeVarargs
+  private static String printOf(Dataset<Row>... tables) throws Exception {
+    MessageDigest digest = MessageDigest.getInstance("SHA-256");
+    for (Dataset<Row> table : tables) {
+      List<String> rows = new ArrayList<>();
+      for (Row r : table.collectAsList()) rows.add(canonical(r));
+      Collections.sort(rows);
+      String text = String.join(",", table.columns()) + "\n" + String.join("\n", rows) + "\n";
+      digest.update(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return HexFormat.of().formatHex(digest.digest(), 0, 8);
+  }
+
+  private static String canonical(Object v) {
+    if (v instanceof Double d) return String.format(Locale.ROOT, "%.9g", d);
+    if (v instanceof Row r) {
+      List<String> fields = new ArrayList<>();
+      for (int i = 0; i < r.size(); i++) fields.add(canonical(r.get(i)));
+      return "(" + String.join(";", fields) + ")";
+    }
+    if (v instanceof scala.collection.Map<?, ?> m) {
+      List<String> entries = new ArrayList<>();
+      scala.jdk.javaapi.CollectionConverters.asJava(m)
+          .forEach((k, x) -> entries.add(canonical(k) + "=" + canonical(x)));
+      Collections.sort(entries);
+      return "{" + String.join(";", entries) + "}";
+    }
+    if (v instanceof scala.collection.Seq<?> seq) {
+      List<String> items = new ArrayList<>();
+      scala.jdk.javaapi.CollectionConverters.asJava(seq).forEach(x -> items.add(canonical(x)));
+      return "[" + String.join(";", items) + "]";
+    }
+    return String.valueOf(v);
   }
 }

@@ -23,6 +23,31 @@ public final class Settings implements Serializable {
   static final java.util.Set<String> TEXT_KEYS =
       java.util.Set.of(REFERENCE_KEY, "summary.seed_params", "catalog.database");
 
+  /**
+   * What a setting changes, by its family (the key up to its first dot). Only the four families
+   * below are read after the diagnostics; any other family, the spec's ten sections and {@code
+   * history} today, counts as changing the diagnostics' values, so a family added without a thought
+   * here costs a recomputation, never a stale table ({@code SettingsTest} holds every family to
+   * that).
+   */
+  public enum Reader {
+    /** The diagnostics' values and statuses: the spec's thresholds and the history length. */
+    DIAGNOSTICS,
+    /** The findings, summaries and effects, computed from the diagnostics table. */
+    SUMMARIES,
+    /** No output table: where the tables are registered. */
+    CATALOG;
+
+    public static Reader of(String key) {
+      int dot = key.indexOf('.');
+      return switch (dot < 0 ? key : key.substring(0, dot)) {
+        case "findings", "summary", "effects" -> SUMMARIES;
+        case "catalog" -> CATALOG;
+        default -> DIAGNOSTICS;
+      };
+    }
+  }
+
   private final Map<String, String> values;
   private final Map<String, Double> numbers = new HashMap<>();
 

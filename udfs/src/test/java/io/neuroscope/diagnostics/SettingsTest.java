@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -125,5 +128,36 @@ class SettingsTest {
     assertEquals(15, S.integer("plateau.min_history"));
     Settings s = S.with(Map.of("plateau.min_history", "15.5"));
     assertThrows(IllegalArgumentException.class, () -> s.integer("plateau.min_history"));
+  }
+
+  /**
+   * A family the diagnostics do not read must be named in {@link Settings.Reader#of}; one added to
+   * the defaults without that lands here as "diagnostics" and fails, rather than making every
+   * change of it recompute the archive's diagnostics.
+   */
+  @Test
+  void everyFamilyCountedAsDiagnosticsIsASpecSectionOrTheHistoryLength() {
+    Set<String> diagnosticFamilies = new TreeSet<>(Diagnostics.names());
+    diagnosticFamilies.add("history");
+    Map<Settings.Reader, Set<String>> families = new TreeMap<>();
+    for (String key : S.asMap().keySet()) {
+      families
+          .computeIfAbsent(Settings.Reader.of(key), r -> new TreeSet<>())
+          .add(key.substring(0, key.indexOf('.')));
+    }
+    assertEquals(diagnosticFamilies, families.get(Settings.Reader.DIAGNOSTICS));
+    assertEquals(Set.of("effects", "findings", "summary"), families.get(Settings.Reader.SUMMARIES));
+    assertEquals(Set.of("catalog"), families.get(Settings.Reader.CATALOG));
+  }
+
+  @Test
+  void aKeyIsReadByItsFamilyAndAnUnknownFamilyCountsAsDiagnostics() {
+    assertEquals(Settings.Reader.DIAGNOSTICS, Settings.Reader.of("dead_neurons.warning_above"));
+    assertEquals(Settings.Reader.SUMMARIES, Settings.Reader.of("findings.cohort.z"));
+    assertEquals(Settings.Reader.SUMMARIES, Settings.Reader.of("effects.forest.trees"));
+    assertEquals(Settings.Reader.CATALOG, Settings.Reader.of("catalog.database"));
+    // a family this code has not seen: the safe side is recomputing the diagnostics
+    assertEquals(Settings.Reader.DIAGNOSTICS, Settings.Reader.of("tensor.chunk_rows"));
+    assertEquals(Settings.Reader.DIAGNOSTICS, Settings.Reader.of("findingsx.z"));
   }
 }

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.neuroscope.diagnostics.Settings;
+import io.neuroscope.diagnostics.Settings.Reader;
 import io.neuroscope.jobs.telemetry.Telemetry;
 import io.neuroscope.jobs.telemetry.ValidatedTelemetry;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -55,21 +57,17 @@ public final class Fingerprints {
   /**
    * The version of how the summaries and effects are computed from the diagnostics; bump it when
    * the code changes a column of theirs, so that the next nightly computes them all again (a run
-   * whose diagnostics did not change otherwise keeps its summary row).
+   * whose diagnostics did not change otherwise keeps its summary row). {@code SummariesTest} fails
+   * on a change of the summaries' values under the same version.
    */
   private static final String SUMMARIES_VERSION = "summaries-v1";
 
-  /**
-   * Setting prefixes that do not change the diagnostics table (findings, summaries, effects,
-   * catalog): the findings judge the table's rows, and are computed in the summaries stage.
-   */
-  private static final List<String> NOT_DIAGNOSTICS =
-      List.of("findings.", "summary.", "effects.", "catalog.");
-
-  /** Setting prefixes that change no output table. */
-  private static final List<String> NOT_OUTPUT = List.of("catalog.");
-
   private Fingerprints() {}
+
+  /** The version of the summaries' code, as the all-settings fingerprint carries it. */
+  public static String summariesVersion() {
+    return SUMMARIES_VERSION;
+  }
 
   /**
    * Whether the tensors carry Spark's file metadata column (file sources do: Delta and Parquet
@@ -181,21 +179,23 @@ public final class Fingerprints {
    * The settings that change diagnostics values, and the code's version, as one string to compare.
    */
   public static String ofSettings(Settings settings) {
-    return ofSettings(settings, NOT_DIAGNOSTICS);
+    return ofSettings(settings, Set.of(Reader.DIAGNOSTICS));
   }
 
   /** The settings that change any output table (the summaries' and effects' too). */
   static String ofAllSettings(Settings settings) {
-    return SUMMARIES_VERSION + "+" + ofSettings(settings, NOT_OUTPUT);
+    return SUMMARIES_VERSION
+        + "+"
+        + ofSettings(settings, Set.of(Reader.DIAGNOSTICS, Reader.SUMMARIES));
   }
 
-  private static String ofSettings(Settings settings, List<String> ignored) {
+  private static String ofSettings(Settings settings, Set<Reader> readers) {
     Map<String, String> relevant = new TreeMap<>();
     settings
         .asMap()
         .forEach(
             (k, v) -> {
-              if (ignored.stream().noneMatch(k::startsWith)) relevant.put(k, v);
+              if (readers.contains(Reader.of(k))) relevant.put(k, v);
             });
     try {
       byte[] digest =
