@@ -32,14 +32,26 @@ public final class KeyedMerge {
    */
   public static void execute(
       OutputTables output, OutputTable table, Dataset<Row> source, Dataset<Row> target) {
+    boolean insertsOnly =
+        source.where(functions.col(GONE)).isEmpty()
+            && source
+                .as("s")
+                .join(target.as("t"), functions.expr(table.mergeCondition()), "left_semi")
+                .isEmpty();
+    execute(output, table, source, insertsOnly);
+  }
+
+  /**
+   * Merges {@code source} into {@code table}, as above, where the caller knows whether none of its
+   * rows is gone and none of their keys is in the table.
+   */
+  public static void execute(
+      OutputTables output, OutputTable table, Dataset<Row> source, boolean insertsOnly) {
     String key = table.mergeCondition();
     Map<String, Column> values = new LinkedHashMap<>();
     for (String c : source.columns()) {
       if (!c.equals(GONE)) values.put(c, functions.col("s." + c));
     }
-    boolean insertsOnly =
-        source.where(functions.col(GONE)).isEmpty()
-            && source.as("s").join(target.as("t"), functions.expr(key), "left_semi").isEmpty();
     DeltaMergeBuilder merge = output.delta(table).as("t").merge(source.as("s"), key);
     if (insertsOnly) {
       merge.whenNotMatched().insert(values).execute();

@@ -35,8 +35,11 @@ public final class KeyedUpserts {
    * conditions, so an unchanged rerun would otherwise rewrite the whole table.
    *
    * @param scope the runs {@code rows} cover: the comparison reads only theirs
-   * @return the rows inserted, updated or deleted (a scope of everything deletes the rows {@code
-   *     rows} no longer has), -1 when this call created the table
+   * @return the rows inserted, updated or deleted, -1 when this call created the table. Deleted are
+   *     the rows whose inputs are gone, so that the table equals a fresh run's: over everything,
+   *     every row {@code rows} does not have; for whole runs, their rows not computed now; for an
+   *     epoch scope, the rows of its runs' epochs no longer in the telemetry, and of the epochs
+   *     computed again the rows not computed now (a tensor deleted or set aside).
    */
   public static long upsertDiagnostics(OutputTables output, Dataset<Row> rows, Scope scope) {
     return DeltaCommits.retry(
@@ -58,53 +61,58 @@ public final class KeyedUpserts {
                         .createDataset(List.copyOf(scope.runs()), Encoders.STRING())
                         .toDF("run_id")),
                 "run_id");
+    // One outer join of the rows with the table's (the scope's runs') rows by key tells each row
+    // new, changed or as it is, and each table row gone or kept: one scan of the table, where a
+    // comparison, a search for gone rows and a check for keys already there scanned it three times.
+    Dataset<Row> joined = rows.as("s").join(target.as("t"), functions.expr(KEY), "full_outer");
+    Column inRows = functions.col("s.diagnostic").isNotNull();
+    Column inTable = functions.col("t.diagnostic").isNotNull();
     // details compared as sorted entries: a map's order is not part of its value (Map.of's differs
-    // from JVM to JVM,
-    // so with to_json a rerun in another JVM found every row with a two-entry map changed)
-    Dataset<Row> changed =
-        rows.as("s")
-            .join(
-                target.as("t"),
-                functions.expr(
-                    KEY
-                        + " AND t.value <=> s.value "
-                        + "AND t.status <=> s.status AND t.experiment <=> s.experiment "
-                        + "AND array_sort(map_entries(t.details)) <=> array_sort(map_entries(s.details))"),
-                "left_anti");
-    Dataset<Row> gone = gone(all, target, rows, scope);
-    Dataset<Row> source = KeyedMerge.source(changed, gone);
-    long n = source.count();
-    if (n > 0) KeyedMerge.execute(output, OutputTable.DIAGNOSTICS, source, target);
+    // from JVM to JVM, so with to_json a rerun in another JVM found every row with a two-entry map
+    // changed)
+    Column same =
+        functions.expr(
+            "t.value <=> s.value AND t.status <=> s.status AND t.experiment <=> s.experiment "
+                + "AND array_sort(map_entries(t.details)) <=> array_sort(map_entries(s.details))");
+    Column gone = inTable.and(functions.not(inRows));
+    if (scope.byEpoch()) {
+      // of an epoch scope's runs, the rows of the epochs kept (only their history's diagnostics
+      // computed again) stay; those of epochs computed again or no longer in the telemetry go
+      joined =
+          joined.join(
+              functions.broadcast(
+                  scope
+                      .known()
+                      .select(
+                          functions.col("run_id").as("_k_run"),
+                          functions.col("epoch").as("_k_epoch"),
+                          functions.lit(true).as("_kept"))),
+              functions.expr("t.run_id = _k_run AND t.epoch = _k_epoch"),
+              "left");
+      gone = gone.and(functions.col("_kept").isNull());
+    }
+    Column upsert = inRows.and(functions.not(inTable.and(same)));
+    List<Column> out = new java.util.ArrayList<>();
+    for (String c : rows.columns()) {
+      out.add(
+          functions.when(inRows, functions.col("s." + c)).otherwise(functions.col("t." + c)).as(c));
+    }
+    out.add(gone.as(KeyedMerge.GONE));
+    out.add(functions.not(inTable).as("_new"));
+    Dataset<Row> flagged =
+        KeyedMerge.materialize(joined.where(gone.or(upsert)).select(out.toArray(Column[]::new)));
+    Row counts =
+        flagged
+            .agg(
+                functions.count(functions.lit(1)),
+                functions.count(functions.when(functions.not(functions.col("_new")), 1)))
+            .first();
+    long n = counts.getLong(0);
+    // no row to update or delete: Delta runs the MERGE as an anti-join and an append
+    boolean insertsOnly = counts.getLong(1) == 0;
+    if (n > 0)
+      KeyedMerge.execute(output, OutputTable.DIAGNOSTICS, flagged.drop("_new"), insertsOnly);
     return n;
-  }
-
-  /**
-   * The rows whose inputs are gone, so that the table equals a fresh run's: over everything, every
-   * row {@code rows} no longer has; for an epoch scope, the scope's runs' rows of epochs no longer
-   * in the telemetry, and of the epochs computed again the rows not computed now (a tensor deleted
-   * or set aside); for whole runs, their rows not computed now.
-   */
-  private static Dataset<Row> gone(
-      Dataset<Row> all, Dataset<Row> target, Dataset<Row> rows, Scope scope) {
-    if (scope.isEverything()) return notIn(all, rows);
-    if (!scope.byEpoch()) return notIn(target, rows);
-    Dataset<Row> recomputed = scope.recompute().select("run_id", "epoch");
-    Dataset<Row> present = recomputed.union(scope.known().select("run_id", "epoch"));
-    Dataset<Row> removed = target.join(present, new String[] {"run_id", "epoch"}, "left_anti");
-    Dataset<Row> redone =
-        notIn(target.join(recomputed, new String[] {"run_id", "epoch"}, "left_semi"), rows);
-    return removed.unionByName(redone);
-  }
-
-  /** The rows of {@code table} whose key {@code rows} does not have. */
-  private static Dataset<Row> notIn(Dataset<Row> table, Dataset<Row> rows) {
-    return table.as("t").join(rows.as("s"), functions.expr(KEY), "left_anti").select(cols(rows));
-  }
-
-  private static Column[] cols(Dataset<Row> rows) {
-    return java.util.Arrays.stream(rows.columns())
-        .map(c -> functions.col("t." + c).as(c))
-        .toArray(Column[]::new);
   }
 
   /**
