@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.delta.tables.DeltaTable;
@@ -355,15 +356,7 @@ public final class NightlyBenchmark implements Command {
   private static String growTensors(SparkSession spark, String root) {
     Dataset<Row> epochs = spark.read().parquet(root + "/epochs");
     int last = epochs.agg(max("epoch")).first().getInt(0);
-    List<String> runs =
-        epochs
-            .select("run_id")
-            .distinct()
-            .orderBy("run_id")
-            .as(org.apache.spark.sql.Encoders.STRING())
-            .collectAsList();
-    List<String> growing = new ArrayList<>();
-    for (int i = 0; i < runs.size(); i += 5) growing.add(runs.get(i));
+    List<String> growing = everyFifthRun(epochs, 0);
     Column which = col("run_id").isin(growing.toArray()).and(col("epoch").equalTo(last));
     // materialized first: the folder is read and appended to
     List<Row> newEpochs = epochs.where(which).withColumn("epoch", lit(last + 1)).collectAsList();
@@ -384,6 +377,20 @@ public final class NightlyBenchmark implements Command {
     return growing.size() + " runs gained epoch " + (last + 1) + " (" + values + " tensors)";
   }
 
+  /** Every 5th run_id in order, from the {@code first}-th (0-based). */
+  private static List<String> everyFifthRun(Dataset<Row> epochs, int first) {
+    List<String> runs =
+        epochs
+            .select("run_id")
+            .distinct()
+            .orderBy("run_id")
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
+    List<String> chosen = new ArrayList<>();
+    for (int i = first; i < runs.size(); i += 5) chosen.add(runs.get(i));
+    return chosen;
+  }
+
   /**
    * The train loss of epoch 15 of every 100th run (1 % of the runs), 1 % higher: a Delta UPDATE, as
    * an operator would correct a bad export.
@@ -402,27 +409,14 @@ public final class NightlyBenchmark implements Command {
    */
   private static String correctTensorArchiveLosses(SparkSession spark, String root) {
     Dataset<Row> epochs = spark.read().parquet(root + "/epochs");
-    List<String> runs =
-        epochs
-            .select("run_id")
-            .distinct()
-            .orderBy("run_id")
-            .as(org.apache.spark.sql.Encoders.STRING())
-            .collectAsList();
-    List<String> fixed = new ArrayList<>();
-    for (int i = 2; i < runs.size(); i += 5) fixed.add(runs.get(i));
+    List<String> fixed = everyFifthRun(epochs, 2);
     Column which = col("run_id").isin(fixed.toArray()).and(col("epoch").equalTo(5));
     // materialized first: the folder is read and written again
     List<Row> rows =
         epochs
             .withColumn(
                 "train_loss",
-                org.apache
-                    .spark
-                    .sql
-                    .functions
-                    .when(which, col("train_loss").multiply(1.01))
-                    .otherwise(col("train_loss")))
+                when(which, col("train_loss").multiply(1.01)).otherwise(col("train_loss")))
             .collectAsList();
     spark
         .createDataFrame(rows, epochs.schema())
