@@ -550,35 +550,10 @@ class NightlyModelTest {
               .map(org.apache.spark.sql.functions::col)
               .toArray(Column[]::new);
       for (Row r : df.select(kept).collectAsList()) {
-        String s = canonical(r);
+        String s = CanonicalRows.of(r);
         if (!out.add(s)) out.add(s + " (again)");
       }
       return out;
     }
-  }
-
-  static String canonical(Object v) {
-    if (v instanceof Row r) {
-      List<String> fields = new ArrayList<>();
-      for (int i = 0; i < r.size(); i++) fields.add(canonical(r.get(i)));
-      return "(" + String.join(", ", fields) + ")";
-    }
-    if (v instanceof Double d) {
-      if (d.isNaN() || d.isInfinite() || d == 0.0) return d.toString();
-      if (Math.abs(d) < 1e-12) return "~0";
-      return String.format(Locale.ROOT, "%.9g", d);
-    }
-    if (v instanceof scala.collection.Map<?, ?> m) {
-      TreeMap<String, String> sorted = new TreeMap<>();
-      scala.jdk.javaapi.CollectionConverters.asJava(m)
-          .forEach((k, x) -> sorted.put(canonical(k), canonical(x)));
-      return sorted.toString();
-    }
-    if (v instanceof scala.collection.Seq<?> s) {
-      List<String> items = new ArrayList<>();
-      scala.jdk.javaapi.CollectionConverters.asJava(s).forEach(x -> items.add(canonical(x)));
-      return items.toString();
-    }
-    return String.valueOf(v);
   }
 }

@@ -23,7 +23,6 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -546,41 +545,19 @@ class SummariesTest {
   }
 
   /**
-   * SHA-256 of the tables' columns and rows (in sorted order); doubles to 9 significant digits,
-   * maps sorted by entry.
+   * SHA-256 of the tables' columns and rows (in sorted order, as {@link CanonicalRows} writes
+   * them).
    */
   @SafeVarargs
   private static String printOf(Dataset<Row>... tables) throws Exception {
     MessageDigest digest = MessageDigest.getInstance("SHA-256");
     for (Dataset<Row> table : tables) {
       List<String> rows = new ArrayList<>();
-      for (Row r : table.collectAsList()) rows.add(canonical(r));
+      for (Row r : table.collectAsList()) rows.add(CanonicalRows.of(r));
       Collections.sort(rows);
       String text = String.join(",", table.columns()) + "\n" + String.join("\n", rows) + "\n";
       digest.update(text.getBytes(StandardCharsets.UTF_8));
     }
     return HexFormat.of().formatHex(digest.digest(), 0, 8);
-  }
-
-  private static String canonical(Object v) {
-    if (v instanceof Double d) return String.format(Locale.ROOT, "%.9g", d);
-    if (v instanceof Row r) {
-      List<String> fields = new ArrayList<>();
-      for (int i = 0; i < r.size(); i++) fields.add(canonical(r.get(i)));
-      return "(" + String.join(";", fields) + ")";
-    }
-    if (v instanceof scala.collection.Map<?, ?> m) {
-      List<String> entries = new ArrayList<>();
-      scala.jdk.javaapi.CollectionConverters.asJava(m)
-          .forEach((k, x) -> entries.add(canonical(k) + "=" + canonical(x)));
-      Collections.sort(entries);
-      return "{" + String.join(";", entries) + "}";
-    }
-    if (v instanceof scala.collection.Seq<?> seq) {
-      List<String> items = new ArrayList<>();
-      scala.jdk.javaapi.CollectionConverters.asJava(seq).forEach(x -> items.add(canonical(x)));
-      return "[" + String.join(";", items) + "]";
-    }
-    return String.valueOf(v);
   }
 }
